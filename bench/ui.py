@@ -1,0 +1,93 @@
+"""Time the app in real Chromium: cold start, and a filter change to a re-rendered page.
+
+    python -m bench.ui               # 3 cold starts, 20 filter changes
+    python -m bench.ui --starts 5 --changes 40
+
+Cold start is measured from launching `streamlit run` to the first page fully
+rendered in the browser (script finished, charts drawn, no skeleton left).
+A filter change is one click on the sidebar's measure control, timed from the
+click to the page re-rendered with the new chart title.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.harness import CHROMIUM_FLAGS, chromium_path, free_port, start_app, wait_healthy, wait_rendered  # noqa: E402
+
+CHART_TITLE = "[data-testid='stPlotlyChart'] .gtitle"
+
+
+def cold_start(browser) -> float:
+    port = free_port()
+    t0 = time.perf_counter()
+    server = start_app(port)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", server)
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/")
+        wait_rendered(page, timeout=60_000)
+        page.wait_for_selector(CHART_TITLE, timeout=60_000)
+        elapsed = time.perf_counter() - t0
+        page.close()
+        return elapsed
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def filter_changes(browser, changes: int) -> list[float]:
+    port = free_port()
+    server = start_app(port)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", server)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"http://127.0.0.1:{port}/")
+        wait_rendered(page)
+        page.wait_for_selector(CHART_TITLE)
+        times = []
+        for i in range(changes):
+            target = "units" if i % 2 == 0 else "revenue"
+            t0 = time.perf_counter()
+            page.get_by_text(target, exact=True).first.click()
+            page.wait_for_function(
+                f"() => (document.querySelector(\"{CHART_TITLE}\") || {{}}).textContent?.includes('{target}')"
+            )
+            wait_rendered(page)
+            times.append(time.perf_counter() - t0)
+        return times
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--starts", type=int, default=3)
+    parser.add_argument("--changes", type=int, default=20)
+    args = parser.parse_args()
+    executable = chromium_path()
+    if executable is None:
+        sys.exit("Chromium not found: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        starts = [cold_start(browser) for _ in range(args.starts)]
+        changes = filter_changes(browser, args.changes)
+        browser.close()
+    print(f"cold start to first rendered page: median {statistics.median(starts):.2f} s "
+          f"(min {min(starts):.2f}, max {max(starts):.2f}, n={len(starts)}); budget < 6 s")
+    print(f"filter change to re-rendered page: median {1000 * statistics.median(changes):.0f} ms "
+          f"(min {1000 * min(changes):.0f}, max {1000 * max(changes):.0f}, n={len(changes)}); budget < 500 ms")
+
+
+if __name__ == "__main__":
+    main()

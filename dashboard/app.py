@@ -1,0 +1,54 @@
+"""Entry point: `streamlit run dashboard/app.py`.
+
+Sets up the page, the active dataset, the global filters and the navigation,
+then runs the page the URL asks for. Page URLs are part of the product.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run dashboard/app.py` puts dashboard/ on the path; the packages live one up.
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard.context import PageContext, set_page_context  # noqa: E402
+from dashboard.data_access import demo_dataset, filter_options, store_for  # noqa: E402
+from dashboard.filters import sidebar_filters  # noqa: E402
+
+st.set_page_config(
+    page_title="Market Trends Dashboard",
+    page_icon=":material/insights:",
+    layout="wide",
+)
+
+PAGES = [
+    st.Page(
+        "../pages/overview.py",
+        title="Overview",
+        icon=":material/dashboard:",
+        url_path="overview",
+        default=True,
+        help="Market size, our revenue, share and growth over the last twelve months.",
+    ),
+    st.Page(
+        "../pages/data.py",
+        title="Data",
+        icon=":material/database:",
+        url_path="data",
+        help="The active dataset: its tables, their schemas, coverage and a preview.",
+    ),
+]
+
+page = st.navigation(PAGES, position="sidebar")
+dataset = demo_dataset()
+store = store_for(dataset)
+filters = sidebar_filters(filter_options(store, dataset.content_hash), dataset.ours)
+with st.sidebar:
+    st.caption(f"**Data:** {dataset.name} · {dataset.source}")
+set_page_context(PageContext(dataset=dataset, store=store, filters=filters))
+page.run()

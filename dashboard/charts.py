@@ -1,0 +1,95 @@
+"""Plotly figure builders: a tidy DataFrame and column names in, a styled figure out.
+
+Pages never style a chart themselves; everything visual lives here and in theme.py,
+so every chart shares one look, one date format and one colour per company.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.formatting import MEASURE_AXIS, hover_format
+from dashboard.theme import CATEGORY_PALETTE, TEMPLATE
+
+DATE_HOVER = "%b %Y"  # "Mar 2024": how people say months in a meeting
+
+
+def stacked_area(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    color: str,
+    title: str,
+    measure: str,
+    colors: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """One filled trace per `color` value, stacked, over a date axis.
+
+    Used for market size by segment: the top edge is the whole market, the bands
+    show what it is made of.
+    """
+    fig = go.Figure()
+    groups = list(dict.fromkeys(frame[color]))
+    palette = colors or _palette(groups)
+    for name in groups:
+        part = frame[frame[color] == name]
+        fig.add_trace(
+            go.Scatter(
+                x=part[x],
+                y=part[y],
+                name=str(name),
+                mode="lines",
+                stackgroup="one",
+                line=dict(width=0.5, color=palette[name]),
+                hovertemplate=f"%{{y:{hover_format(measure)}}}<extra>{name}</extra>",
+            )
+        )
+    return _finish(fig, title=title, y_title=MEASURE_AXIS[measure], money=measure == "revenue")
+
+
+def lines(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    color: str,
+    title: str,
+    y_title: str,
+    y_format: str = ",.3s",
+    money: bool = False,
+    colors: Mapping[str, str] | None = None,
+    emphasis: str | None = None,
+) -> go.Figure:
+    """One line per `color` value; the `emphasis` line (our company) drawn thicker."""
+    fig = go.Figure()
+    groups = list(dict.fromkeys(frame[color]))
+    palette = colors or _palette(groups)
+    for name in groups:
+        part = frame[frame[color] == name]
+        fig.add_trace(
+            go.Scatter(
+                x=part[x],
+                y=part[y],
+                name=str(name),
+                mode="lines",
+                line=dict(width=3.5 if name == emphasis else 1.8, color=palette[name]),
+                hovertemplate=f"%{{y:{y_format}}}<extra>{name}</extra>",
+            )
+        )
+    return _finish(fig, title=title, y_title=y_title, money=money)
+
+
+def _palette(groups: list) -> dict:
+    return {g: CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)] for i, g in enumerate(groups)}
+
+
+def _finish(fig: go.Figure, *, title: str, y_title: str, money: bool = False) -> go.Figure:
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=440)
+    fig.update_xaxes(title_text="Month", hoverformat=DATE_HOVER, tickformat="%b %Y")
+    # exponentformat "B" writes 2B rather than d3's 2G, which reads as gigabytes.
+    fig.update_yaxes(title_text=y_title, exponentformat="B", tickprefix="$" if money else "")
+    return fig

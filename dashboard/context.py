@@ -1,0 +1,32 @@
+"""What every page needs: the active dataset, its store and the global filters.
+
+`app.py` sets it once per run, before the page script runs, so pages stay thin
+and never rebuild the store or re-read the sidebar themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard.filters import Filters
+from data.dataset import Dataset
+from data.store import Store
+
+_KEY = "_page_context"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    dataset: Dataset
+    store: Store
+    filters: Filters
+
+
+def set_page_context(context: PageContext) -> None:
+    st.session_state[_KEY] = context
+
+
+def page_context() -> PageContext:
+    return st.session_state[_KEY]

@@ -1,0 +1,48 @@
+"""Cached access to the active dataset and its DuckDB store.
+
+The store is a shared resource (one per dataset content); aggregates are cached
+data keyed on the dataset's content hash and the slice, so every session asking
+for the same view gets the same result without querying again.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.filters import period_labels
+from data.dataset import Dataset, load_demo
+from data.store import MarketFilter, Store
+
+CACHE_TTL = "1h"
+
+
+@st.cache_resource(max_entries=1, show_spinner="Loading the demo dataset…")
+def demo_dataset() -> Dataset:
+    return load_demo()
+
+
+@st.cache_resource(max_entries=4)
+def _store(content_hash: str, _dataset: Dataset) -> Store:
+    return Store.from_frames(_dataset.tables)
+
+
+def store_for(dataset: Dataset) -> Store:
+    return _store(dataset.content_hash, dataset)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=512, show_spinner=False)
+def market_totals(_store: Store, content_hash: str, where: MarketFilter, by: tuple[str, ...]) -> pd.DataFrame:
+    """`Store.market_totals`, cached per (dataset, slice, grouping)."""
+    return _store.market_totals(where, by)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def filter_options(_store: Store, content_hash: str) -> dict[str, list[str]]:
+    """Everything the sidebar can offer: companies, segments, regions and months."""
+    return {
+        "company": _store.distinct("market", "company"),
+        "segment": _store.distinct("market", "segment"),
+        "region": _store.distinct("market", "region"),
+        "period": period_labels(_store.periods("market")),
+    }

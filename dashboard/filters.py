@@ -1,0 +1,126 @@
+"""The global filters in the sidebar, bound to the URL so a link reopens the view.
+
+Every page reads the same `Filters`, so switching pages keeps the slice, and the
+URL keys below are part of the product: people bookmark them. Never rename a key
+without keeping the old one as an alias.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.url_state import ParamSpec, rejected_params
+from data.store import MarketFilter
+
+KEY_COMPANY, KEY_SEGMENT, KEY_REGION, KEY_PERIOD, KEY_MEASURE = (
+    "company",
+    "segment",
+    "region",
+    "period",
+    "measure",
+)
+MEASURES = ("revenue", "units")
+_NOT_OURS = {"others", "other", "rest of market"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user chose in the sidebar; empty segments/regions mean all of them."""
+
+    company: str
+    segments: tuple[str, ...]
+    regions: tuple[str, ...]
+    start: pd.Timestamp
+    end: pd.Timestamp
+    measure: str
+
+    def market_filter(self, *, with_dates: bool = True) -> MarketFilter:
+        return MarketFilter(
+            segments=self.segments,
+            regions=self.regions,
+            start=self.start if with_dates else None,
+            end=self.end if with_dates else None,
+        )
+
+    def basis(self) -> str:
+        """The slice in words, printed under numbers shown to executives."""
+        segments = ", ".join(self.segments) if self.segments else "all segments"
+        regions = ", ".join(self.regions) if self.regions else "all regions"
+        period = f"{self.start:%b %Y} to {self.end:%b %Y}"
+        return f"{segments} · {regions} · {period} · {self.measure}"
+
+
+def period_labels(periods: list[pd.Timestamp]) -> list[str]:
+    """Labels for the period slider: 2024-03 for monthly data, full dates otherwise."""
+    monthly = [p.strftime("%Y-%m") for p in periods]
+    if len(set(monthly)) == len(periods) and all(p.day == 1 for p in periods):
+        return monthly
+    return [p.strftime("%Y-%m-%d") for p in periods]
+
+
+def sidebar_filters(options: dict[str, list[str]], default_company: str | None) -> Filters:
+    """Render the global filters, report rejected link values, return the choice."""
+    companies = [c for c in options["company"] if c.strip().lower() not in _NOT_OURS]
+    companies = companies or options["company"]
+    periods = options["period"]
+    notices = rejected_params(
+        {k: st.query_params.get_all(k) for k in st.query_params},
+        [
+            ParamSpec(KEY_COMPANY, "Company", companies),
+            ParamSpec(KEY_SEGMENT, "Segment", options["segment"], max_values=len(options["segment"])),
+            ParamSpec(KEY_REGION, "Region", options["region"], max_values=len(options["region"])),
+            ParamSpec(KEY_PERIOD, "Period", periods, max_values=2, ordered=True),
+            ParamSpec(KEY_MEASURE, "Measure", MEASURES),
+        ],
+    )
+    with st.sidebar:
+        st.header("Filters", divider="gray")
+        company = st.selectbox(
+            "Our company",
+            companies,
+            index=companies.index(default_company) if default_company in companies else 0,
+            key=KEY_COMPANY,
+            bind="query-params",
+            help="The company whose performance the pages measure; highlighted on every chart.",
+        )
+        segments = st.multiselect(
+            "Segments", options["segment"], key=KEY_SEGMENT, bind="query-params",
+            placeholder="All segments",
+        )
+        regions = st.multiselect(
+            "Regions", options["region"], key=KEY_REGION, bind="query-params",
+            placeholder="All regions",
+        )
+        start, end = st.select_slider(
+            "Period",
+            options=periods,
+            value=(periods[0], periods[-1]),
+            key=KEY_PERIOD,
+            bind="query-params",
+        )
+        measure = st.segmented_control(
+            "Measure",
+            MEASURES,
+            default="revenue",
+            key=KEY_MEASURE,
+            bind="query-params",
+            required=True,
+        )
+    if notices:
+        st.warning(
+            "Some values in this link could not be used, so the defaults are shown instead:\n"
+            + "\n".join(f"- {notice}" for notice in notices),
+            icon=":material/link_off:",
+        )
+    return Filters(
+        company=company,
+        segments=tuple(segments),
+        regions=tuple(regions),
+        start=pd.Timestamp(start),
+        end=pd.Timestamp(end),
+        measure=measure or "revenue",
+    )
+

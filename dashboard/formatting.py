@@ -1,0 +1,39 @@
+"""Numbers as an executive reads them: $1.2B, 350k units, +4.1%, -0.8 pts."""
+
+from __future__ import annotations
+
+import math
+
+MEASURE_LABELS = {"revenue": "Revenue", "units": "Units"}
+MEASURE_AXIS = {"revenue": "Revenue (USD per month)", "units": "Units sold per month"}
+
+
+def compact(value: float, measure: str = "units") -> str:
+    """A number in thousands, millions or billions; revenue gets a dollar sign."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if size >= limit:
+            text = f"{size / limit:.3g}{suffix}"
+            break
+    else:
+        text = f"{size:,.0f}"
+    return f"{sign}${text}" if measure == "revenue" else f"{sign}{text}"
+
+
+def percent(value: float | None, signed: bool = False) -> str | None:
+    if value is None:
+        return None
+    return f"{value:+.1f}%" if signed else f"{value:.1f}%"
+
+
+def points(value: float | None) -> str | None:
+    """A change in share, in percentage points."""
+    return None if value is None else f"{value:+.1f} pts"
+
+
+def hover_format(measure: str) -> str:
+    """Plotly d3 format for hover text: $1.23M for revenue, 1.23M for units."""
+    return "$,.3s" if measure == "revenue" else ",.3s"

@@ -1,0 +1,60 @@
+"""A dataset is the set of tables the app works on, with where they came from.
+
+Pages show the dataset's name and source next to every number, and caches are
+keyed on its content hash so that two sessions on the same data share results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from data.generate_demo import OUR_COMPANY
+from data.schema import SCHEMAS, conform
+
+DEMO_DIR = Path(__file__).parent / "demo"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    source: str
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+    content_hash: str = ""
+    ours: str | None = None  # the company to pre-select as "ours", if the data says
+
+
+    @classmethod
+    def from_tables(
+        cls, name: str, source: str, tables: dict[str, pd.DataFrame], ours: str | None = None
+    ) -> Dataset:
+        """Conform every known table to its schema and fingerprint the result."""
+        conformed = {t: conform(df, t) for t, df in tables.items() if t in SCHEMAS}
+        return cls(name, source, conformed, _fingerprint(conformed), ours)
+
+
+def load_demo(directory: Path = DEMO_DIR) -> Dataset:
+    """The bundled demo dataset, read from the CSVs the generator wrote."""
+    tables = {
+        name: pd.read_csv(directory / f"{name}.csv")
+        for name in SCHEMAS
+        if (directory / f"{name}.csv").exists()
+    }
+    if "market" not in tables:
+        raise FileNotFoundError(
+            f"{directory / 'market.csv'} is missing; run `python -m data.generate_demo` to write it."
+        )
+    return Dataset.from_tables(
+        "Demo market", "bundled demo data (data/demo, seeded generator)", tables, ours=OUR_COMPANY
+    )
+
+
+def _fingerprint(tables: dict[str, pd.DataFrame]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(tables):
+        digest.update(name.encode())
+        digest.update(pd.util.hash_pandas_object(tables[name], index=False).to_numpy().tobytes())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,58 @@
+"""Overview: is the market growing, and are we growing with it?"""
+
+import streamlit as st
+
+from analysis.kpis import growth_by, headline
+from dashboard.charts import stacked_area
+from dashboard.context import page_context
+from dashboard.data_access import market_totals
+from dashboard.formatting import MEASURE_LABELS, compact, percent, points
+from dashboard.widgets import basis_caption, chart
+
+context = page_context()
+filters, store, key = context.filters, context.store, context.dataset.content_hash
+measure = filters.measure
+label = MEASURE_LABELS[measure].lower()
+
+st.title("Overview")
+st.caption("Is the market growing, and are we growing with it? The latest twelve months against the twelve before.")
+
+by_company = market_totals(store, key, filters.market_filter(), ("date", "company"))
+if by_company.empty:
+    st.info("No market data in this slice. Widen the segments, regions or period in the sidebar.")
+    st.stop()
+
+h = headline(by_company, filters.company, measure)
+window = f"{h.window_start:%b %Y} – {h.window_end:%b %Y}"
+vs_previous = "vs previous 12 months"
+with st.container(horizontal=True):
+    st.metric(
+        f"Market {label}, 12 months", compact(h.market, measure),
+        percent(h.market_growth, signed=True), delta_description=vs_previous, border=True,
+        help=f"Sum over {window} for the selected segments and regions.",
+    )
+    st.metric(
+        f"{filters.company} {label}, 12 months", compact(h.ours, measure),
+        percent(h.our_growth, signed=True), delta_description=vs_previous, border=True,
+    )
+    st.metric(
+        f"{filters.company} share of {label}", percent(h.share),
+        points(h.share_change), delta_description=vs_previous, border=True,
+    )
+    gap = None if h.our_growth is None or h.market_growth is None else h.our_growth - h.market_growth
+    st.metric(
+        f"{filters.company} growth", percent(h.our_growth, signed=True) or "n/a",
+        points(gap), delta_description="vs market growth", border=True,
+        help="Our growth minus the market's: positive means we are gaining share.",
+    )
+if h.previous_market is None:
+    st.caption("Choose a period of at least 24 months to compare with the previous twelve.")
+
+by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment"))
+growth = growth_by(by_segment, "segment", measure).dropna()
+title = f"Market {label} by segment"
+if len(growth) > 1:
+    title += f": {growth.index[0]} grew fastest ({growth.iloc[0]:+.0f}% first vs last 12 months)"
+chart(stacked_area(by_segment, x="date", y=measure, color="segment", title=title, measure=measure),
+      by_segment, key="market_by_segment")
+basis_caption(context)

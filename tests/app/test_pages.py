@@ -1,0 +1,98 @@
+"""Every page runs in AppTest on the demo data, whatever the link says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+PAGES = ["../pages/overview.py", "../pages/data.py"]
+
+CUSTOM = {
+    "company": "Apex",
+    "segment": ["Enterprise", "SMB"],
+    "region": ["Europe"],
+    "period": ["2019-01", "2023-12"],
+    "measure": "units",
+}
+GARBAGE = {
+    "company": "<script>alert('x')</script>",
+    "segment": ["Enterprise", "Narnia"],
+    "region": ["x" * 5000],
+    "period": ["1999-01", "2040-13"],
+    "measure": "profit'; DROP TABLE market; --",
+    "unknown_key": "whatever",
+}
+
+
+def open_app(params: dict, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page is not None and page != PAGES[0]:
+        at.switch_page(page).run()
+    return at
+
+
+def rendered_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [str(m.label) for m in at.metric] + [str(w.value) for w in at.warning]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("params", [{}, CUSTOM, GARBAGE], ids=["default", "custom", "garbage"])
+def test_every_page_runs_without_exception(page, params):
+    at = open_app(params, page)
+    assert not at.exception, at.exception
+    assert at.title, "the page rendered no title"
+
+
+def test_default_view_is_our_company_on_everything():
+    at = open_app({})
+    assert at.selectbox(key="company").value == "Northwind"
+    assert at.multiselect(key="segment").value == []
+    assert at.select_slider(key="period").value == ("2016-01", "2025-12")
+    assert not at.warning
+    assert len(at.metric) == 4
+    assert "Northwind" in at.metric[1].label
+
+
+def test_a_link_reopens_the_same_filters():
+    at = open_app(CUSTOM)
+    assert at.selectbox(key="company").value == "Apex"
+    assert at.multiselect(key="segment").value == ["Enterprise", "SMB"]
+    assert at.multiselect(key="region").value == ["Europe"]
+    assert at.select_slider(key="period").value == ("2019-01", "2023-12")
+    assert "Apex" in at.metric[1].label and "units" in at.metric[0].label
+    assert "Enterprise, SMB · Europe · Jan 2019 to Dec 2023 · units" in rendered_text(at)
+    assert not at.warning
+
+
+def test_garbage_is_dropped_with_a_visible_notice():
+    at = open_app(GARBAGE)
+    notices = "\n".join(w.value for w in at.warning)
+    for fragment in ("Company", "Narnia", "Region", "1999", "Measure"):
+        assert fragment in notices
+    assert "<script>" not in notices and len(notices) < 2000
+    # What was valid in the link is kept; what was not falls back to the default.
+    assert at.multiselect(key="segment").value == ["Enterprise"]
+    assert at.selectbox(key="company").value == "Northwind"
+
+
+def test_changing_a_filter_changes_the_numbers():
+    at = open_app({})
+    before = [m.value for m in at.metric]
+    at.multiselect(key="region").select("Europe").run()
+    assert not at.exception
+    assert [m.value for m in at.metric] != before
+
+
+def test_data_page_lists_the_five_tables():
+    at = open_app({}, "../pages/data.py")
+    text = rendered_text(at) + "\n".join(h.value for h in at.subheader)
+    for table in ("market", "drivers", "capabilities", "feature_requests", "opportunities"):
+        assert table in text

@@ -1,0 +1,77 @@
+"""Start the app as a user would and drive it in Debian's Chromium.
+
+Shared by the browser tests and by bench/ui.py, so that both measure the
+same thing: `streamlit run dashboard/app.py` on a free local port.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+READY = (
+    "[data-testid='stApp'][data-test-script-state='notRunning']"
+    "[data-test-connection-state='CONNECTED']"
+)
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_app(port: int) -> subprocess.Popen:
+    """`streamlit run dashboard/app.py` as a newcomer would, on a free port."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+         "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+def wait_healthy(base_url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{server.stdout.read()}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"{base_url} was not healthy after {timeout:.0f} s")
+
+
+def wait_rendered(page, timeout: float = 30_000) -> None:
+    """Wait until the script finished, the socket is up and no skeleton is left."""
+    page.wait_for_selector(READY, timeout=timeout)
+    page.wait_for_function(
+        "() => document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0",
+        timeout=timeout,
+    )
