@@ -5,8 +5,10 @@
 
 Cold start is measured from launching `streamlit run` to the first page fully
 rendered in the browser (script finished, charts drawn, no skeleton left).
-A filter change is one click on the sidebar's measure control, timed from the
-click to the page re-rendered with the new chart title.
+A filter change is timed from the input to the page re-rendered with the new
+numbers. Two kinds, alternating: a click on the measure control (revenue or
+units), and one step left of the period slider's end (a slice nobody asked for
+yet, so nothing is cached).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
 
 from tests.e2e.harness import CHROMIUM_FLAGS, chromium_path, free_port, start_app, wait_healthy, wait_rendered  # noqa: E402
 
@@ -43,7 +47,7 @@ def cold_start(browser) -> float:
         server.wait(timeout=10)
 
 
-def filter_changes(browser, changes: int) -> list[float]:
+def filter_changes(browser, changes: int) -> dict[str, list[float]]:
     port = free_port()
     server = start_app(port)
     try:
@@ -52,16 +56,25 @@ def filter_changes(browser, changes: int) -> list[float]:
         page.goto(f"http://127.0.0.1:{port}/")
         wait_rendered(page)
         page.wait_for_selector(CHART_TITLE)
-        times = []
+        times: dict[str, list[float]] = {"measure": [], "period": []}
+        end_thumb = page.locator("[data-testid='stSlider'] input[type='range']").last
         for i in range(changes):
-            target = "units" if i % 2 == 0 else "revenue"
             t0 = time.perf_counter()
-            page.get_by_text(target, exact=True).first.click()
+            if i % 2 == 0:
+                target = "units" if i % 4 == 0 else "revenue"
+                page.get_by_text(target, exact=True).first.click()
+                expected = target
+            else:
+                month = pd.Timestamp(end_thumb.get_attribute("aria-valuetext") + "-01") - pd.DateOffset(months=1)
+                end_thumb.press("ArrowLeft")
+                expected = f"to {month:%b %Y}"
             page.wait_for_function(
-                f"() => (document.querySelector(\"{CHART_TITLE}\") || {{}}).textContent?.includes('{target}')"
+                "text => [...document.querySelectorAll(\"[data-testid='stCaptionContainer']\")]"
+                ".some(e => e.textContent.includes('Basis:') && e.textContent.includes(text))",
+                arg=expected,
             )
             wait_rendered(page)
-            times.append(time.perf_counter() - t0)
+            times["measure" if i % 2 == 0 else "period"].append(time.perf_counter() - t0)
         return times
     finally:
         server.terminate()
@@ -85,8 +98,11 @@ def main() -> None:
         browser.close()
     print(f"cold start to first rendered page: median {statistics.median(starts):.2f} s "
           f"(min {min(starts):.2f}, max {max(starts):.2f}, n={len(starts)}); budget < 6 s")
-    print(f"filter change to re-rendered page: median {1000 * statistics.median(changes):.0f} ms "
-          f"(min {1000 * min(changes):.0f}, max {1000 * max(changes):.0f}, n={len(changes)}); budget < 500 ms")
+    every = changes["measure"] + changes["period"]
+    print(f"filter change to re-rendered page: median {1000 * statistics.median(every):.0f} ms "
+          f"(min {1000 * min(every):.0f}, max {1000 * max(every):.0f}, n={len(every)}); budget < 500 ms")
+    for kind, times in changes.items():
+        print(f"  {kind:>8}: median {1000 * statistics.median(times):.0f} ms (n={len(times)})")
 
 
 if __name__ == "__main__":

@@ -60,13 +60,14 @@ def lines(
     title: str,
     y_title: str,
     y_format: str = ",.3s",
+    y_suffix: str = "",
     money: bool = False,
     colors: Mapping[str, str] | None = None,
     emphasis: str | None = None,
 ) -> go.Figure:
-    """One line per `color` value; the `emphasis` line (our company) drawn thicker."""
+    """One line per `color` value; the `emphasis` line (our company) drawn thicker and first."""
     fig = go.Figure()
-    groups = list(dict.fromkeys(frame[color]))
+    groups = sorted(dict.fromkeys(frame[color]), key=lambda g: g != emphasis)
     palette = colors or _palette(groups)
     for name in groups:
         part = frame[frame[color] == name]
@@ -77,7 +78,7 @@ def lines(
                 name=str(name),
                 mode="lines",
                 line=dict(width=3.5 if name == emphasis else 1.8, color=palette[name]),
-                hovertemplate=f"%{{y:{y_format}}}<extra>{name}</extra>",
+                hovertemplate=f"%{{y:{y_format}}}{y_suffix}<extra>{name}</extra>",
             )
         )
     return _finish(fig, title=title, y_title=y_title, money=money)

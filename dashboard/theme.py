@@ -37,7 +37,7 @@ TEMPLATE = go.layout.Template(
     layout=go.Layout(
         font=dict(family=FONT, size=13, color=TEXT_COLOR),
         title=dict(font=dict(size=17), x=0.0, xanchor="left", y=0.97),
-        margin=dict(l=64, r=24, t=64, b=48),
+        margin=dict(l=64, r=24, t=100, b=48),
         paper_bgcolor="white",
         plot_bgcolor="white",
         colorway=list(CATEGORY_PALETTE),
@@ -53,18 +53,16 @@ TEMPLATE = go.layout.Template(
 def company_colors(companies: Iterable[str], ours: str | None) -> dict[str, str]:
     """A colour per company: ours the accent, "Others" grey, the rest by name.
 
-    Each competitor's preferred colour comes from a hash of its name, so it does
-    not depend on which other companies are in the data; a clash moves the later
-    name (in sorted order) to the next free colour.
+    Each company's preferred colour comes from a hash of its name, so it does
+    not depend on which other companies are in the data or which one is ours;
+    a clash moves the later name (in sorted order) to the next free colour.
     """
     colors: dict[str, str] = {}
     taken: set[str] = set()
     for name in sorted(set(companies)):
-        if name == ours:
-            colors[name] = OUR_COLOR
-        elif name.strip().lower() in {"others", "other", "rest of market"}:
+        if name.strip().lower() in {"others", "other", "rest of market"}:
             colors[name] = OTHERS_COLOR
-    for name in sorted(set(companies) - set(colors)):
+            continue
         start = int(hashlib.md5(name.encode()).hexdigest(), 16) % len(COMPANY_PALETTE)
         for step in range(len(COMPANY_PALETTE)):
             candidate = COMPANY_PALETTE[(start + step) % len(COMPANY_PALETTE)]
@@ -72,4 +70,6 @@ def company_colors(companies: Iterable[str], ours: str | None) -> dict[str, str]
                 break
         colors[name] = candidate
         taken.add(candidate)
+    if ours in colors:
+        colors[ours] = OUR_COLOR
     return colors

@@ -3,10 +3,12 @@
 import streamlit as st
 
 from analysis.kpis import growth_by, headline
-from dashboard.charts import stacked_area
+from analysis.share import share_change, share_over_time
+from dashboard.charts import lines, stacked_area
 from dashboard.context import page_context
 from dashboard.data_access import market_totals
 from dashboard.formatting import MEASURE_LABELS, compact, percent, points
+from dashboard.theme import company_colors
 from dashboard.widgets import basis_caption, chart
 
 context = page_context()
@@ -50,9 +52,20 @@ if h.previous_market is None:
 
 by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment"))
 growth = growth_by(by_segment, "segment", measure).dropna()
-title = f"Market {label} by segment"
+segment_title = f"Market {label}: {', '.join(growth.index) or 'by segment'}"
 if len(growth) > 1:
-    title += f": {growth.index[0]} grew fastest ({growth.iloc[0]:+.0f}% first vs last 12 months)"
-chart(stacked_area(by_segment, x="date", y=measure, color="segment", title=title, measure=measure),
-      by_segment, key="market_by_segment")
+    segment_title = f"{growth.index[0]} grew fastest: {growth.iloc[0]:+.0f}% (first vs last year)"
+shares = share_over_time(by_company, measure)
+first, last = share_change(by_company, filters.company, measure)
+share_title = f"{filters.company} share of {label}: {first:.1f}% → {last:.1f}% (first vs last year)"
+
+left, right = st.columns(2)
+with left:
+    chart(stacked_area(by_segment, x="date", y=measure, color="segment", title=segment_title, measure=measure),
+          by_segment, key="market_by_segment")
+with right:
+    chart(lines(shares, x="date", y="share", color="company", title=share_title,
+                y_title=f"Share of {label} (%)", y_format=".1f", y_suffix="%",
+                colors=company_colors(shares["company"].unique(), filters.company), emphasis=filters.company),
+          shares, key="share_by_company")
 basis_caption(context)

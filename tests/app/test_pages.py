@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,15 @@ def test_data_page_lists_the_five_tables():
     text = rendered_text(at) + "\n".join(h.value for h in at.subheader)
     for table in ("market", "drivers", "capabilities", "feature_requests", "opportunities"):
         assert table in text
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def test_share_chart_title_agrees_with_the_share_card():
+    at = open_app({"segment": ["Mid-Market"], "measure": "units"})
+    share_card = at.metric[2].value  # e.g. "19.8%"
+    titles = chart_titles(at)
+    assert len(titles) == 2
+    assert titles[1].startswith("Northwind share of units") and titles[1].split("→ ")[1].startswith(share_card)

@@ -32,7 +32,12 @@ READY = (
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
+    """Debian's Chromium, or the one CHROMIUM_PATH names (then only that one)."""
+    if "CHROMIUM_PATH" in os.environ:
+        candidates = [os.environ["CHROMIUM_PATH"]]
+    else:
+        candidates = ["/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")]
+    for candidate in candidates:
         if candidate and Path(candidate).exists():
             return candidate
     return None

@@ -25,27 +25,50 @@ def test_overview_renders_without_exception(page, app_url):
     open_page(page, app_url)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator("[data-testid='stMetric']").count() == 4
-    assert any("by segment" in t for t in chart_titles(page))
+    titles = chart_titles(page)
+    assert len(titles) == 2 and "grew fastest" in titles[0] and "Northwind share of revenue" in titles[1]
+
+
+def sidebar_state(page) -> dict:
+    """What a user sees in the sidebar: chips per multiselect, the active measure, the period."""
+    return {
+        "chips": [
+            box.locator("[data-tag] span[title]").all_inner_texts()
+            for box in page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").all()
+        ],
+        "measure": page.locator("[data-testid='stSidebar'] button[aria-checked='true']").all_inner_texts(),
+        "period": page.locator("[data-testid='stSidebar'] [data-testid='stSliderThumbValue']").all_inner_texts(),
+        "company": page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.inner_text(),
+    }
 
 
 def test_a_changed_filter_reopens_from_its_link(browser, page, app_url):
     open_page(page, app_url)
     before = chart_titles(page)
 
-    page.get_by_role("radio", name="units").or_(page.get_by_text("units", exact=True)).first.click()
-    page.wait_for_url(re.compile(r"measure=units"))
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").nth(1).click()
+    page.get_by_role("option", name="Europe", exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile(r"region=Europe"))
     wait_rendered(page)
-    page.wait_for_function("() => document.querySelector(\"[data-testid='stPlotlyChart'] .gtitle\").textContent.includes('units')")
-    after = chart_titles(page)
-    assert after != before and "units" in after[0]
-    link = page.url
+    page.locator("[data-testid='stSidebar'] button", has_text="units").click()
+    page.wait_for_url(re.compile(r"measure=units"))
+    page.wait_for_function(
+        "() => [...document.querySelectorAll(\"[data-testid='stPlotlyChart'] .gtitle\")]"
+        ".some(e => e.textContent.includes('share of units'))"
+    )
+    wait_rendered(page)
+    after, state = chart_titles(page), sidebar_state(page)
+    metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+    assert after != before and "share of units" in after[1]
+    assert state["chips"] == [[], ["Europe"]] and state["measure"] == ["units"]
 
     fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     try:
-        open_page(fresh, link)
+        open_page(fresh, page.url)
+        assert sidebar_state(fresh) == state
         assert chart_titles(fresh) == after
-        labels = fresh.locator("[data-testid='stMetric'] [data-testid='stMetricLabel']").all_inner_texts()
-        assert any("units" in label for label in labels)
+        assert fresh.locator("[data-testid='stMetricValue']").all_inner_texts() == metrics
         assert fresh.locator("[data-testid='stException']").count() == 0
     finally:
         fresh.context.close()

@@ -23,5 +23,7 @@ def test_a_company_keeps_its_colour_across_datasets():
 
 
 def test_choosing_another_company_as_ours_recolours_only_it():
-    colors = company_colors(["Apex", "Northwind"], "Apex")
-    assert colors["Apex"] == OUR_COLOR and colors["Northwind"] != OUR_COLOR
+    names = ["Apex", "Brightline", "Corvid", "Dynamo", "Fluxion", "Northwind", "Others"]
+    usual, apex_ours = company_colors(names, "Northwind"), company_colors(names, "Apex")
+    assert apex_ours["Apex"] == OUR_COLOR and apex_ours["Northwind"] != OUR_COLOR
+    assert all(usual[n] == apex_ours[n] for n in names if n not in {"Apex", "Northwind"})
