@@ -26,13 +26,13 @@ st.set_page_config(
     layout="wide",
 )
 
+OVERVIEW = "../pages/overview.py"
 PAGES = [
     st.Page(
-        "../pages/overview.py",
+        OVERVIEW,
         title="Overview",
         icon=":material/dashboard:",
         url_path="overview",
-        default=True,
         help="Market size, our revenue, share and growth over the last twelve months.",
     ),
     st.Page(
@@ -42,6 +42,9 @@ PAGES = [
         url_path="data",
         help="The active dataset: its tables, their schemas, coverage and a preview.",
     ),
+    # The app's root URL shows the Overview too. Streamlit serves a default page
+    # only at "/", so this hidden twin keeps the bookmarkable /overview working.
+    st.Page(OVERVIEW, title="Overview", url_path="home", default=True, visibility="hidden"),
 ]
 
 page = st.navigation(PAGES, position="sidebar")

@@ -26,25 +26,29 @@ if by_company.empty:
 
 h = headline(by_company, filters.company, measure)
 window = f"{h.window_start:%b %Y} – {h.window_end:%b %Y}"
-vs_previous = "vs previous 12 months"
-with st.container(horizontal=True):
+vs_previous = "vs prior 12 months"
+market_card, ours_card, share_card, growth_card = st.columns(4)
+with market_card:
     st.metric(
         f"Market {label}, 12 months", compact(h.market, measure),
-        percent(h.market_growth, signed=True), delta_description=vs_previous, border=True,
+        percent(h.market_growth, signed=True), delta_description=vs_previous, border=True, height="stretch",
         help=f"Sum over {window} for the selected segments and regions.",
     )
+with ours_card:
     st.metric(
         f"{filters.company} {label}, 12 months", compact(h.ours, measure),
-        percent(h.our_growth, signed=True), delta_description=vs_previous, border=True,
+        percent(h.our_growth, signed=True), delta_description=vs_previous, border=True, height="stretch",
     )
+with share_card:
     st.metric(
         f"{filters.company} share of {label}", percent(h.share),
-        points(h.share_change), delta_description=vs_previous, border=True,
+        points(h.share_change), delta_description=vs_previous, border=True, height="stretch",
     )
+with growth_card:
     gap = None if h.our_growth is None or h.market_growth is None else h.our_growth - h.market_growth
     st.metric(
         f"{filters.company} growth", percent(h.our_growth, signed=True) or "n/a",
-        points(gap), delta_description="vs market growth", border=True,
+        points(gap), delta_description="vs market growth", border=True, height="stretch",
         help="Our growth minus the market's: positive means we are gaining share.",
     )
 if h.previous_market is None:

@@ -79,3 +79,21 @@ def test_garbage_link_shows_a_notice_not_a_traceback(page, app_url):
     notices = page.locator("[data-testid='stAlert']").all_inner_texts()
     assert any("Narnia" in n for n in notices)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+@pytest.mark.parametrize("path, title", [("/", "Overview"), ("/overview", "Overview"), ("/data", "Data")])
+def test_every_page_url_opens_its_page(page, app_url, path, title):
+    page.goto(f"{app_url}{path}?region=Europe")
+    wait_rendered(page)
+    assert page.locator("h1").first.inner_text() == title
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_filters_follow_the_user_to_another_page(page, app_url):
+    open_page(page, f"{app_url}/overview?region=Europe&measure=units")
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Data").click()
+    page.wait_for_url(re.compile(r"/data\?"))
+    wait_rendered(page)
+    assert "region=Europe" in page.url and "measure=units" in page.url
+    assert sidebar_state(page)["chips"] == [[], ["Europe"]]
