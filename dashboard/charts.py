@@ -6,7 +6,7 @@ so every chart shares one look, one date format and one colour per company.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -32,22 +32,10 @@ def stacked_area(
     Used for market size by segment: the top edge is the whole market, the bands
     show what it is made of.
     """
-    fig = go.Figure()
-    groups = list(dict.fromkeys(frame[color]))
-    palette = colors or _palette(groups)
-    for name in groups:
-        part = frame[frame[color] == name]
-        fig.add_trace(
-            go.Scatter(
-                x=part[x],
-                y=part[y],
-                name=str(name),
-                mode="lines",
-                stackgroup="one",
-                line=dict(width=0.5, color=palette[name]),
-                hovertemplate=f"%{{y:{hover_format(measure)}}}<extra>{name}</extra>",
-            )
-        )
+    fig = _one_trace_per_group(
+        frame, x=x, y=y, color=color, colors=colors, hover=f"%{{y:{hover_format(measure)}}}",
+        style=lambda name, shade: dict(stackgroup="one", line=dict(width=0.5, color=shade)),
+    )
     return _finish(fig, title=title, y_title=MEASURE_AXIS[measure], money=measure == "revenue")
 
 
@@ -66,22 +54,38 @@ def lines(
     emphasis: str | None = None,
 ) -> go.Figure:
     """One line per `color` value; the `emphasis` line (our company) drawn thicker and first."""
+    fig = _one_trace_per_group(
+        frame, x=x, y=y, color=color, colors=colors, hover=f"%{{y:{y_format}}}{y_suffix}",
+        first=emphasis,
+        style=lambda name, shade: dict(line=dict(width=3.5 if name == emphasis else 1.8, color=shade)),
+    )
+    return _finish(fig, title=title, y_title=y_title, money=money)
+
+
+def _one_trace_per_group(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    color: str,
+    colors: Mapping[str, str] | None,
+    hover: str,
+    style: Callable[[str, str], dict],
+    first: str | None = None,
+) -> go.Figure:
+    """A line trace per value of `color`, in data order (`first` leads the legend)."""
     fig = go.Figure()
-    groups = sorted(dict.fromkeys(frame[color]), key=lambda g: g != emphasis)
+    groups = sorted(dict.fromkeys(frame[color]), key=lambda g: g != first)
     palette = colors or _palette(groups)
     for name in groups:
         part = frame[frame[color] == name]
         fig.add_trace(
             go.Scatter(
-                x=part[x],
-                y=part[y],
-                name=str(name),
-                mode="lines",
-                line=dict(width=3.5 if name == emphasis else 1.8, color=palette[name]),
-                hovertemplate=f"%{{y:{y_format}}}{y_suffix}<extra>{name}</extra>",
+                x=part[x], y=part[y], name=str(name), mode="lines",
+                hovertemplate=f"{hover}<extra>{name}</extra>", **style(name, palette[name]),
             )
         )
-    return _finish(fig, title=title, y_title=y_title, money=money)
+    return fig
 
 
 def _palette(groups: list) -> dict:
