@@ -47,10 +47,10 @@ class Headline:
         return None if self.previous_share is None else self.share - self.previous_share
 
 
-def headline(monthly: pd.DataFrame, ours: str, measure: str) -> Headline:
-    """Headline figures from monthly totals per company (`date`, `company`, measure).
+def headline(monthly: pd.DataFrame, ours: str, measure: str, window: int = WINDOW) -> Headline:
+    """Headline figures from totals per period and company (`date`, `company`, measure).
 
-    The windows end at the latest period in `monthly`.
+    The windows (twelve months, four quarters, …) end at the latest period.
     """
     if monthly.empty:
         raise ValueError("no data in the chosen slice")
@@ -59,9 +59,9 @@ def headline(monthly: pd.DataFrame, ours: str, measure: str) -> Headline:
     ).sort_index()
     market = by_month.sum(axis=1)
     our = by_month[ours] if ours in by_month.columns else pd.Series(0.0, index=by_month.index)
-    last = slice(-WINDOW, None)
-    has_previous = len(by_month) >= 2 * WINDOW
-    prev = slice(-2 * WINDOW, -WINDOW)
+    last = slice(-window, None)
+    has_previous = len(by_month) >= 2 * window
+    prev = slice(-2 * window, -window)
     return Headline(
         measure=measure,
         window_start=by_month.index[last][0],
@@ -75,16 +75,16 @@ def headline(monthly: pd.DataFrame, ours: str, measure: str) -> Headline:
     )
 
 
-def growth_by(frame: pd.DataFrame, column: str, measure: str) -> pd.Series:
-    """Growth in percent of each `column` value, last twelve months against the first twelve.
+def growth_by(frame: pd.DataFrame, column: str, measure: str, window: int = WINDOW) -> pd.Series:
+    """Growth in percent of each `column` value, the last year against the first.
 
     Used to name the fastest-growing segment in a chart title. Values with no
     sales in the first window get NaN rather than an infinite growth rate.
     """
     wide = frame.pivot_table(index="date", columns=column, values=measure, aggfunc="sum").sort_index()
-    if len(wide) < 2 * WINDOW:
+    if len(wide) < 2 * window:
         return pd.Series(np.nan, index=wide.columns, dtype="float64")
-    first, last = wide.iloc[:WINDOW].sum(), wide.iloc[-WINDOW:].sum()
+    first, last = wide.iloc[:window].sum(), wide.iloc[-window:].sum()
     return (100.0 * (last / first.where(first > 0) - 1.0)).sort_values(ascending=False)
 
 

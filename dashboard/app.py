@@ -17,7 +17,8 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboard.context import PageContext, set_page_context  # noqa: E402
-from dashboard.data_access import demo_dataset, filter_options, store_for  # noqa: E402
+from dashboard.active_data import active_dataset  # noqa: E402
+from dashboard.data_access import filter_options, store_for  # noqa: E402
 from dashboard.filters import sidebar_filters  # noqa: E402
 
 st.set_page_config(
@@ -48,7 +49,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES, position="sidebar")
-dataset = demo_dataset()
+dataset = active_dataset()
 store = store_for(dataset)
 filters = sidebar_filters(filter_options(store, dataset.content_hash), dataset.ours)
 with st.sidebar:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.formatting import MEASURE_AXIS, hover_format
+from dashboard.formatting import hover_format, measure_axis
 from dashboard.theme import CATEGORY_PALETTE, TEMPLATE
 
 DATE_HOVER = "%b %Y"  # "Mar 2024": how people say months in a meeting
@@ -25,6 +25,7 @@ def stacked_area(
     color: str,
     title: str,
     measure: str,
+    periodicity: str | None = "monthly",
     colors: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """One filled trace per `color` value, stacked, over a date axis.
@@ -36,7 +37,7 @@ def stacked_area(
         frame, x=x, y=y, color=color, colors=colors, hover=f"%{{y:{hover_format(measure)}}}",
         style=lambda name, shade: dict(stackgroup="one", line=dict(width=0.5, color=shade)),
     )
-    return _finish(fig, title=title, y_title=MEASURE_AXIS[measure], money=measure == "revenue")
+    return _finish(fig, title=title, y_title=measure_axis(measure, periodicity), money=measure == "revenue")
 
 
 def lines(
@@ -94,7 +95,31 @@ def _palette(groups: list) -> dict:
 
 def _finish(fig: go.Figure, *, title: str, y_title: str, money: bool = False) -> go.Figure:
     fig.update_layout(template=TEMPLATE, title=dict(text=title), height=440)
-    fig.update_xaxes(title_text="Month", hoverformat=DATE_HOVER, tickformat="%b %Y")
+    fig.update_xaxes(title_text="Period", hoverformat=DATE_HOVER, tickformat="%b %Y")
+    periods = sorted({x for trace in fig.data for x in trace.x})
+    if len(periods) <= 15:  # few periods: one tick each, not Plotly's in-between dates
+        fig.update_xaxes(tickvals=periods)
     # exponentformat "B" writes 2B rather than d3's 2G, which reads as gigabytes.
     fig.update_yaxes(title_text=y_title, exponentformat="B", tickprefix="$" if money else "")
+    return fig
+
+
+def missing_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:
+    """Companies by period, shaded by the percent of cells with no figure."""
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix.to_numpy(),
+            x=list(matrix.columns),
+            y=[str(i) for i in matrix.index],
+            zmin=0,
+            zmax=100,
+            colorscale=[[0.0, "#eef2f7"], [1.0, "#c23b22"]],
+            colorbar=dict(title=dict(text="% missing"), ticksuffix="%"),
+            hovertemplate="%{y}, %{x|%b %Y}: %{z:.0f}% of cells missing<extra></extra>",
+        )
+    )
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=max(260, 60 + 28 * len(matrix)),
+                      hovermode="closest")
+    fig.update_xaxes(title_text="Period", tickformat="%b %Y")
+    fig.update_yaxes(title_text="Company", autorange="reversed", rangemode="normal")
     return fig

@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard.filters import period_labels
 from data.dataset import Dataset, load_demo
+from data.periods import infer_periodicity
 from data.store import MarketFilter, Store
 
 CACHE_TTL = "1h"
@@ -22,7 +23,7 @@ def demo_dataset() -> Dataset:
     return load_demo()
 
 
-@st.cache_resource(max_entries=4)
+@st.cache_resource(max_entries=16)
 def _store(content_hash: str, _dataset: Dataset) -> Store:
     return Store.from_frames(_dataset.tables)
 
@@ -45,4 +46,6 @@ def filter_options(_store: Store, content_hash: str) -> dict[str, list[str]]:
         "segment": _store.distinct("market", "segment"),
         "region": _store.distinct("market", "region"),
         "period": period_labels(_store.periods("market")),
+        "measure": _store.measures(),
+        "periodicity": [infer_periodicity(pd.Series(_store.periods("market"))).period or "monthly"],
     }

@@ -22,7 +22,7 @@ KEY_COMPANY, KEY_SEGMENT, KEY_REGION, KEY_PERIOD, KEY_MEASURE = (
     "period",
     "measure",
 )
-MEASURES = ("revenue", "units")
+MEASURE_ORDER = ("revenue", "units", "share")  # the first one the data has is the default
 _NOT_OURS = {"others", "other", "rest of market"}
 
 
@@ -36,6 +36,7 @@ class Filters:
     start: pd.Timestamp
     end: pd.Timestamp
     measure: str
+    periodicity: str = "monthly"  # of the data: weekly, monthly, quarterly or yearly
 
     def market_filter(self, *, with_dates: bool = True) -> MarketFilter:
         return MarketFilter(
@@ -66,6 +67,7 @@ def sidebar_filters(options: dict[str, list[str]], default_company: str | None) 
     companies = [c for c in options["company"] if c.strip().lower() not in _NOT_OURS]
     companies = companies or options["company"]
     periods = options["period"]
+    measures = [m for m in MEASURE_ORDER if m in options["measure"]] or ["revenue"]
     notices = rejected_params(
         {k: st.query_params.get_all(k) for k in st.query_params},
         [
@@ -73,7 +75,7 @@ def sidebar_filters(options: dict[str, list[str]], default_company: str | None) 
             ParamSpec(KEY_SEGMENT, "Segment", options["segment"], max_values=len(options["segment"])),
             ParamSpec(KEY_REGION, "Region", options["region"], max_values=len(options["region"])),
             ParamSpec(KEY_PERIOD, "Period", periods, max_values=2, ordered=True),
-            ParamSpec(KEY_MEASURE, "Measure", MEASURES),
+            ParamSpec(KEY_MEASURE, "Measure", measures),
         ],
     )
     with st.sidebar:
@@ -103,8 +105,8 @@ def sidebar_filters(options: dict[str, list[str]], default_company: str | None) 
         )
         measure = st.segmented_control(
             "Measure",
-            MEASURES,
-            default="revenue",
+            measures,
+            default=measures[0],
             key=KEY_MEASURE,
             bind="query-params",
             required=True,
@@ -121,6 +123,7 @@ def sidebar_filters(options: dict[str, list[str]], default_company: str | None) 
         regions=tuple(regions),
         start=pd.Timestamp(start),
         end=pd.Timestamp(end),
-        measure=measure or "revenue",
+        measure=measure or measures[0],
+        periodicity=options["periodicity"][0],
     )
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import math
 
-MEASURE_LABELS = {"revenue": "Revenue", "units": "Units"}
-MEASURE_AXIS = {"revenue": "Revenue (USD per month)", "units": "Units sold per month"}
+MEASURE_LABELS = {"revenue": "Revenue", "units": "Units", "share": "Share"}
+PERIOD_WORDS = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year"}
+
+
+def measure_axis(measure: str, periodicity: str | None = "monthly") -> str:
+    """Axis title with its unit: 'Revenue (USD per month)', 'Share (%)'."""
+    per = PERIOD_WORDS.get(periodicity or "", "period")
+    return {"revenue": f"Revenue (USD per {per})", "units": f"Units sold per {per}", "share": "Share (%)"}[measure]
 
 
 def compact(value: float, measure: str = "units") -> str:

@@ -31,18 +31,13 @@ class TableSchema:
 
 MARKET = TableSchema(
     name="market",
-    required={
-        "date": DATE,
-        "segment": TEXT,
-        "region": TEXT,
-        "company": TEXT,
-        "units": FLOAT,
-        "revenue": FLOAT,
-    },
-    optional={"product": TEXT, "channel": TEXT, "price": FLOAT},
+    required={"date": DATE, "segment": TEXT, "region": TEXT, "company": TEXT},
+    # At least one measure: share trackers publish shares without units or revenue.
+    optional={"units": FLOAT, "revenue": FLOAT, "share": FLOAT, "product": TEXT, "channel": TEXT, "price": FLOAT},
     key=("date", "segment", "region", "company", "product"),
-    description="Units and revenue per period, segment, region and company (and product).",
+    description="Units, revenue or percent share per period, segment, region and company (and product).",
 )
+MARKET_MEASURES = ("units", "revenue", "share")
 
 DRIVERS = TableSchema(
     name="drivers",
@@ -114,11 +109,12 @@ def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
             f"{table}: missing required column(s) {', '.join(missing)}; "
             f"expected {', '.join(schema.required)}."
         )
+    if table == "market" and not any(m in df.columns for m in MARKET_MEASURES):
+        raise SchemaError("market: no units, revenue or share column; a market table needs at least one.")
     out = pd.DataFrame(index=df.index)
     for column, kind in schema.columns.items():
-        if column not in df.columns:
-            continue
-        out[column] = _cast(df[column], kind, table, column)
+        if column in df.columns:
+            out[column] = _cast(df[column], kind, table, column)
     return out.reset_index(drop=True)
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from data.schema import MARKET, SCHEMAS
 
 GROUPABLE = ("date", "segment", "region", "company", "product", "channel")
-MEASURES = ("units", "revenue")
+MEASURES = ("units", "revenue", "share")
 MEMORY_LIMIT = "1GB"
 
 
@@ -59,6 +59,7 @@ class Store:
                 f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM _incoming {_clustering(table)}'
             )
             self._con.unregister("_incoming")
+            self._add_missing_measures(table)
             self._tables.add(table)
 
     def add_parquet(self, name: str, path: Path | str) -> None:
@@ -70,7 +71,14 @@ class Store:
                 f"{_clustering(table)}",
                 {"path": str(path)},
             )
+            self._add_missing_measures(table)
             self._tables.add(table)
+
+    def _add_missing_measures(self, table: str) -> None:
+        """Every market table answers for units, revenue and share, empty where unknown."""
+        if table == "market":
+            for measure in MEASURES:
+                self._con.execute(f"ALTER TABLE market ADD COLUMN IF NOT EXISTS {measure} DOUBLE")
 
     @property
     def tables(self) -> list[str]:
@@ -90,6 +98,11 @@ class Store:
         )
         return [str(v) for v in frame["v"]]
 
+    def measures(self) -> list[str]:
+        """The market measures this dataset has figures for, in MEASURES order."""
+        counts = self._query("SELECT count(units) AS units, count(revenue) AS revenue, count(share) AS share FROM market")
+        return [m for m in MEASURES if int(counts[m].iloc[0]) > 0]
+
     def date_range(self, table: str = "market") -> tuple[pd.Timestamp, pd.Timestamp]:
         frame = self._query(f'SELECT min(date) AS lo, max(date) AS hi FROM "{_known_table(table)}"')
         return pd.Timestamp(frame["lo"].iloc[0]), pd.Timestamp(frame["hi"].iloc[0])
@@ -102,14 +115,15 @@ class Store:
     def market_totals(self, where: MarketFilter, by: Sequence[str]) -> pd.DataFrame:
         """Units and revenue summed over the slice, one row per combination of `by`.
 
-        The columns are `by` then `units` and `revenue`, sorted by `by`.
+        The columns are `by` then `units`, `revenue` and `share`, sorted by `by`.
+        Shares are summed as they are, which is right for one segment and region.
         """
         keys = [_groupable(c) for c in by]
         select = ", ".join(f'"{k}"' for k in keys)
         group = f"GROUP BY {select} ORDER BY {select}" if keys else ""
         sql = (
             f"SELECT {select + ', ' if keys else ''}"
-            "sum(units) AS units, sum(revenue) AS revenue FROM market "
+            "sum(units) AS units, sum(revenue) AS revenue, sum(share) AS share FROM market "
             "WHERE ($segments IS NULL OR list_contains($segments, segment)) "
             "AND ($regions IS NULL OR list_contains($regions, region)) "
             "AND ($companies IS NULL OR list_contains($companies, company)) "
@@ -118,7 +132,7 @@ class Store:
             f"{group}"
         )
         frame = self._query(sql, _filter_params(where))
-        frame[["units", "revenue"]] = frame[["units", "revenue"]].astype("float64")
+        frame[list(MEASURES)] = frame[list(MEASURES)].astype("float64")
         return frame
 
     def table(self, name: str, limit: int | None = None) -> pd.DataFrame:

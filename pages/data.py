@@ -1,33 +1,80 @@
-"""Data: what the dashboard is working on, table by table."""
+"""Data: what the dashboard is working on, and how to bring your own."""
+
+import hashlib
 
 import streamlit as st
 
+from dashboard.active_data import loaded_tables, use_demo, use_table
 from dashboard.context import page_context
+from dashboard.loader_ui import checked, choose_sheet, edit_mapping, pick_source, show_coverage, show_report
 from data.schema import DATE, SCHEMAS
 
 context = page_context()
 dataset, store = context.dataset, context.store
 
 st.title("Data")
-st.caption(f"Active dataset: **{dataset.name}**, {dataset.source}. Every page uses it.")
+st.caption("Which data every page uses, how complete it is, and how to bring your own.")
+if notice := st.session_state.pop("_data_notice", None):
+    st.success(notice, icon=":material/check_circle:")
 
-for name, schema in SCHEMAS.items():
-    with st.container(border=True):
-        st.subheader(f"`{name}`")
-        st.caption(schema.description)
-        if name not in store.tables:
-            st.info(f"This dataset has no `{name}` table; pages that need it say so.")
-            continue
-        rows, columns = store.row_count(name), store.columns(name)
-        required = ", ".join(f"`{c}`" for c in schema.required)
-        optional = ", ".join(f"`{c}`" for c in schema.optional if c in columns) or "none"
-        st.markdown(f"{rows:,} rows · required columns {required} · optional present: {optional}")
-        if name == "market":
-            first, last = store.date_range("market")
-            counts = {c: len(store.distinct("market", c)) for c in ("company", "segment", "region")}
-            st.markdown(
-                f"Coverage: {len(store.periods('market'))} periods from {first:%b %Y} to {last:%b %Y} · "
-                f"{counts['company']} companies · {counts['segment']} segments · {counts['region']} regions"
-            )
-        dates = {c: st.column_config.DateColumn(format="YYYY-MM-DD") for c, k in schema.columns.items() if k == DATE}
-        st.dataframe(store.table(name, limit=200), hide_index=True, height=240, column_config=dates)
+with st.container(border=True):
+    st.subheader("Active dataset")
+    st.markdown(f"**{dataset.name}** · {dataset.source}")
+    if loaded_tables() and st.button("Back to the demo dataset", icon=":material/restart_alt:"):
+        use_demo()
+        st.session_state["_data_notice"] = "Every page now uses the demo dataset again."
+        st.rerun()
+    show_coverage(dataset.tables["market"], key="active")
+    with st.expander("Tables, schemas and a preview"):
+        for name, schema in SCHEMAS.items():
+            st.markdown(f"**`{name}`**: {schema.description}")
+            if name not in store.tables:
+                st.caption(f"This dataset has no `{name}` table; pages that need it say so.")
+                continue
+            required = ", ".join(f"`{c}`" for c in schema.required)
+            st.caption(f"{store.row_count(name):,} rows · required columns {required}")
+            dates = {c: st.column_config.DateColumn(format="YYYY-MM-DD") for c, k in schema.columns.items() if k == DATE}
+            st.dataframe(store.table(name, limit=200), hide_index=True, height=200, column_config=dates)
+
+st.subheader("Load your own data")
+st.caption(
+    "CSV (comma, semicolon or tab; UTF-8 or Latin-1; decimal point or comma), Excel (.xlsx) or Parquet, "
+    "long (one row per company and period) or wide (one column per company, as share trackers export). "
+    "Check a file from the command line first with `python -m data.validate FILE`."
+)
+table = st.selectbox("Table to load", list(SCHEMAS), key="load_table",
+                     format_func=lambda t: f"{t}: {SCHEMAS[t].description}")
+source = pick_source(table)
+if source is None:
+    st.stop()
+
+name, content = source
+scope = hashlib.sha1(name.encode() + content[:65536] + str(len(content)).encode()).hexdigest()[:10]
+first = checked(name, content, table, None, None)
+if first.raw is None:
+    show_report(first)
+    st.info(f"Nothing changed: every page still uses **{dataset.name}**.", icon=":material/info:")
+    st.stop()
+
+sheet = choose_sheet(first.raw, table)
+raw = first.raw if sheet in (None, first.raw.format.sheet) else checked(name, content, table, None, sheet).raw
+st.caption(f"Read as: {raw.format.describe()} · {len(raw.frame):,} rows × {raw.frame.shape[1]} columns")
+with st.container(border=True):
+    st.markdown("**Mapping**: which column is which. Change it if a guess is wrong.")
+    mapping = edit_mapping(raw, table, scope)
+loaded = checked(name, content, table, mapping, sheet)
+show_report(loaded)
+if not loaded.ok:
+    st.info(f"Nothing changed: every page still uses **{dataset.name}**. Fix the file or the mapping.",
+            icon=":material/info:")
+    st.stop()
+
+st.dataframe(loaded.frame.head(200), hide_index=True, height=240)
+if table == "market":
+    show_coverage(loaded.frame, key="pending")
+elif "market" not in loaded_tables() and st.session_state.get("_active_dataset") is None:
+    st.caption("Load a `market` table too: the other tables join the market data you bring.")
+if st.button(f"Use this {table} table on every page", type="primary", icon=":material/done_all:"):
+    new = use_table(table, loaded.frame, name)
+    st.session_state["_data_notice"] = f"Loaded {name} as `{table}`. Every page now uses **{new.name}**."
+    st.rerun()

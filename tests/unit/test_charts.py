@@ -17,10 +17,13 @@ FRAME = pd.DataFrame(
 
 
 def test_stacked_area_labels_units_and_money():
+    quarterly = stacked_area(FRAME, x="date", y="revenue", color="company", title="Q", measure="units",
+                             periodicity="quarterly")
+    assert quarterly.layout.yaxis.title.text == "Units sold per quarter"
     fig = stacked_area(FRAME, x="date", y="revenue", color="company", title="Market", measure="revenue")
     assert fig.layout.yaxis.title.text == "Revenue (USD per month)"
     assert fig.layout.yaxis.tickprefix == "$"
-    assert fig.layout.xaxis.title.text == "Month" and fig.layout.xaxis.hoverformat == "%b %Y"
+    assert fig.layout.xaxis.title.text == "Period" and fig.layout.xaxis.hoverformat == "%b %Y"
     assert [t.stackgroup for t in fig.data] == ["one", "one"]
     assert fig.layout.title.text == "Market"
 

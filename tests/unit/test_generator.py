@@ -337,7 +337,7 @@ def test_large_market_has_the_requested_rows_and_the_market_schema(rows):
     df = pd.concat(chunks, ignore_index=True)
     assert len(df) == rows
     conformed = conform(df, "market")
-    expected = [*SCHEMAS["market"].required, "product", "price"]
+    expected = [*SCHEMAS["market"].required, "units", "revenue", "product", "price"]
     assert list(conformed.columns) == expected
     assert not conformed.duplicated(list(SCHEMAS["market"].key)).any()
     assert (conformed["units"] > 0).all() and (conformed["revenue"] > 0).all()

@@ -10,7 +10,15 @@ from data.schema import SCHEMAS, SchemaError, conform
 
 def test_the_five_tables_of_the_design():
     assert set(SCHEMAS) == {"market", "drivers", "capabilities", "feature_requests", "opportunities"}
-    assert list(SCHEMAS["market"].required) == ["date", "segment", "region", "company", "units", "revenue"]
+    assert list(SCHEMAS["market"].required) == ["date", "segment", "region", "company"]
+
+
+def test_a_market_table_needs_one_measure():
+    base = {"date": ["2024-01-01"], "segment": ["S"], "region": ["R"], "company": ["A"]}
+    with pytest.raises(SchemaError, match="units, revenue or share"):
+        conform(pd.DataFrame(base), "market")
+    out = conform(pd.DataFrame({**base, "share": [100.0]}), "market")
+    assert out["share"].iloc[0] == 100.0 and "units" not in out
 
 
 def test_conform_casts_orders_and_drops_unknown_columns():
@@ -25,8 +33,8 @@ def test_conform_casts_orders_and_drops_unknown_columns():
 
 
 def test_missing_column_is_named():
-    with pytest.raises(SchemaError, match="missing required column.*revenue"):
-        conform(pd.DataFrame({"date": [], "segment": [], "region": [], "company": [], "units": []}), "market")
+    with pytest.raises(SchemaError, match="missing required column.*company"):
+        conform(pd.DataFrame({"date": [], "segment": [], "region": [], "units": []}), "market")
 
 
 def test_bad_value_names_column_value_and_row():

@@ -38,7 +38,7 @@ def pandas_totals(market: pd.DataFrame, where: MarketFilter, by: list[str]) -> p
 
 
 def assert_same(got: pd.DataFrame, expected: pd.DataFrame, by: list[str]) -> None:
-    assert list(got.columns) == [*by, "units", "revenue"]
+    assert list(got.columns) == [*by, "units", "revenue", "share"]
     assert len(got) == len(expected)
     for column in by:
         assert got[column].astype(str).tolist() == expected[column].astype(str).tolist()
@@ -101,3 +101,12 @@ def test_parquet_loads_without_pandas_copy(tmp_path, demo):
     where = MarketFilter(regions=("Europe",))
     assert_same(store.market_totals(where, ["date"]), pandas_totals(demo.tables["market"], where, ["date"]), ["date"])
 
+
+
+def test_a_share_only_table_answers_for_every_measure():
+    shares = pd.DataFrame({"date": pd.to_datetime(["2024-01-01"] * 2), "segment": "All", "region": "All",
+                           "company": ["A", "B"], "share": [60.0, 40.0]})
+    store = Store.from_frames({"market": shares})
+    assert store.measures() == ["share"]
+    totals = store.market_totals(MarketFilter(), ["company"])
+    assert totals["share"].tolist() == [60.0, 40.0] and totals["units"].isna().all()

@@ -1,0 +1,64 @@
+"""What a dataset covers, and where it has holes.
+
+Before trusting a chart built on an uploaded file, a PM wants to know how many
+periods, companies, segments and regions it holds and which cells are empty:
+a competitor missing for six months reads as a share collapse otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+MEASURES = ("units", "revenue", "share")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    periods: int
+    first: pd.Timestamp
+    last: pd.Timestamp
+    companies: int
+    segments: int
+    regions: int
+    rows: int
+    missing_cells: int  # company × segment × region × period cells with no figure
+    expected_cells: int
+
+    @property
+    def missing_percent(self) -> float:
+        return 100.0 * self.missing_cells / self.expected_cells if self.expected_cells else 0.0
+
+
+def coverage(market: pd.DataFrame) -> Coverage:
+    """Counts over a market table; a cell is missing when no measure has a figure."""
+    filled = _filled(market)
+    dims = [market[c].nunique() for c in ("date", "company", "segment", "region")]
+    expected = int(pd.Series(dims).prod())
+    keys = [market[c] for c in ("date", "company", "segment", "region")]
+    present = filled.groupby(keys).any().sum()
+    return Coverage(
+        periods=dims[0], first=market["date"].min(), last=market["date"].max(), companies=dims[1],
+        segments=dims[2], regions=dims[3], rows=len(market),
+        missing_cells=expected - int(present), expected_cells=expected,
+    )
+
+
+def missing_by_company(market: pd.DataFrame) -> pd.DataFrame:
+    """Percent of each company's segment × region cells with no figure, per period.
+
+    Rows are companies, columns are periods: the heatmap on the Data page.
+    """
+    filled = _filled(market).to_frame("filled")
+    for column in ("date", "company", "segment", "region"):
+        filled[column] = market[column].to_numpy()
+    present = filled.groupby(["company", "date"])["filled"].sum()
+    cells = market["segment"].nunique() * market["region"].nunique()
+    grid = present.unstack("date").reindex(columns=sorted(market["date"].unique())).fillna(0)
+    return (100.0 * (1 - grid / cells)).clip(lower=0).sort_index()
+
+
+def _filled(market: pd.DataFrame) -> pd.Series:
+    measures = [m for m in MEASURES if m in market.columns]
+    return market[measures].notna().any(axis=1)

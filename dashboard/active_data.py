@@ -1,0 +1,47 @@
+"""Which dataset this session works on: the demo, or tables the user loaded.
+
+The choice is per browser session, so one person's upload never changes what a
+colleague sees. Loading only replaces the active dataset once a file passed
+validation and the user confirmed it; a failed load leaves everything as it was.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.data_access import demo_dataset
+from data.dataset import Dataset
+
+_ACTIVE, _TABLES, _SOURCES = "_active_dataset", "_user_tables", "_user_sources"
+
+
+def active_dataset() -> Dataset:
+    return st.session_state.get(_ACTIVE) or demo_dataset()
+
+
+def use_demo() -> None:
+    for key in (_ACTIVE, _TABLES, _SOURCES):
+        st.session_state.pop(key, None)
+
+
+def use_table(table: str, frame: pd.DataFrame, source: str) -> Dataset:
+    """Make `frame` the session's `table`; with a market table, the data becomes "yours".
+
+    Tables loaded earlier in the session are kept, so a user can bring market,
+    drivers and feature requests one file at a time.
+    """
+    tables = {**st.session_state.get(_TABLES, {}), table: frame}
+    sources = {**st.session_state.get(_SOURCES, {}), table: source}
+    st.session_state[_TABLES], st.session_state[_SOURCES] = tables, sources
+    if "market" not in tables:
+        return active_dataset()
+    described = "; ".join(f"{t}: {s}" for t, s in sources.items())
+    dataset = Dataset.from_tables(f"Your data ({sources['market']})", described, tables)
+    st.session_state[_ACTIVE] = dataset
+    return dataset
+
+
+def loaded_tables() -> dict[str, str]:
+    """Table → source of what the user loaded this session."""
+    return dict(st.session_state.get(_SOURCES, {}))

@@ -1,0 +1,139 @@
+"""Widgets of the Data page: pick a file, confirm its mapping, read its report.
+
+Each function has one job and returns plain values, so `pages/data.py` reads
+as the steps a user takes: choose a source, check how it was read, fix the
+mapping, read the report, then use the data.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.coverage import coverage, missing_by_company
+from dashboard.charts import missing_heatmap
+from data.http_source import fetch
+from data.mapping import ALL, LONG, SYNONYMS, WIDE, WIDE_VALUES, Mapping, suggest_mapping
+from data.readers import SUPPORTED, UPLOAD_LIMIT_MB, RawFile
+from data.report import LoadError
+from data.schema import SCHEMAS
+from data.validate import Loaded, load
+
+NONE = "(none)"
+
+
+@st.cache_data(max_entries=16, ttl="1h", show_spinner="Reading and checking the file…")
+def checked(name: str, content: bytes, table: str, mapping: Mapping | None, sheet: str | None) -> Loaded:
+    """`data.validate.load`, cached so widget changes on the page do not re-read the file."""
+    return load(name, content, table, mapping=mapping, sheet=sheet)
+
+
+def pick_source(table: str) -> tuple[str, bytes] | None:
+    """An uploaded file or a fetched URL for `table`; None until the user gives one."""
+    how = st.radio("Source", ["Upload a file", "From a web address"], horizontal=True, key=f"how_{table}")
+    if how == "Upload a file":
+        upload = st.file_uploader(
+            f"File for `{table}` ({', '.join(SUPPORTED)}; up to {UPLOAD_LIMIT_MB} MB)",
+            key=f"upload_{table}",
+        )
+        return (upload.name, upload.getvalue()) if upload is not None else None
+    url = st.text_input("Address of a CSV, Excel or Parquet file", key=f"url_{table}",
+                        placeholder="https://example.org/market-share.csv")
+    fetched_key = f"fetched_{table}"
+    if st.button("Fetch", key=f"fetch_{table}", icon=":material/download:", disabled=not url):
+        try:
+            with st.spinner(f"Fetching {url[:60]}…"):
+                st.session_state[fetched_key] = (url, *fetch(url))
+        except LoadError as exc:
+            st.session_state.pop(fetched_key, None)
+            st.error(str(exc), icon=":material/cloud_off:")
+    fetched = st.session_state.get(fetched_key)
+    if fetched and fetched[0] == url:
+        return fetched[1], fetched[2]
+    return None
+
+
+def choose_sheet(raw: RawFile | None, table: str) -> str | None:
+    if raw is None or raw.format.kind != "excel" or len(raw.format.sheets) < 2:
+        return None
+    return st.selectbox("Sheet", raw.format.sheets, key=f"sheet_{table}")
+
+
+def edit_mapping(raw: RawFile, table: str, scope: str) -> Mapping:
+    """The suggested mapping, shown and editable; returns what the user confirmed.
+
+    `scope` names the file, so a new file starts from its own suggestion.
+    """
+    suggested = suggest_mapping(raw, table)
+    columns = list(raw.frame.columns)
+    layouts = [LONG, WIDE] if table == "market" else [LONG]
+    layout = st.radio(
+        "Layout", layouts, index=layouts.index(suggested.layout), horizontal=True, key=f"layout_{scope}",
+        format_func=lambda v: {LONG: "Long: one row per company and period",
+                               WIDE: "Wide: one column per company"}[v],
+    )
+    if layout == WIDE:
+        return _edit_wide(columns, suggested, scope)
+    targets = list(SCHEMAS[table].columns)
+    chosen: dict[str, str] = {}
+    grid = st.columns(4)
+    for i, target in enumerate(targets):
+        options = [NONE, *columns]
+        default = suggested.columns.get(target, NONE)
+        required = target in SCHEMAS[table].required
+        with grid[i % 4]:
+            picked = st.selectbox(
+                f"{target}{' *' if required else ''}", options, index=options.index(default),
+                key=f"map_{scope}_{target}", help=f"Also recognised: {', '.join(SYNONYMS.get(target, ())[:6])}",
+            )
+        if picked != NONE:
+            chosen[target] = picked
+    return Mapping(LONG, chosen)
+
+
+def _edit_wide(columns: list[str], suggested: Mapping, scope: str) -> Mapping:
+    date_default = suggested.date_column if suggested.date_column in columns else columns[0]
+    left, right = st.columns([1, 2])
+    with left:
+        date_column = st.selectbox("Date column", columns, index=columns.index(date_default), key=f"wide_date_{scope}")
+        value = st.selectbox("The values are", WIDE_VALUES, index=WIDE_VALUES.index(suggested.value),
+                             key=f"wide_value_{scope}",
+                             format_func=lambda v: {"units": "Units", "revenue": "Revenue",
+                                                    "share": "Percent share"}[v])
+    with right:
+        default_companies = [c for c in suggested.company_columns if c != date_column] or [
+            c for c in columns if c != date_column]
+        companies = st.multiselect("Company columns", [c for c in columns if c != date_column],
+                                   default=default_companies, key=f"wide_companies_{scope}")
+        segment = st.text_input("Segment these figures describe", value=ALL, key=f"wide_segment_{scope}")
+        region = st.text_input("Region these figures describe", value=ALL, key=f"wide_region_{scope}")
+    return Mapping(WIDE, date_column=date_column, company_columns=tuple(companies), value=value,
+                   segment=segment.strip() or ALL, region=region.strip() or ALL)
+
+
+def show_report(loaded: Loaded) -> None:
+    """Errors first, then warnings, one line each; success when the file can be used."""
+    if loaded.ok:
+        period = f" · {loaded.periodicity.describe()}" if loaded.periodicity else ""
+        st.success(f"{loaded.name} can be loaded: {len(loaded.frame):,} rows{period}.", icon=":material/check_circle:")
+    for issue in loaded.report.errors:
+        st.error(issue.line(), icon=":material/error:")
+    for issue in loaded.report.warnings:
+        st.warning(issue.line(), icon=":material/warning:")
+
+
+def show_coverage(market: pd.DataFrame, *, key: str) -> None:
+    """Periods, companies, segments and regions, and a heatmap of the missing cells."""
+    c = coverage(market)
+    cols = st.columns(5)
+    cols[0].metric("Periods", f"{c.periods}", help=f"{c.first:%b %Y} to {c.last:%b %Y}")
+    cols[1].metric("Companies", f"{c.companies}")
+    cols[2].metric("Segments", f"{c.segments}")
+    cols[3].metric("Regions", f"{c.regions}")
+    cols[4].metric("Missing cells", f"{c.missing_percent:.1f}%",
+                   help="Company × segment × region × period cells with no figure.")
+    if c.missing_cells:
+        st.plotly_chart(
+            missing_heatmap(missing_by_company(market), title="Where figures are missing, by company and period"),
+            key=f"missing_{key}",
+        )

@@ -1,0 +1,258 @@
+"""Check a user's file against a table's schema and say exactly what to fix.
+
+    python -m data.validate FILE [--table market] [--sheet NAME]
+
+prints the report the Data page shows and exits 0 when the file can be
+loaded (warnings allowed) and 1 when it cannot, so an export can be checked
+before anyone uploads it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from data.http_source import fetch
+from data.mapping import ALL, LONG, ROW, WIDE, Mapping, apply_mapping, suggest_mapping, to_number
+from data.periods import Periodicity, infer_periodicity, parse_dates, to_period_start
+from data.readers import UPLOAD_LIMIT_MB, FileFormat, RawFile, read_file
+from data.report import LoadError, Report
+from data.schema import DATE, INT, SCHEMAS, TEXT
+
+MEASURES = ("units", "revenue", "share")
+NON_NEGATIVE = {"units", "revenue", "share", "price", "arr", "market_size", "unit_cost", "fixed_cost", "value"}
+SHARE_TOLERANCE = 0.5  # percentage points a tracker's rows may miss 100 by before we warn
+
+
+@dataclass
+class Loaded:
+    """Everything the Data page shows about one file: how it was read, mapped and checked."""
+
+    name: str
+    table: str
+    report: Report
+    raw: RawFile | None = None
+    mapping: Mapping | None = None
+    frame: pd.DataFrame | None = field(default=None, repr=False)  # typed, None when not loadable
+    periodicity: Periodicity | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok and self.frame is not None
+
+
+def load(
+    name: str,
+    content: bytes,
+    table: str = "market",
+    *,
+    mapping: Mapping | None = None,
+    sheet: str | None = None,
+    limit_mb: float = UPLOAD_LIMIT_MB,
+) -> Loaded:
+    """Read, map and validate a file. Never raises for a bad file: the report says why."""
+    report = Report(table)
+    try:
+        raw = read_file(name, content, sheet=sheet, limit_mb=limit_mb)
+    except LoadError as exc:
+        report.error(str(exc))
+        return Loaded(name, table, report)
+    mapping = mapping or suggest_mapping(raw, table)
+    if mapping.layout == WIDE and (not mapping.date_column or not mapping.company_columns):
+        report.error("The wide layout needs a date column and at least one company column; choose them in the mapping.")
+        return Loaded(name, table, report, raw, mapping)
+    frame, periodicity = validate(apply_mapping(raw, table, mapping), table, raw.format, report, mapping)
+    return Loaded(name, table, report, raw, mapping, frame if report.ok else None, periodicity)
+
+
+def validate(
+    cells: pd.DataFrame, table: str, fmt: FileFormat, report: Report, mapping: Mapping | None = None
+) -> tuple[pd.DataFrame | None, Periodicity | None]:
+    """Typed table from mapped text cells, adding every problem found to `report`."""
+    schema = SCHEMAS[table]
+    required = [c for c in schema.required if not (table == "market" and c in MEASURES)]
+    missing = [c for c in required if c not in cells.columns]
+    if table == "market" and not any(m in cells.columns for m in MEASURES):
+        missing.append("units, revenue or share")
+    if missing:
+        report.error(
+            f"no column for {', '.join(missing)}. Found columns: {', '.join(str(c) for c in cells.columns if c != ROW)}. "
+            "Rename the column in the file or pick it in the mapping."
+        )
+        return None, None
+    if cells.empty:
+        report.error("the file has no data rows.")
+        return None, None
+
+    rows = cells[ROW]
+    kinds = schema.columns
+    typed = pd.DataFrame(index=cells.index)
+    for column, kind in kinds.items():
+        if column not in cells.columns:
+            continue
+        typed[column] = _convert(cells[column], kind, column, rows, fmt, report, required=column in required)
+    if not report.ok:
+        return None, None
+
+    periodicity = None
+    if "date" in typed and table in ("market", "drivers"):
+        periodicity = _check_periods(typed, report)
+        typed["date"] = to_period_start(typed["date"], periodicity.period)
+    _check_measures(typed, rows, table, report)
+    if table == "market" and mapping is not None and mapping.layout == WIDE and mapping.value == "share":
+        typed = _normalise_shares(typed, rows, report)
+    _check_duplicates(typed, rows, table, report)
+    if table == "market":
+        for column in MEASURES:
+            if column not in typed:
+                typed[column] = float("nan")
+        if (typed[["segment", "region"]] == ALL).all().all():
+            report.warn("no segment or region columns: the whole file is treated as one segment and one region, “All”.")
+    return (typed.reset_index(drop=True) if report.ok else None), periodicity
+
+
+def _convert(
+    cells: pd.Series, kind: str, column: str, rows: pd.Series, fmt: FileFormat, report: Report, required: bool
+) -> pd.Series:
+    present = cells.notna()
+    if required and not present.any():
+        report.error("every value is missing. Fill the column or map another one.", column)
+        return cells
+    if required and kind != DATE and (~present).any():
+        report.error("values are missing. Fill them in or remove those rows.", column, rows[~present])
+    if kind == TEXT:
+        return cells.astype("string")
+    if kind == DATE:
+        parsed = parse_dates(cells)
+        bad = present & parsed.isna()
+        if bad.any():
+            report.error(
+                f"“{cells[bad].iloc[0]}” is not a date. Use a form such as 2024-01-01, 2024-01, Jan 2024, 2024Q1 or 01/2024.",
+                column, rows[bad],
+            )
+        if required and (~present).any():
+            report.error("dates are missing. Fill them in or remove those rows.", column, rows[~present])
+        return parsed
+    numbers = to_number(cells, fmt.decimal, fmt.thousands)
+    bad = present & numbers.isna()
+    if bad.any():
+        report.error(
+            f"“{cells[bad].iloc[0]}” is not a number. Use plain numbers such as 1234.5 "
+            f"(this file uses {'decimal commas' if fmt.decimal == ',' else 'decimal points'}).",
+            column, rows[bad],
+        )
+    return numbers.round().astype("Int64") if kind == INT else numbers
+
+
+def _check_periods(typed: pd.DataFrame, report: Report) -> Periodicity:
+    periodicity = infer_periodicity(typed["date"])
+    if periodicity.count == 1:
+        report.warn("the file has a single period. Growth, trends and forecasts need at least two.", "date")
+    elif periodicity.mixed:
+        report.error(
+            "periods are spaced unevenly or mix lengths (e.g. months and quarters). "
+            "Export one period length, e.g. all monthly.", "date",
+        )
+    elif periodicity.missing:
+        report.warn(
+            f"{periodicity.missing} {periodicity.period} period(s) are missing between the first and the last; "
+            "charts show gaps and forecasts fill them in.", "date",
+        )
+    return periodicity
+
+
+def _check_measures(typed: pd.DataFrame, rows: pd.Series, table: str, report: Report) -> None:
+    for column in NON_NEGATIVE & set(typed.columns):
+        if table == "drivers" and column == "value":
+            continue  # drivers such as growth rates can be negative
+        negative = typed[column] < 0
+        if negative.fillna(False).any():
+            report.error(
+                f"{int(negative.sum())} negative value(s). {column.capitalize()} cannot be below zero; "
+                "fix the export (returns belong in a separate column).",
+                column, rows[negative.fillna(False)],
+            )
+    if table == "market":
+        present = [m for m in MEASURES if m in typed and typed[m].notna().any()]
+        if not present:
+            report.error("units, revenue and share are all empty. The file has no figures to show.")
+    if table == "capabilities" and "score" in typed:
+        outside = ~typed["score"].between(0, 5) & typed["score"].notna()
+        if outside.any():
+            report.error("scores must lie between 0 and 5.", "score", rows[outside])
+
+
+def _normalise_shares(typed: pd.DataFrame, rows: pd.Series, report: Report) -> pd.DataFrame:
+    """Scale each period's shares to sum to exactly 100, warning if a period was far off."""
+    totals = typed.groupby("date")["share"].transform("sum")
+    off = (totals - 100).abs() > SHARE_TOLERANCE
+    if off.any():
+        report.warn(
+            f"shares in some periods sum to {totals[off].min():.1f}–{totals[off].max():.1f}%, not 100%; "
+            "they were scaled to 100%.", "share", rows[off].unique(),
+        )
+    typed = typed.copy()
+    typed["share"] = (100.0 * typed["share"] / totals.where(totals > 0)).astype("float64")
+    return typed
+
+
+def _check_duplicates(typed: pd.DataFrame, rows: pd.Series, table: str, report: Report) -> None:
+    key = [c for c in SCHEMAS[table].key if c in typed.columns]
+    duplicated = typed.duplicated(subset=key, keep=False)
+    if duplicated.any():
+        report.error(
+            f"{int(duplicated.sum())} rows share the same {' × '.join(key)}. "
+            "Each combination must appear once: remove repeats or add the column that tells them apart.",
+            None, rows[duplicated].unique(),
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Check a data file before uploading it to the dashboard.")
+    parser.add_argument("file", help="a path, or an http(s) address")
+    parser.add_argument("--table", default="market", choices=sorted(SCHEMAS))
+    parser.add_argument("--sheet", help="Excel sheet (default: the first)")
+    args = parser.parse_args(argv)
+    try:
+        if args.file.startswith(("http://", "https://")):
+            name, content = fetch(args.file)
+        else:
+            name, content = Path(args.file).name, Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"error · {args.table}: cannot open {args.file}: {exc.strerror}. Check the path.")
+        return 1
+    except LoadError as exc:
+        print(f"error · {args.table}: {exc}")
+        return 1
+    loaded = load(name, content, args.table, sheet=args.sheet)
+    print(describe(loaded))
+    return 0 if loaded.ok else 1
+
+
+def describe(loaded: Loaded) -> str:
+    """The report as the command line prints it."""
+    lines = [f"{loaded.name} → table {loaded.table}"]
+    if loaded.raw is not None:
+        lines.append(f"read as: {loaded.raw.format.describe()}")
+    if loaded.mapping is not None:
+        m = loaded.mapping
+        if m.layout == LONG:
+            lines.append("layout: long · " + ", ".join(f"{t} ← {s}" for t, s in m.columns.items()))
+        else:
+            lines.append(f"layout: wide · date ← {m.date_column} · {len(m.company_columns)} company columns "
+                         f"({', '.join(m.company_columns[:6])}{'…' if len(m.company_columns) > 6 else ''}) · values are {m.value}")
+    if loaded.periodicity is not None:
+        lines.append(f"periods: {loaded.periodicity.describe()}")
+    lines.extend(loaded.report.lines())
+    status = "OK: the file can be loaded" if loaded.ok else "NOT LOADABLE: fix the errors above"
+    warnings = len(loaded.report.warnings)
+    lines.append(f"{status} ({len(loaded.report.errors)} error(s), {warnings} warning(s)).")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""The Data page in AppTest: a bad upload changes nothing, a good one changes every page."""
+
+from __future__ import annotations
+
+from tests.app.test_pages import open_app
+
+WIDE = b"Month,Apex %,Northwind %,Others %\n2024-01,40.0,35.0,25.0\n2024-02,41.0,34.0,25.1\n2024-03,39.9,35.0,25.0\n"
+BROKEN = b"date,segment,region,company,units,revenue\n2024-01-01,SMB,EU,Apex,ten,5\n"
+
+
+def sidebar_source(at) -> str:
+    return " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_a_broken_file_is_reported_and_changes_nothing():
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("broken.csv", BROKEN).run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "market.units" in errors and "row 2" in errors and "“ten” is not a number" in errors
+    assert any("Nothing changed" in i.value for i in at.info)
+    assert "Demo market" in sidebar_source(at)
+    assert not [b for b in at.button if b.label.startswith("Use this")]
+
+
+def test_a_wide_share_file_becomes_the_data_of_every_page():
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("tracker.csv", WIDE).run()
+    assert not at.exception
+    assert at.radio(key=next(k for k in at.session_state if str(k).startswith("layout_"))).value == "wide"
+    use = next(b for b in at.button if b.label.startswith("Use this"))
+    use.click().run()
+    assert not at.exception
+    assert "tracker.csv" in sidebar_source(at)
+    at.switch_page("../pages/overview.py").run()
+    assert not at.exception
+    assert at.selectbox(key="company").options == ["Apex", "Northwind"]
+    assert at.segmented_control(key="measure").value == "share"
+    # Northwind's share over the three months, each month scaled to sum to 100
+    expected = 100 * (35.0 / 100.0 + 34.0 / 100.1 + 35.0 / 99.9) / 3
+    assert at.metric[0].value == "n/a" and at.metric[1].value == f"{expected:.1f}%"

@@ -1,0 +1,61 @@
+"""In Chromium: bad uploads are explained and change nothing; a share tracker file drives the Overview."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.harness import wait_rendered
+
+pytestmark = pytest.mark.e2e
+
+WIDE = "Month,Apex %,Northwind %,Others %\n2024-01,40.0,35.0,25.0\n2024-02,41.0,34.0,25.1\n2024-03,39.9,35.0,25.0\n"
+BROKEN = "date,segment,region,company,units,revenue\n2024-01-01,SMB,EU,Apex,ten,5\n2024-01-01,SMB,EU,Apex,3,-5\n"
+
+
+def upload(page, path) -> None:
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
+    page.wait_for_selector("[data-testid='stAlert']")
+    wait_rendered(page)
+
+
+def sidebar_caption(page) -> str:
+    return page.locator("[data-testid='stSidebar'] [data-testid='stCaptionContainer']").last.inner_text()
+
+
+def test_broken_csv_shows_the_message_and_keeps_the_data(page, app_url, tmp_path):
+    broken = tmp_path / "broken.csv"
+    broken.write_text(BROKEN)
+    page.goto(f"{app_url}/data")
+    wait_rendered(page)
+    upload(page, broken)
+    alerts = "\n".join(page.locator("[data-testid='stAlert']").all_inner_texts())
+    assert "“ten” is not a number" in alerts and "row 2" in alerts
+    assert "Nothing changed" in alerts
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "Demo market" in sidebar_caption(page)
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Overview").click()
+    wait_rendered(page)
+    assert page.locator("[data-testid='stMetric']").count() == 4  # the demo data, unchanged
+
+
+def test_wide_share_file_confirmed_changes_the_overview(page, app_url, tmp_path):
+    tracker = tmp_path / "tracker.csv"
+    tracker.write_text(WIDE)
+    page.goto(f"{app_url}/data")
+    wait_rendered(page)
+    upload(page, tracker)
+    assert page.get_by_text("Wide: one column per company").count() == 1
+    assert "can be loaded" in "\n".join(page.locator("[data-testid='stAlert']").all_inner_texts())
+    page.get_by_role("button", name="Use this market table on every page").click()
+    page.wait_for_selector("text=Every page now uses")
+    wait_rendered(page)
+    assert "tracker.csv" in sidebar_caption(page)
+
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Overview").click()
+    wait_rendered(page)
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .gtitle")
+    title = page.locator("[data-testid='stPlotlyChart'] .gtitle").first.text_content()
+    assert title.startswith("Northwind market share")
+    legend = page.locator("[data-testid='stPlotlyChart'] .legendtext").all_text_contents()
+    assert sorted(legend) == ["Apex", "Northwind", "Others"]
+    assert page.locator("[data-testid='stException']").count() == 0
