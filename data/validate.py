@@ -65,12 +65,18 @@ def load(
     if mapping.layout == WIDE and (not mapping.date_column or not mapping.company_columns):
         report.error("The wide layout needs a date column and at least one company column; choose them in the mapping.")
         return Loaded(name, table, report, raw, mapping)
-    frame, periodicity = validate(apply_mapping(raw, table, mapping), table, raw.format, report, mapping)
+    cells = apply_mapping(raw, table, mapping)
+    frame, periodicity = validate(cells, table, raw.format, report, mapping, list(raw.frame.columns))
     return Loaded(name, table, report, raw, mapping, frame if report.ok else None, periodicity)
 
 
 def validate(
-    cells: pd.DataFrame, table: str, fmt: FileFormat, report: Report, mapping: Mapping | None = None
+    cells: pd.DataFrame,
+    table: str,
+    fmt: FileFormat,
+    report: Report,
+    mapping: Mapping | None = None,
+    file_columns: list[str] | None = None,
 ) -> tuple[pd.DataFrame | None, Periodicity | None]:
     """Typed table from mapped text cells, adding every problem found to `report`."""
     schema = SCHEMAS[table]
@@ -79,8 +85,9 @@ def validate(
     if table == "market" and not any(m in cells.columns for m in MEASURES):
         missing.append("units, revenue or share")
     if missing:
+        found = file_columns if file_columns is not None else [c for c in cells.columns if c != ROW]
         report.error(
-            f"no column for {', '.join(missing)}. Found columns: {', '.join(str(c) for c in cells.columns if c != ROW)}. "
+            f"no column for {', '.join(missing)}. The file's columns are: {', '.join(map(str, found))}. "
             "Rename the column in the file or pick it in the mapping."
         )
         return None, None

@@ -61,7 +61,7 @@ raw = first.raw if sheet in (None, first.raw.format.sheet) else checked(name, co
 st.caption(f"Read as: {raw.format.describe()} · {len(raw.frame):,} rows × {raw.frame.shape[1]} columns")
 with st.container(border=True):
     st.markdown("**Mapping**: which column is which. Change it if a guess is wrong.")
-    mapping = edit_mapping(raw, table, scope)
+    mapping = edit_mapping(raw, table, f"{scope}_{raw.format.sheet or ''}")
 loaded = checked(name, content, table, mapping, sheet)
 show_report(loaded)
 if not loaded.ok:

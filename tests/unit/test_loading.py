@@ -65,7 +65,7 @@ def test_unsupported_extension():
 
 def test_missing_required_columns():
     message = only_error(market("date,units\n2024-01-01,5\n"))
-    assert "no column for company" in message and "Found columns: date, units" in message
+    assert "no column for company" in message and "The file's columns are: date, units" in message
 
 
 def test_non_numeric_values_name_the_rows():
