@@ -25,9 +25,11 @@ def use_demo() -> None:
         st.session_state.pop(key, None)
 
 
-def use_table(table: str, frame: pd.DataFrame, source: str) -> Dataset:
+def use_table(table: str, frame: pd.DataFrame, source: str) -> Dataset | None:
     """Make `frame` the session's `table`; with a market table, the data becomes "yours".
 
+    Returns the new active dataset, or None while the user has no market table
+    yet (other tables wait for it rather than mixing with the demo market).
     Tables loaded earlier in the session are kept, so a user can bring market,
     drivers and feature requests one file at a time.
     """
@@ -35,7 +37,7 @@ def use_table(table: str, frame: pd.DataFrame, source: str) -> Dataset:
     sources = {**st.session_state.get(_SOURCES, {}), table: source}
     st.session_state[_TABLES], st.session_state[_SOURCES] = tables, sources
     if "market" not in tables:
-        return active_dataset()
+        return None
     described = "; ".join(f"{t}: {s}" for t, s in sources.items())
     dataset = Dataset.from_tables(f"Your data ({sources['market']})", described, tables)
     st.session_state[_ACTIVE] = dataset

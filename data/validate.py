@@ -70,6 +70,18 @@ def load(
     return Loaded(name, table, report, raw, mapping, frame if report.ok else None, periodicity)
 
 
+def load_path(path: str | Path, table: str = "market", *, sheet: str | None = None) -> Loaded:
+    """`load` for a file on this machine; an unreadable path is reported, not raised."""
+    path = Path(path)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        report = Report(table)
+        report.error(f"cannot open {path}: {exc.strerror or exc}. Check the path.")
+        return Loaded(path.name, table, report)
+    return load(path.name, content, table, sheet=sheet)
+
+
 def validate(
     cells: pd.DataFrame,
     table: str,
@@ -224,18 +236,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--table", default="market", choices=sorted(SCHEMAS))
     parser.add_argument("--sheet", help="Excel sheet (default: the first)")
     args = parser.parse_args(argv)
-    try:
-        if args.file.startswith(("http://", "https://")):
+    if args.file.startswith(("http://", "https://")):
+        try:
             name, content = fetch(args.file)
-        else:
-            name, content = Path(args.file).name, Path(args.file).read_bytes()
-    except OSError as exc:
-        print(f"error · {args.table}: cannot open {args.file}: {exc.strerror}. Check the path.")
-        return 1
-    except LoadError as exc:
-        print(f"error · {args.table}: {exc}")
-        return 1
-    loaded = load(name, content, args.table, sheet=args.sheet)
+        except LoadError as exc:
+            print(f"error · {args.table}: {exc}")
+            return 1
+        loaded = load(name, content, args.table, sheet=args.sheet)
+    else:
+        loaded = load_path(args.file, args.table, sheet=args.sheet)
     print(describe(loaded))
     return 0 if loaded.ok else 1
 

@@ -76,5 +76,8 @@ elif "market" not in loaded_tables() and st.session_state.get("_active_dataset")
     st.caption("Load a `market` table too: the other tables join the market data you bring.")
 if st.button(f"Use this {table} table on every page", type="primary", icon=":material/done_all:"):
     new = use_table(table, loaded.frame, name)
-    st.session_state["_data_notice"] = f"Loaded {name} as `{table}`. Every page now uses **{new.name}**."
+    st.session_state["_data_notice"] = (
+        f"Loaded {name} as `{table}`. Every page now uses **{new.name}**." if new is not None
+        else f"Kept {name} as `{table}`; it joins the `market` table you load next."
+    )
     st.rerun()

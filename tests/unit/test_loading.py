@@ -263,3 +263,13 @@ def test_any_reshuffled_re_encoded_re_delimited_file_loads_the_same(demo_market,
     loaded = load("export.csv", text.encode(encoding), "market")
     assert loaded.ok, loaded.report.lines()
     assert_same_market(loaded.frame, sample)
+
+
+def test_a_local_path_loads_and_a_missing_one_is_reported(tmp_path):
+    from data.validate import load_path
+
+    path = tmp_path / "market.csv"
+    path.write_text(GOOD)
+    assert load_path(path).ok
+    missing = load_path(tmp_path / "nope.csv")
+    assert not missing.ok and "cannot open" in missing.report.lines()[0]
