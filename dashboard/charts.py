@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.formatting import hover_format, measure_axis
-from dashboard.theme import CATEGORY_PALETTE, TEMPLATE
+from dashboard.theme import CATEGORY_PALETTE, OUR_COLOR, TEMPLATE, TEXT_COLOR
 
 DATE_HOVER = "%b %Y"  # "Mar 2024": how people say months in a meeting
 
@@ -123,3 +123,91 @@ def missing_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:
     fig.update_xaxes(title_text="Period", tickformat="%b %Y")
     fig.update_yaxes(title_text="Company", autorange="reversed", rangemode="normal")
     return fig
+
+
+def bubbles(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    size: str,
+    label: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    hover: Mapping[str, str],
+) -> go.Figure:
+    """A labelled bubble per row: e.g. segment size against growth, bubble = our share.
+
+    `hover` maps column → label for the hover text, formatted as numbers.
+    """
+    sizes = frame[size].fillna(0.0).clip(lower=0.0)
+    scale = 2.0 * max(float(sizes.max()), 1e-9) / 60.0**2  # the largest bubble 60 px across
+    lines_ = "<br>".join(f"{name}: %{{customdata[{i}]:,.1f}}" for i, name in enumerate(hover.values()))
+    fig = go.Figure(
+        go.Scatter(
+            x=frame[x], y=frame[y], mode="markers+text", text=frame[label].astype(str), textposition="top center",
+            marker=dict(size=sizes, sizemode="area", sizeref=scale, sizemin=6, color=CATEGORY_PALETTE[0],
+                        opacity=0.75, line=dict(width=1, color="white")),
+            customdata=frame[list(hover)].to_numpy(),
+            hovertemplate=f"<b>%{{text}}</b><br>{lines_}<extra></extra>",
+        )
+    )
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=440, hovermode="closest", showlegend=False)
+    fig.update_xaxes(title_text=x_title, exponentformat="B", showgrid=True, gridcolor="#e4e7eb")
+    fig.update_yaxes(title_text=y_title, ticksuffix="%", rangemode="normal", zeroline=True, zerolinecolor="#c0c6cc")
+    return fig
+
+
+def decomposition(frame: pd.DataFrame, *, title: str, y_title: str) -> go.Figure:
+    """Observed, trend, seasonal and remainder stacked on one date axis."""
+    from plotly.subplots import make_subplots
+
+    parts = [("observed", "Observed"), ("trend", "Trend"), ("seasonal", "Seasonal"), ("remainder", "Remainder")]
+    fig = make_subplots(rows=4, cols=1, shared_xaxes=True, vertical_spacing=0.04,
+                        subplot_titles=[name for _, name in parts])
+    for row, (column, name) in enumerate(parts, start=1):
+        kind = go.Bar if column == "remainder" else go.Scatter
+        style = dict(marker_color=CATEGORY_PALETTE[1]) if kind is go.Bar else dict(
+            mode="lines", line=dict(color=CATEGORY_PALETTE[0], width=1.8))
+        fig.add_trace(kind(x=frame["date"], y=frame[column], name=name, showlegend=False,
+                           hovertemplate=f"{name}: %{{y:,.3s}}<extra></extra>", **style), row=row, col=1)
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=640, margin=dict(t=90))
+    fig.update_xaxes(hoverformat=DATE_HOVER, tickformat="%b %Y")
+    fig.update_xaxes(title_text="Period", row=4, col=1)
+    fig.update_yaxes(rangemode="normal", exponentformat="B")
+    fig.update_yaxes(title_text=y_title, row=1, col=1)
+    return fig
+
+
+def forecast_chart(
+    actual: pd.Series,
+    mean: pd.Series,
+    lower: pd.Series,
+    upper: pd.Series,
+    *,
+    level: float,
+    title: str,
+    y_title: str,
+    money: bool = False,
+) -> go.Figure:
+    """Actuals solid, forecast dashed, the interval as a band with its level, a line at the origin."""
+    number = "$,.3s" if money else ",.3s"
+    fig = go.Figure()
+    band_x = list(upper.index) + list(lower.index[::-1])
+    band_y = list(upper.to_numpy()) + list(lower.to_numpy()[::-1])
+    fig.add_trace(go.Scatter(x=band_x, y=band_y, fill="toself", fillcolor="rgba(31, 78, 156, 0.15)",
+                             line=dict(width=0), hoverinfo="skip", name=f"{level:.0%} prediction interval"))
+    fig.add_trace(go.Scatter(x=actual.index, y=actual.to_numpy(), mode="lines", name="Actual",
+                             line=dict(color=TEXT_COLOR, width=2), hovertemplate=f"%{{y:{number}}}<extra>Actual</extra>"))
+    customdata = list(zip(lower.to_numpy(), upper.to_numpy()))
+    fig.add_trace(go.Scatter(
+        x=mean.index, y=mean.to_numpy(), mode="lines", name="Forecast",
+        line=dict(color=OUR_COLOR, width=2.5, dash="dash"), customdata=customdata,
+        hovertemplate=f"%{{y:{number}}} (%{{customdata[0]:{number}}} to %{{customdata[1]:{number}}})<extra>Forecast</extra>",
+    ))
+    origin = actual.index[-1]
+    fig.add_vline(x=origin, line=dict(color="#7b8794", width=1, dash="dot"))
+    fig.add_annotation(x=origin, y=1.0, yref="paper", text="forecast from here", showarrow=False,
+                       xanchor="left", yanchor="bottom", font=dict(size=11, color="#7b8794"))
+    return _finish(fig, title=title, y_title=y_title, money=money)
