@@ -60,7 +60,7 @@ def share_bridge(before: pd.Series, after: pd.Series, ours: str) -> pd.DataFrame
     if not entrants.empty:
         bridge = pd.concat([bridge, pd.DataFrame([{"company": NEW_ENTRANTS, "points": entrants["points"].sum()}])])
     bridge = bridge[["company", "points"]].sort_values("points", key=np.abs, ascending=False)
-    return bridge.reset_index(drop=True)
+    return bridge[bridge["points"].abs() > 1e-9].reset_index(drop=True)
 
 
 def concentration(totals: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -158,3 +158,23 @@ def head_to_head(totals: pd.DataFrame, ours: str, rival: str, season: int = 12) 
     table["share_gap"] = table["our_share"] - table["their_share"]
     table = table.reset_index()
     return table.sort_values("revenue_gap", key=np.abs, ascending=False).reset_index(drop=True)
+
+
+def capability_matrix(capabilities: pd.DataFrame, companies: list[str], ours: str) -> pd.DataFrame:
+    """Scores per feature (rows) and company (columns), ours first; features where we trail most on top."""
+    scores = capabilities[capabilities["company"].isin(companies)]
+    matrix = scores.pivot_table(index="feature", columns="company", values="score", aggfunc="mean")
+    order = [c for c in [ours, *companies] if c in matrix.columns]
+    matrix = matrix[list(dict.fromkeys(order))]
+    if ours in matrix.columns and matrix.shape[1] > 1:
+        gap = matrix.drop(columns=ours).max(axis=1) - matrix[ours]
+        matrix = matrix.loc[gap.sort_values(ascending=False).index]
+    return matrix
+
+
+def price_tiers(capabilities: pd.DataFrame) -> dict[str, str]:
+    """Each company's price tier, when the capabilities table has one."""
+    if "price_tier" not in capabilities:
+        return {}
+    tiers = capabilities.dropna(subset=["price_tier"]).groupby("company")["price_tier"].first()
+    return {str(k): str(v) for k, v in tiers.items()}

@@ -37,6 +37,13 @@ PAGES = [
         help="Market size, our revenue, share and growth over the last twelve months.",
     ),
     st.Page(
+        "../pages/competitors.py",
+        title="Competitors",
+        icon=":material/groups:",
+        url_path="competitors",
+        help="Share over time, who we win from, concentration, price positioning, head to head and capabilities.",
+    ),
+    st.Page(
         "../pages/data.py",
         title="Data",
         icon=":material/database:",

@@ -155,7 +155,19 @@ def bubbles(
     )
     fig.update_layout(template=TEMPLATE, title=dict(text=title), height=440, hovermode="closest", showlegend=False)
     fig.update_xaxes(title_text=x_title, exponentformat="B", showgrid=True, gridcolor="#e4e7eb")
-    fig.update_yaxes(title_text=y_title, ticksuffix="%", rangemode="normal", zeroline=True, zerolinecolor="#c0c6cc")
+    spread = float(frame[y].max() - frame[y].min()) if len(frame) else 1.0
+    pad = max(spread * 0.2, 1.0)  # room for the labels above the top bubble
+    fig.update_yaxes(title_text=y_title, ticksuffix="%", rangemode="normal", zeroline=True, zerolinecolor="#c0c6cc",
+                     range=[float(frame[y].min()) - pad, float(frame[y].max()) + pad] if len(frame) else None)
+    return fig
+
+
+def divide_at(fig: go.Figure, *, x: float, left: str, right: str) -> go.Figure:
+    """A vertical reference line (e.g. relative share 1: we lead) with a label either side."""
+    fig.add_vline(x=x, line=dict(color="#7b8794", dash="dot", width=1))
+    for text, anchor in ((left, "right"), (right, "left")):
+        fig.add_annotation(x=x, y=1.0, xref="x", yref="paper", text=text, showarrow=False, xanchor=anchor,
+                           yanchor="bottom", xshift=-6 if anchor == "right" else 6, font=dict(size=11, color="#7b8794"))
     return fig
 
 
@@ -211,3 +223,126 @@ def forecast_chart(
     fig.add_annotation(x=origin, y=1.0, yref="paper", text="forecast from here", showarrow=False,
                        xanchor="left", yanchor="bottom", font=dict(size=11, color="#7b8794"))
     return _finish(fig, title=title, y_title=y_title, money=money)
+
+
+def share_area(shares: pd.DataFrame, *, title: str, colors: Mapping[str, str], ours: str) -> go.Figure:
+    """Shares as a 100% stacked area, ours at the bottom so its band is easy to follow."""
+    fig = _one_trace_per_group(
+        shares, x="date", y="share", color="company", colors=colors, hover="%{y:.1f}%", first=ours,
+        style=lambda name, shade: dict(stackgroup="one", groupnorm="percent",
+                                       line=dict(width=2.5 if name == ours else 0.5, color=shade)),
+    )
+    fig = _finish(fig, title=title, y_title="Share (%)")
+    fig.update_yaxes(range=[0, 100], ticksuffix="%")
+    return fig
+
+
+def waterfall(bridge: pd.DataFrame, *, start_share: float, end_share: float, title: str,
+              start_label: str, end_label: str) -> go.Figure:
+    """Our share from one period to another, one bar per competitor we won from or lost to."""
+    labels = [start_label, *bridge["company"].astype(str), end_label]
+    values = [start_share, *bridge["points"], end_share]
+    fig = go.Figure(go.Waterfall(
+        x=labels, y=values, measure=["absolute", *["relative"] * len(bridge), "total"],
+        text=[f"{start_share:.1f}%", *[f"{v:+.2f}" for v in bridge["points"]], f"{end_share:.1f}%"],
+        textposition="outside",
+        increasing=dict(marker=dict(color="#3f8f3f")), decreasing=dict(marker=dict(color="#c23b22")),
+        totals=dict(marker=dict(color=OUR_COLOR)), connector=dict(line=dict(color="#c0c6cc")),
+        hovertemplate="%{x}: %{text}<extra></extra>",
+    ))
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=440, hovermode="closest", showlegend=False)
+    # Zoom on the levels the bars move between: the change is small next to the share itself.
+    moves = sum(abs(v) for v in bridge["points"])
+    low, high = min(start_share, end_share) - moves - 0.5, max(start_share, end_share) + moves + 0.5
+    fig.update_yaxes(title_text="Our share (%; bars in between: points)", range=[max(0.0, low), high],
+                     rangemode="normal")
+    fig.update_xaxes(title_text="Won from (+) or lost to (−)")
+    return fig
+
+
+def concentration_chart(conc: pd.DataFrame, *, title: str, low: float, high: float) -> go.Figure:
+    """HHI over time with the usual thresholds shaded, CR4 on a second axis."""
+    fig = go.Figure()
+    top = max(float(conc["hhi"].max()) * 1.15, high * 1.2)
+    fig.add_hrect(y0=0, y1=low, fillcolor="#3f8f3f", opacity=0.06, line_width=0)
+    fig.add_hrect(y0=high, y1=top, fillcolor="#c23b22", opacity=0.06, line_width=0)
+    for value, text in ((low, f"{low:,.0f}: unconcentrated below"), (high, f"{high:,.0f}: highly concentrated above")):
+        fig.add_hline(y=value, line=dict(color="#7b8794", dash="dot", width=1))
+        fig.add_annotation(x=0, xref="paper", y=value, text=text, showarrow=False, xanchor="left", yanchor="bottom",
+                           font=dict(size=11, color="#7b8794"))
+    fig.add_trace(go.Scatter(x=conc["date"], y=conc["hhi"], mode="lines", name="HHI",
+                             line=dict(color=OUR_COLOR, width=2.5), hovertemplate="HHI %{y:,.0f}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=conc["date"], y=conc["cr4"], mode="lines", name="CR4 (right axis)", yaxis="y2",
+                             line=dict(color=CATEGORY_PALETTE[2], width=1.8, dash="dash"),
+                             hovertemplate="CR4 %{y:.1f}%<extra></extra>"))
+    fig = _finish(fig, title=title, y_title="HHI (0 to 10,000)")
+    fig.update_yaxes(range=[0, top], exponentformat="none", tickformat=",")
+    fig.update_layout(yaxis2=dict(title="CR4: share of the top four (%)", overlaying="y", side="right",
+                                  range=[0, 100], ticksuffix="%", showgrid=False), margin=dict(r=72))
+    return fig
+
+
+def company_bubbles(table: pd.DataFrame, *, x: str, y: str, size: str, title: str, x_title: str, y_title: str,
+                    colors: Mapping[str, str], x_suffix: str = "", y_suffix: str = "%") -> go.Figure:
+    """One bubble per company in its own colour (price positioning)."""
+    sizes = table[size].clip(lower=0.0)
+    scale = 2.0 * max(float(sizes.max()), 1e-9) / 70.0**2
+    fig = go.Figure()
+    for _, row in table.iterrows():
+        fig.add_trace(go.Scatter(
+            x=[row[x]], y=[row[y]], mode="markers+text", text=[row["company"]], textposition="top center",
+            name=str(row["company"]), marker=dict(size=[max(row[size], 0.0)], sizemode="area", sizeref=scale,
+                                                  sizemin=6, color=colors[row["company"]], opacity=0.8),
+            hovertemplate=(f"<b>{row['company']}</b><br>{x_title}: %{{x:.1f}}{x_suffix}<br>{y_title}: %{{y:.1f}}{y_suffix}"
+                           f"<br>Revenue: ${row[size]:,.0f}<extra></extra>"),
+        ))
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=460, hovermode="closest", showlegend=False)
+    fig.update_xaxes(title_text=x_title, showgrid=True, gridcolor="#e4e7eb", ticksuffix=x_suffix)
+    fig.update_yaxes(title_text=y_title, ticksuffix=y_suffix, rangemode="tozero")
+    return fig
+
+
+def price_volume_chart(frame: pd.DataFrame, *, title: str, colors: Mapping[str, str]) -> go.Figure:
+    """Price (solid, left axis) and units (dotted, right axis) per company over time."""
+    fig = go.Figure()
+    for company, part in frame.groupby("company", sort=False):
+        color = colors[company]
+        fig.add_trace(go.Scatter(x=part["date"], y=part["price"], mode="lines", name=f"{company} price",
+                                 line=dict(color=color, width=2.2), hovertemplate="$%{y:,.0f}<extra>%{fullData.name}</extra>"))
+        fig.add_trace(go.Scatter(x=part["date"], y=part["units"], mode="lines", name=f"{company} units", yaxis="y2",
+                                 line=dict(color=color, width=1.4, dash="dot"),
+                                 hovertemplate="%{y:,.3s} units<extra>%{fullData.name}</extra>"))
+    fig = _finish(fig, title=title, y_title="Average price (USD per unit)", money=True)
+    fig.update_yaxes(rangemode="normal")
+    fig.update_layout(yaxis2=dict(title="Units per period", overlaying="y", side="right", showgrid=False,
+                                  exponentformat="B", rangemode="tozero"), margin=dict(r=72))
+    return fig
+
+
+def capability_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:
+    """Feature scores 0–5, features down, companies across."""
+    fig = go.Figure(go.Heatmap(
+        z=matrix.to_numpy(), x=list(matrix.columns), y=list(matrix.index), zmin=0, zmax=5,
+        colorscale=[[0, "#f4f6f9"], [0.5, "#9db7dc"], [1, OUR_COLOR]], text=matrix.round(1).to_numpy(),
+        texttemplate="%{text}", colorbar=dict(title=dict(text="Score (0–5)")),
+        hovertemplate="%{x} · %{y}: %{z:.1f} of 5<extra></extra>",
+    ))
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=max(360, 80 + 30 * len(matrix)),
+                      hovermode="closest")
+    fig.update_xaxes(title_text="Company", side="top")
+    fig.update_yaxes(title_text="Feature", autorange="reversed", rangemode="normal")
+    return fig
+
+
+def capability_radar(matrix: pd.DataFrame, *, title: str, colors: Mapping[str, str]) -> go.Figure:
+    """The same scores as a radar, one closed shape per company."""
+    fig = go.Figure()
+    features = list(matrix.index)
+    for company in matrix.columns:
+        values = list(matrix[company].fillna(0.0))
+        fig.add_trace(go.Scatterpolar(r=values + values[:1], theta=features + features[:1], name=str(company),
+                                      line=dict(color=colors[company], width=2), fill="toself", opacity=0.55,
+                                      hovertemplate="%{theta}: %{r:.1f} of 5<extra>" + str(company) + "</extra>"))
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=520, hovermode="closest",
+                      polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5])))
+    return fig

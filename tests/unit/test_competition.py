@@ -31,7 +31,9 @@ def test_bridge_by_hand():
     bridge = share_bridge(before, after, "Us").set_index("company")["points"]
     # A lost 8 and B lost 2 (pool 10); we gained 5, so we drew 4 from A and 1 from B.
     assert bridge["A"] == pytest.approx(4.0) and bridge["B"] == pytest.approx(1.0)
-    assert bridge[NEW_ENTRANTS] == pytest.approx(0.0)  # the entrant drew from A and B, not from us
+    assert NEW_ENTRANTS not in bridge  # the entrant drew from A and B, not from us: no bar
+    lost = share_bridge(pd.Series({"Us": 50.0, "A": 50.0}), pd.Series({"Us": 40.0, "A": 50.0, "New": 10.0}), "Us")
+    assert lost.set_index("company")["points"].to_dict() == pytest.approx({NEW_ENTRANTS: -10.0})
 
 
 @settings(max_examples=60, deadline=None)
@@ -88,3 +90,12 @@ def test_growth_share_matrix_relative_share(market):
     table = growth_share_matrix(market, "revenue", "Northwind")
     assert set(table["segment"]) == set(market["segment"])
     assert (table["relative_share"] > 0).all() and np.isfinite(table["growth"]).all()
+
+
+def test_capability_matrix_puts_our_biggest_gaps_first():
+    from analysis.competition import capability_matrix
+
+    caps = pd.DataFrame({"company": ["Us", "Us", "Them", "Them"], "feature": ["SSO", "API", "SSO", "API"],
+                         "score": [4.0, 1.0, 3.0, 5.0]})
+    matrix = capability_matrix(caps, ["Them", "Us"], "Us")
+    assert list(matrix.columns) == ["Us", "Them"] and list(matrix.index) == ["API", "SSO"]
