@@ -49,3 +49,12 @@ def filter_options(_store: Store, content_hash: str) -> dict[str, list[str]]:
         "measure": _store.measures(),
         "periodicity": [infer_periodicity(pd.Series(_store.periods("market"))).period or "monthly"],
     }
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def largest_rival(_store: Store, content_hash: str, ours: str | None, candidates: list[str]) -> str:
+    """The biggest company by revenue (or units, or share) over all data, other than `ours`."""
+    measure = next(m for m in ("revenue", "units", "share") if m in _store.measures())
+    sizes = _store.market_totals(MarketFilter(), ["company"]).set_index("company")[measure]
+    sizes = sizes[sizes.index.isin([c for c in candidates if c != ours])]
+    return str(sizes.idxmax()) if not sizes.empty else candidates[0]

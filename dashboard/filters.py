@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard.url_state import ParamSpec, rejected_params
+from dashboard.link_notice import warn_about_link
+from dashboard.url_state import ParamSpec
 from data.store import MarketFilter
 
 KEY_COMPANY, KEY_SEGMENT, KEY_REGION, KEY_PERIOD, KEY_MEASURE = (
@@ -68,8 +69,7 @@ def sidebar_filters(options: dict[str, list[str]], default_company: str | None) 
     companies = companies or options["company"]
     periods = options["period"]
     measures = [m for m in MEASURE_ORDER if m in options["measure"]] or ["revenue"]
-    notices = rejected_params(
-        {k: st.query_params.get_all(k) for k in st.query_params},
+    warn_about_link(
         [
             ParamSpec(KEY_COMPANY, "Company", companies),
             ParamSpec(KEY_SEGMENT, "Segment", options["segment"], max_values=len(options["segment"])),
@@ -110,12 +110,6 @@ def sidebar_filters(options: dict[str, list[str]], default_company: str | None) 
             key=KEY_MEASURE,
             bind="query-params",
             required=True,
-        )
-    if notices:
-        st.warning(
-            "Some values in this link could not be used, so the defaults are shown instead:\n"
-            + "\n".join(f"- {notice}" for notice in notices),
-            icon=":material/link_off:",
         )
     return Filters(
         company=company,

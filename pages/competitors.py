@@ -7,8 +7,10 @@ from analysis import competition as comp
 from analysis.share import share_over_time
 from dashboard import charts
 from dashboard.context import page_context
-from dashboard.data_access import market_totals
+from dashboard.data_access import filter_options, largest_rival, market_totals
 from dashboard.formatting import MEASURE_LABELS
+from dashboard.link_notice import warn_about_link
+from dashboard.url_state import ParamSpec
 from dashboard.theme import company_colors
 from dashboard.widgets import basis_caption, chart, head_to_head_table, unavailable
 
@@ -25,16 +27,31 @@ totals = market_totals(store, key, filters.market_filter(), ("date", "company"))
 if totals.empty or totals[measure].isna().all():
     st.info(f"No {label} figures in this slice. Widen the filters in the sidebar.")
     st.stop()
+# Bound widgets get defaults that depend on the dataset only, never on other
+# choices: a link must reopen the same view even after those choices change.
+options = filter_options(store, key)
+everyone = [c for c in options["company"] if c.strip().lower() not in {"others", "other"}]
 companies = sorted(totals["company"].unique())
-rivals = [c for c in companies if c != ours]
-colors = company_colors(companies, ours)
-if not rivals:
+colors = company_colors(options["company"], ours)
+if len(companies) < 2:
     st.info("Only one company in this slice: there is nobody to compare with.")
     st.stop()
-latest = totals[totals["date"] == totals["date"].max()].set_index("company")[measure]
-default_rival = latest.drop(index=ours, errors="ignore").idxmax()
-rival = st.selectbox("Competitor to compare with", rivals, index=rivals.index(default_rival), key="rival",
+labels = options["period"]
+caps = store.table("capabilities") if "capabilities" in store.tables else None
+cap_companies = sorted(caps["company"].unique()) if caps is not None else []
+warn_about_link([
+    ParamSpec("rival", "Competitor", everyone),
+    ParamSpec("share_view", "Share chart", ["lines", "area"]),
+    ParamSpec("bridge", "Bridge periods", labels, max_values=2, ordered=True),
+    ParamSpec("cap_view", "Capability chart", ["heatmap", "radar"]),
+    ParamSpec("cap_with", "Capability comparison", cap_companies, max_values=len(cap_companies)),
+])
+default_rival = largest_rival(store, key, context.dataset.ours, everyone)
+rival = st.selectbox("Competitor to compare with", everyone, index=everyone.index(default_rival), key="rival",
                      bind="query-params")
+if rival == ours:
+    rival = largest_rival(store, key, ours, everyone)
+    st.info(f"{ours} is our company; comparing with the largest competitor, {rival}, instead.")
 
 # Share over time
 shares = share_over_time(totals, measure)
@@ -46,10 +63,9 @@ share_fig = (charts.share_area(shares, title=title, colors=colors, ours=ours) if
                           y_format=".1f", y_suffix="%", colors=colors, emphasis=ours))
 chart(share_fig, shares, key="competitor_shares")
 
-# Share bridge
-periods = sorted(totals["date"].unique())
-labels = [pd.Timestamp(p).strftime("%Y-%m") for p in periods]
-window = min(12, max(1, len(periods) // 2))
+# Share bridge: its own two periods, so it reads the whole history, not the sidebar's period
+window = min(12, max(1, len(labels) // 2))
+history = market_totals(store, key, filters.market_filter(with_dates=False), ("date", "company"))
 st.subheader("Who we won share from, and lost it to")
 first_label, second_label = st.select_slider(
     "Compare the year ending in … with the year ending in …", options=labels,
@@ -57,8 +73,8 @@ first_label, second_label = st.select_slider(
 )
 a_end, b_end = pd.Timestamp(first_label + "-01"), pd.Timestamp(second_label + "-01")
 span = pd.DateOffset(months=window - 1)
-before = comp.window_shares(totals, measure, a_end - span, a_end)
-after = comp.window_shares(totals, measure, b_end - span, b_end)
+before = comp.window_shares(history, measure, a_end - span, a_end)
+after = comp.window_shares(history, measure, b_end - span, b_end)
 bridge = comp.share_bridge(before, after, ours)
 change = after.get(ours, 0.0) - before.get(ours, 0.0)
 chart(charts.waterfall(bridge, start_share=before.get(ours, 0.0), end_share=after.get(ours, 0.0),
@@ -110,13 +126,12 @@ else:
 
 # Capabilities
 st.subheader("Capabilities")
-if "capabilities" not in store.tables:
+if caps is None:
     unavailable("No `capabilities` table in this dataset; load one on the Data page.")
 else:
-    caps = store.table("capabilities")
-    with_whom = st.multiselect("Compare capabilities with", [c for c in caps["company"].unique() if c != ours],
-                               default=[r for r in [rival] if r in set(caps["company"])], key="cap_with",
-                               bind="query-params")
+    also = st.multiselect(f"Compare with {rival} and …", cap_companies, key="cap_with", bind="query-params",
+                          placeholder="more competitors")
+    with_whom = [c for c in dict.fromkeys([rival, *also]) if c != ours and c in cap_companies]
     cap_view = st.segmented_control("Capability chart", ["heatmap", "radar"], default="heatmap", key="cap_view",
                                     bind="query-params", required=True)
     cap_matrix = comp.capability_matrix(caps, [ours, *with_whom], ours)

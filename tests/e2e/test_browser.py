@@ -38,7 +38,7 @@ def sidebar_state(page) -> dict:
         ],
         "measure": page.locator("[data-testid='stSidebar'] button[aria-checked='true']").all_inner_texts(),
         "period": page.locator("[data-testid='stSidebar'] [data-testid='stSliderThumbValue']").all_inner_texts(),
-        "company": page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.inner_text(),
+        "company": page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox'] input").first.input_value(),
     }
 
 
