@@ -1,0 +1,71 @@
+"""Bass diffusion and launch finance against answers worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from analysis.bass import adoption, cumulative_share, fit, peak_time
+from analysis.finance import LaunchInputs, Risk, cash_flows, irr, npv, payback, simulate_npv
+
+
+def test_adoption_adds_up_to_the_potential_and_peaks_when_the_formula_says():
+    curve = adoption(0.03, 0.38, 1_000_000, 40)
+    assert curve["cumulative"].iloc[-1] == pytest.approx(1_000_000, rel=1e-3)
+    assert np.allclose(curve["new"].cumsum(), curve["cumulative"])
+    peak = peak_time(0.03, 0.38)
+    assert peak == pytest.approx(math.log(0.38 / 0.03) / 0.41)
+    assert abs(curve["new"].idxmax() + 0.5 - peak) <= 1.0  # the peak year holds the analytic peak
+
+
+def test_monthly_periods_give_the_same_curve_as_yearly():
+    yearly = adoption(0.02, 0.4, 1000, 5)
+    monthly = adoption(0.02, 0.4, 1000, 60, per_year=12)
+    assert monthly["cumulative"].iloc[11::12].to_numpy() == pytest.approx(yearly["cumulative"].to_numpy())
+
+
+def test_fit_recovers_p_and_q_from_simulated_adoption():
+    rng = np.random.default_rng(3)
+    truth = adoption(0.015, 0.45, 50_000, 120, per_year=12)  # ten years: past the peak, so p is identified
+    noisy = truth["new"] * rng.normal(1.0, 0.03, len(truth))
+    result = fit(noisy, per_year=12)
+    assert result.p == pytest.approx(0.015, rel=0.15)
+    assert result.q == pytest.approx(0.45, rel=0.1)
+    assert result.r2 > 0.9
+    with pytest.raises(ValueError, match="at least four periods"):
+        fit([1.0, 2.0])
+
+
+def test_npv_irr_payback_by_hand():
+    flows = [-100.0, 60.0, 60.0]
+    assert npv(0.10, flows) == pytest.approx(-100 + 60 / 1.1 + 60 / 1.21)
+    assert irr(flows) == pytest.approx(0.1306623, abs=1e-6)  # solves 60/(1+r) + 60/(1+r)^2 = 100
+    assert payback(flows) == pytest.approx(1 + 40 / 60)
+    assert payback([-10.0, -5.0]) is None and irr([5.0, 5.0]) is None
+    assert npv(0.12, [-100.0] + [10.0] * 12, per_year=12) == pytest.approx(
+        -100 + sum(10 / 1.12 ** (k / 12) for k in range(1, 13)))
+
+
+def test_cash_flows_of_a_launch():
+    option = LaunchInputs(market_size=10_000, price=100, unit_cost=60, fixed_cost=50_000, p=0.03, q=0.38, periods=24)
+    frame = cash_flows(option)
+    assert frame["cash"].iloc[0] == -50_000
+    units = 10_000 * cumulative_share(np.array([2.0]), 0.03, 0.38)[0]
+    assert frame["units"].sum() == pytest.approx(units)
+    assert frame["cash"].sum() == pytest.approx(units * 40 - 50_000)
+
+
+def test_monte_carlo_without_ranges_is_the_deterministic_npv():
+    option = LaunchInputs(market_size=10_000, price=100, unit_cost=60, fixed_cost=50_000, p=0.03, q=0.38)
+    outcomes = simulate_npv(option, {}, 0.1, draws=1000)
+    assert np.allclose(outcomes, npv(0.1, cash_flows(option)["cash"], per_year=12))
+
+
+def test_monte_carlo_ranges_widen_the_band_around_the_deterministic_npv():
+    option = LaunchInputs(market_size=10_000, price=100, unit_cost=60, fixed_cost=90_000, p=0.03, q=0.38)
+    base = npv(0.1, cash_flows(option)["cash"], per_year=12)
+    risk = Risk.of(simulate_npv(option, {"market_size": (6_000, 14_000), "q": (0.2, 0.56)}, 0.1))
+    assert risk.p10 < base < risk.p90
+    assert 0.0 < risk.probability_positive < 1.0
