@@ -69,3 +69,19 @@ def test_monte_carlo_ranges_widen_the_band_around_the_deterministic_npv():
     risk = Risk.of(simulate_npv(option, {"market_size": (6_000, 14_000), "q": (0.2, 0.56)}, 0.1))
     assert risk.p10 < base < risk.p90
     assert 0.0 < risk.probability_positive < 1.0
+
+
+def test_ranking_tornado_and_what_changes_the_choice():
+    from analysis.launch import DEFAULT_RANGES, evaluate, ranking, tornado, what_changes_the_choice
+
+    strong = LaunchInputs(market_size=20_000, price=100, unit_cost=50, fixed_cost=200_000, p=0.03, q=0.4)
+    weak = LaunchInputs(market_size=12_000, price=100, unit_cost=50, fixed_cost=200_000, p=0.03, q=0.4)
+    table = ranking([evaluate("weak", weak, 0.1, DEFAULT_RANGES), evaluate("strong", strong, 0.1, DEFAULT_RANGES)])
+    assert table["option"].tolist() == ["strong", "weak"]
+    swings = tornado(strong, 0.1, DEFAULT_RANGES)
+    assert swings["swing"].is_monotonic_decreasing and swings["input"].iloc[0] == "market potential"
+    runner_up = table["npv"].iloc[1]
+    changes = what_changes_the_choice(strong, runner_up, 0.1, {"market_size": (-0.5, 0.5)})
+    # strong loses when its potential falls to weak's: 12,000 adopters
+    assert len(changes) == 1 and changes[0] == "market potential is below 12,000 adopters"
+    assert what_changes_the_choice(strong, runner_up, 0.1, {"market_size": (-0.1, 0.1)}) == []
