@@ -50,9 +50,14 @@ def payback(cash_flows: Sequence[float] | np.ndarray) -> float | None:
 
 @dataclass(frozen=True)
 class LaunchInputs:
-    """One launch option, everything per year except `periods` and `per_year`."""
+    """One launch option; p and q are per year, periods are `1 / per_year` of a year.
 
-    market_size: float  # potential adopters (units)
+    Recurring (the default, as for subscriptions and contracts): every adopter
+    pays `price` and costs `unit_cost` each year from adoption on. One-off: each
+    adopter pays once, when adopting.
+    """
+
+    market_size: float  # potential adopters
     price: float
     unit_cost: float
     fixed_cost: float  # paid at launch (period 0)
@@ -60,14 +65,17 @@ class LaunchInputs:
     q: float
     periods: int = 60
     per_year: int = 12
+    recurring: bool = True
 
 
 def cash_flows(option: LaunchInputs) -> pd.DataFrame:
-    """Units, revenue, costs and cash per period (period 0 holds the launch cost)."""
+    """New adopters, revenue, costs and cash per period (period 0 holds the launch cost)."""
     t = np.arange(0, option.periods + 1) / option.per_year
-    units = np.diff(option.market_size * cumulative_share(t, option.p, option.q))
-    revenue = units * option.price
-    costs = units * option.unit_cost
+    cumulative = option.market_size * cumulative_share(t, option.p, option.q)
+    units = np.diff(cumulative)
+    paying = _paying(cumulative[None, :], option)[0]
+    revenue = paying * option.price
+    costs = paying * option.unit_cost
     cash = np.concatenate([[-option.fixed_cost], revenue - costs])
     return pd.DataFrame({
         "period": np.arange(0, option.periods + 1),
@@ -96,10 +104,16 @@ def simulate_npv(option: LaunchInputs, ranges: Mapping[str, tuple[float, float]]
     p, q = values["p"][:, None], values["q"][:, None]
     e = np.exp(-(p + q) * t[None, :])
     cumulative = values["market_size"][:, None] * (1.0 - e) / (1.0 + (q / p) * e)
-    units = np.diff(cumulative, axis=1)
-    margin = (values["price"] - values["unit_cost"])[:, None] * units
+    margin = (values["price"] - values["unit_cost"])[:, None] * _paying(cumulative, option)
     discount = (1.0 + rate) ** (-np.arange(1, option.periods + 1) / option.per_year)
     return margin @ discount - values["fixed_cost"]
+
+
+def _paying(cumulative: np.ndarray, option: LaunchInputs) -> np.ndarray:
+    """What is billed each period, in adopter-years: new adopters once, or every adopter's share of a year."""
+    if option.recurring:
+        return cumulative[:, 1:] / option.per_year  # adopters at the end of each period, billed for that period
+    return np.diff(cumulative, axis=1)
 
 
 @dataclass(frozen=True)

@@ -101,3 +101,62 @@ def _value(name: str, value: float) -> str:
     if name == "market_size":
         return f"{value:,.0f} adopters"
     return f"${value:,.0f}"
+
+
+def options_from_table(table: pd.DataFrame, *, years: int, recurring: bool = True
+                       ) -> tuple[dict[str, LaunchInputs], list[str]]:
+    """Launch inputs per option from an (edited) opportunities table, and what is wrong with it.
+
+    Rows with a problem are left out and named, so one bad edit never hides the
+    other options. Missing p or q take the published averages (see analysis.bass).
+    """
+    from analysis.bass import DEFAULT_P, DEFAULT_Q
+
+    options: dict[str, LaunchInputs] = {}
+    problems: list[str] = []
+    for position, row in table.reset_index(drop=True).iterrows():
+        name = str(row.get("option") or "").strip()
+        where = f"row {position + 1}" + (f" ({name})" if name else "")
+        if not name:
+            problems.append(f"{where}: give the option a name.")
+            continue
+        if name in options:
+            problems.append(f"{where}: another option has the same name; names must be unique.")
+            continue
+        values = {k: pd.to_numeric(row.get(k), errors="coerce") for k in ("market_size", "price", "unit_cost",
+                                                                           "fixed_cost", "p", "q")}
+        p = DEFAULT_P if pd.isna(values["p"]) else float(values["p"])
+        q = DEFAULT_Q if pd.isna(values["q"]) else float(values["q"])
+        checks = [
+            (pd.isna(values["market_size"]) or values["market_size"] <= 0, "market size must be a positive number of adopters"),
+            (pd.isna(values["price"]) or values["price"] <= 0, "price must be positive"),
+            (pd.isna(values["unit_cost"]) or values["unit_cost"] < 0, "unit cost must be zero or more"),
+            (pd.isna(values["fixed_cost"]) or values["fixed_cost"] < 0, "launch cost must be zero or more"),
+            (not 0 < p < 1, "p must lie between 0 and 1 (typically 0.01–0.05)"),
+            (not 0 <= q < 3, "q must lie between 0 and 3 (typically 0.2–0.6)"),
+        ]
+        wrong = [message for failed, message in checks if failed]
+        if wrong:
+            problems.append(f"{where}: " + "; ".join(wrong) + ".")
+            continue
+        options[name] = LaunchInputs(float(values["market_size"]), float(values["price"]), float(values["unit_cost"]),
+                                     float(values["fixed_cost"]), p, q, periods=12 * years, per_year=12,
+                                     recurring=recurring)
+    return options, problems
+
+
+def entrant_histories(market: pd.DataFrame, *, min_periods: int = 12) -> dict[str, pd.Series]:
+    """Units of each company in each segment from its first sale, for those that entered after the data began.
+
+    These are the analogs a launch can borrow p and q from: a real adoption curve
+    from this market, rather than an average over other industries.
+    """
+    start = market["date"].min()
+    histories = {}
+    for (company, segment), part in market.groupby(["company", "segment"]):
+        units = part.groupby("date")["units"].sum().sort_index()
+        selling = units[units > 0]
+        if selling.empty or selling.index[0] <= start or len(selling) < min_periods:
+            continue
+        histories[f"{company} in {segment} (from {selling.index[0]:%b %Y})"] = selling
+    return histories

@@ -44,6 +44,13 @@ PAGES = [
         help="Share over time, who we win from, concentration, price positioning, head to head and capabilities.",
     ),
     st.Page(
+        "../pages/opportunities.py",
+        title="Opportunities",
+        icon=":material/rocket_launch:",
+        url_path="opportunities",
+        help="Launch options: Bass adoption, cash flows, NPV, Monte Carlo risk and a ranking with its reasons.",
+    ),
+    st.Page(
         "../pages/data.py",
         title="Data",
         icon=":material/database:",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -345,4 +346,246 @@ def capability_radar(matrix: pd.DataFrame, *, title: str, colors: Mapping[str, s
                                       hovertemplate="%{theta}: %{r:.1f} of 5<extra>" + str(company) + "</extra>"))
     fig.update_layout(template=TEMPLATE, title=dict(text=title), height=520, hovermode="closest",
                       polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5])))
+    return fig
+
+
+def demand_quadrant(
+    table: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    label: str,
+    flag: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    x_split: float,
+    y_split: float,
+    flag_name: str,
+    other_name: str,
+    hover: Callable[[pd.Series], str],
+) -> go.Figure:
+    """Feature requests by breadth (x, 0–100) against revenue at stake (y, USD, log scale), split at two lines.
+
+    Rows where `flag` is true get their own marker and legend entry (e.g. driven
+    by one account). Labels are placed where they overlap nothing, and points at
+    (nearly) the same spot share one label, so five features of one customer do
+    not print on top of each other.
+    """
+    import math
+
+    fig = go.Figure()
+    positive = table[table[y] > 0]
+    low, high = (float(positive[y].min()) / 2, float(positive[y].max()) * 2) if len(positive) else (1.0, 10.0)
+    x_range, y_range = (-2.0, 102.0), (math.log10(low), math.log10(high))
+    for flagged, name, symbol, color in ((False, other_name, "circle", OUR_COLOR), (True, flag_name, "diamond", "#c23b22")):
+        part = table[table[flag] == flagged]
+        fig.add_trace(go.Scatter(
+            x=part[x], y=part[y], name=name, mode="markers", hovertext=[hover(r) for _, r in part.iterrows()],
+            hoverinfo="text", showlegend=True,
+            marker=dict(size=13, symbol=symbol, color=color, opacity=0.85, line=dict(width=1, color="white")),
+        ))
+    corners = (("Narrow, high value: one account?", 0.01, 0.99, "left", "top"),
+               ("Broad and valuable", 0.99, 0.99, "right", "top"),
+               ("Narrow and small", 0.01, 0.01, "left", "bottom"),
+               ("Broad but small accounts", 0.99, 0.01, "right", "bottom"))
+    labels = _place_labels(
+        [float(v) for v in positive[x]], [math.log10(float(v)) for v in positive[y]],
+        [str(v) for v in positive[label]], x_range, y_range,
+        blocked=[(c[1] * _PLOT_W - (len(c[0]) * 6.8 if c[3] == "right" else 0), (1 - c[2]) * _PLOT_H - (0 if c[4] == "top" else 16),
+                  len(c[0]) * 6.8, 16) for c in corners])
+    fig.add_trace(go.Scatter(
+        x=[positive[x].iloc[i] for i, _, _ in labels], y=[positive[y].iloc[i] for i, _, _ in labels],
+        text=[t for _, t, _ in labels], textposition=[p for _, _, p in labels], mode="markers+text",
+        marker=dict(size=13, opacity=0), textfont=dict(size=11, color="#3e4c59"), hoverinfo="skip", showlegend=False,
+    ))
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=560, hovermode="closest")
+    fig.update_xaxes(title_text=x_title, range=list(x_range), showgrid=True, gridcolor="#e4e7eb", zeroline=False)
+    ticks = [m * 10**e for e in range(int(y_range[0]) - 1, int(y_range[1]) + 2) for m in (1, 2, 5)]
+    ticks = [t for t in ticks if low <= t <= high]
+    fig.update_yaxes(title_text=y_title, type="log", range=list(y_range), tickvals=ticks,
+                     ticktext=[_money(t) for t in ticks], rangemode="normal", minor=dict(showgrid=False))
+    fig.add_vline(x=x_split, line=dict(color="#7b8794", dash="dot", width=1))
+    fig.add_hline(y=y_split, line=dict(color="#7b8794", dash="dot", width=1))
+    for text, px, py, xa, ya in corners:
+        fig.add_annotation(x=px, y=py, xref="paper", yref="paper", text=text, showarrow=False, xanchor=xa,
+                           yanchor=ya, font=dict(size=12, color="#7b8794"))
+    return fig
+
+
+_PLOT_W, _PLOT_H = 840.0, 380.0  # a typical plot area in pixels, for label placement only
+
+
+def _money(value: float) -> str:
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if value >= limit:
+            return f"${value / limit:g}{suffix}"
+    return f"${value:g}"
+
+
+def _place_labels(
+    xs: list[float], ys: list[float], texts: list[str], x_range: tuple[float, float], y_range: tuple[float, float],
+    blocked: list[tuple[float, float, float, float]] = (),
+) -> list[tuple[int, str, str]]:
+    """(row, text, textposition) per label: near points share one label; each goes where it overlaps least.
+
+    A greedy placer on an assumed plot size: good enough for a few dozen points,
+    which is what a feature list holds.
+    """
+    px = [(v - x_range[0]) / (x_range[1] - x_range[0]) * _PLOT_W for v in xs]
+    py = [(1 - (v - y_range[0]) / (y_range[1] - y_range[0])) * _PLOT_H for v in ys]
+    clusters: list[list[int]] = []
+    for i in range(len(xs)):
+        home = next((c for c in clusters if abs(px[c[0]] - px[i]) < 10 and abs(py[c[0]] - py[i]) < 10), None)
+        home.append(i) if home is not None else clusters.append([i])
+    boxes = [(px[i] - 7, py[i] - 7, 14.0, 14.0) for i in range(len(xs))] + list(blocked)
+
+    def overlap(a: tuple, b: tuple) -> float:
+        w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+        h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+        return max(w, 0.0) * max(h, 0.0)
+
+    placed = []
+    for cluster in sorted(clusters, key=lambda c: (-len(c), py[c[0]])):
+        names = [texts[i] for i in cluster]
+        w, h = 6.4 * max(len(n) for n in names) + 4, 14.0 * len(names)
+        x0, y0 = px[cluster[0]], py[cluster[0]]
+        options = {"middle right": (x0 + 10, y0 - h / 2), "middle left": (x0 - 10 - w, y0 - h / 2),
+                   "top center": (x0 - w / 2, y0 - 9 - h), "bottom center": (x0 - w / 2, y0 + 9),
+                   "top right": (x0 + 4, y0 - 7 - h), "bottom right": (x0 + 4, y0 + 7),
+                   "top left": (x0 - 4 - w, y0 - 7 - h), "bottom left": (x0 - 4 - w, y0 + 7)}
+
+        def cost(corner: tuple[float, float]) -> float:
+            box = (corner[0], corner[1], w, h)
+            outside = max(0.0, -box[0]) + max(0.0, box[0] + w - _PLOT_W) + max(0.0, -box[1]) + max(0.0, box[1] + h - _PLOT_H)
+            return sum(overlap(box, other) for other in boxes) + 50 * outside * h
+
+        position = min(options, key=lambda k: cost(options[k]))  # ties go to the first: beside the point
+        boxes.append((*options[position], w, h))
+        placed.append((cluster[0], "<br>".join(names), position))
+    return placed
+
+
+def ranked_bars(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    color: str,
+    title: str,
+    x_title: str,
+    hover: Callable[[pd.Series], str],
+    color_title: str | None = None,
+    muted: str | None = None,
+) -> go.Figure:
+    """Horizontal bars, largest on top, one colour per `color` value (e.g. requesters by segment).
+
+    The `muted` value (e.g. an "other customers" bucket) is grey and listed last in the legend.
+    """
+    from dashboard.theme import OTHERS_COLOR
+
+    fig = go.Figure()
+    names = sorted(dict.fromkeys(frame[color].astype(str)), key=lambda n: (n == muted, n))
+    palette = {**_palette([n for n in names if n != muted]), muted: OTHERS_COLOR}
+    order = list(frame[y].astype(str))
+    for name in names:
+        part = frame[frame[color].astype(str) == name]
+        fig.add_trace(go.Bar(
+            x=part[x], y=part[y].astype(str), orientation="h", name=name, marker_color=palette[name],
+            hovertext=[hover(row) for _, row in part.iterrows()], hoverinfo="text",
+        ))
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=max(300, 150 + 24 * len(frame)),
+                      hovermode="closest", barmode="stack", bargap=0.25, margin=dict(l=24),
+                      legend=dict(traceorder="normal", title=dict(text=f"{color_title}:" if color_title else None, side="left")))
+    fig.update_xaxes(title_text=x_title, tickprefix="$", exponentformat="B", showgrid=True, gridcolor="#e4e7eb")
+    fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", automargin=True,
+                     rangemode="normal")
+    return fig
+
+
+def adoption_chart(curve: pd.DataFrame, *, title: str, analog: pd.DataFrame | None = None) -> go.Figure:
+    """New adopters per month (bars) and cumulative adopters (line, right axis); an analog's actuals as dots."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=curve["date"], y=curve["new"], name="New adopters per month",
+                         marker_color=CATEGORY_PALETTE[0], hovertemplate="%{y:,.0f} new<extra></extra>"))
+    fig.add_trace(go.Scatter(x=curve["date"], y=curve["cumulative"], name="Cumulative adopters", yaxis="y2",
+                             mode="lines", line=dict(color=OUR_COLOR, width=2.5),
+                             hovertemplate="%{y:,.0f} in total<extra></extra>"))
+    if analog is not None:
+        fig.add_trace(go.Scatter(x=analog["date"], y=analog["actual"], name="Analog, actual (scaled)", mode="markers",
+                                 marker=dict(color=CATEGORY_PALETTE[2], size=5),
+                                 hovertemplate="%{y:,.0f} (analog)<extra></extra>"))
+    fig = _finish(fig, title=title, y_title="New adopters per month")
+    fig.update_layout(yaxis2=dict(title="Cumulative adopters", overlaying="y", side="right", showgrid=False,
+                                  rangemode="tozero", exponentformat="B"), margin=dict(r=72), bargap=0.1)
+    return fig
+
+
+def cash_chart(flows: pd.DataFrame, *, title: str, payback_date: pd.Timestamp | None) -> go.Figure:
+    """Cash per month (bars) and cumulative cash (line), with the payback month marked."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=flows["date"], y=flows["cash"], name="Cash per month",
+                         marker_color=[("#c23b22" if v < 0 else "#3f8f3f") for v in flows["cash"]],
+                         hovertemplate="$%{y:,.0f}<extra>Cash</extra>"))
+    fig.add_trace(go.Scatter(x=flows["date"], y=flows["cumulative_cash"], name="Cumulative cash", mode="lines",
+                             line=dict(color=OUR_COLOR, width=2.5), hovertemplate="$%{y:,.0f}<extra>Cumulative</extra>"))
+    if payback_date is not None:
+        fig.add_vline(x=payback_date, line=dict(color="#7b8794", dash="dot", width=1))
+        fig.add_annotation(x=payback_date, y=0.98, yref="paper", text=f"pays back {payback_date:%b %Y}",
+                           showarrow=False, xanchor="right", yanchor="top", xshift=-4, font=dict(size=11, color="#7b8794"))
+    fig = _finish(fig, title=title, y_title="Cash (USD)", money=True)
+    fig.update_yaxes(rangemode="normal", zeroline=True, zerolinecolor="#7b8794")
+    return fig
+
+
+def npv_histogram(outcomes: np.ndarray, *, title: str, p10: float, p90: float) -> go.Figure:
+    """The NPV distribution of the Monte Carlo draws, losses in red, with the 10th–90th band."""
+    fig = go.Figure()
+    for name, part, color in (("NPV below 0", outcomes[outcomes < 0], "#c23b22"),
+                              ("NPV 0 or more", outcomes[outcomes >= 0], "#3f8f3f")):
+        fig.add_trace(go.Histogram(x=part, name=name, marker_color=color, opacity=0.8, nbinsx=60,
+                                   hovertemplate="%{y} draws near $%{x:,.3s}<extra></extra>"))
+    fig.add_vrect(x0=p10, x1=p90, fillcolor=OUR_COLOR, opacity=0.07, line_width=0)
+    fig.add_annotation(x=(p10 + p90) / 2, y=0.98, yref="paper", text="10th–90th percentile", showarrow=False,
+                       yanchor="top", font=dict(size=11, color="#7b8794"))
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), barmode="overlay", height=400, hovermode="closest")
+    fig.update_xaxes(title_text="NPV (USD)", tickprefix="$", exponentformat="B")
+    fig.update_yaxes(title_text="Draws (of 10,000)")
+    return fig
+
+
+def tornado_chart(table: pd.DataFrame, *, title: str, x_title: str) -> go.Figure:
+    """Each input's low and high end as a bar either side of the base value; biggest swing on top."""
+    rows = table.iloc[::-1]
+    base = float(rows["base"].iloc[0])
+    fig = go.Figure()
+    fig.add_trace(go.Bar(y=rows["input"], x=rows["npv_low"] - base, base=base, orientation="h", name="Input at its low end",
+                         marker_color="#c06c84", customdata=rows["npv_low"],
+                         hovertemplate="%{y} low: $%{customdata:,.0f}<extra></extra>"))
+    fig.add_trace(go.Bar(y=rows["input"], x=rows["npv_high"] - base, base=base, orientation="h",
+                         name="Input at its high end", marker_color="#6c9a8b", customdata=rows["npv_high"],
+                         hovertemplate="%{y} high: $%{customdata:,.0f}<extra></extra>"))
+    fig.add_vline(x=base, line=dict(color=TEXT_COLOR, width=1))
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), barmode="overlay", height=380, hovermode="closest")
+    fig.update_xaxes(title_text=x_title, tickprefix="$", exponentformat="B")
+    fig.update_yaxes(title_text=None, rangemode="normal")
+    return fig
+
+
+def risk_return(table: pd.DataFrame, *, title: str) -> go.Figure:
+    """Expected NPV against the chance of losing money, with the 10th–90th NPV range as error bars."""
+    fig = go.Figure(go.Scatter(
+        x=100 - table["probability_positive"], y=table["expected_npv"], mode="markers+text", text=table["option"],
+        textposition=[("top right", "bottom left", "top left", "bottom right")[i % 4] for i in range(len(table))],
+        marker=dict(size=14, color=OUR_COLOR),
+        error_y=dict(type="data", symmetric=False, array=table["p90"] - table["expected_npv"],
+                     arrayminus=table["expected_npv"] - table["p10"], color="#9aa5b1"),
+        hovertemplate="<b>%{text}</b><br>Expected NPV $%{y:,.0f}<br>Chance of a loss %{x:.0f}%<extra></extra>",
+    ))
+    fig.add_hline(y=0, line=dict(color="#7b8794", dash="dot", width=1))
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=440, hovermode="closest", showlegend=False)
+    fig.update_xaxes(title_text="Chance the NPV is below zero (%)", ticksuffix="%", rangemode="tozero", showgrid=True,
+                     gridcolor="#e4e7eb")
+    fig.update_yaxes(title_text="Expected NPV (USD; bars: 10th–90th percentile)", tickprefix="$", exponentformat="B",
+                     rangemode="normal")
     return fig

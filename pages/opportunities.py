@@ -1,0 +1,141 @@
+"""Opportunities: which launch makes the most money, and how risky is it?"""
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from analysis import launch
+from analysis.bass import DEFAULT_SOURCE, adoption, fit
+from analysis.finance import cash_flows, simulate_npv
+from dashboard import charts
+from dashboard.context import page_context
+from dashboard.link_notice import warn_about_link
+from dashboard.url_state import ParamSpec
+from dashboard.widgets import chart, unavailable
+
+context = page_context()
+store = context.store
+NONE = "(use p and q from the table)"
+
+st.title("Opportunities")
+st.caption("Which launch option earns the most for its risk? Bass adoption, cash flows, NPV and a Monte Carlo of "
+           "the uncertain inputs.")
+if "opportunities" not in store.tables:
+    unavailable("No `opportunities` table in this dataset; load one on the Data page.")
+    st.stop()
+
+table = store.table("opportunities")
+analogs = launch.entrant_histories(store.table("market")) if {"units"} <= set(store.measures()) else {}
+warn_about_link([
+    ParamSpec("rate", "Discount rate", [str(r) for r in range(0, 31)]),
+    ParamSpec("years", "Years", [str(y) for y in range(1, 16)]),
+    ParamSpec("opp", "Option", list(table["option"].astype(str))),
+    ParamSpec("analog", "Analog", [NONE, *analogs]),
+    ParamSpec("billing", "Revenue per adopter", ["yearly", "once"]),
+])
+
+st.subheader("Options")
+st.caption("Edit any cell, add a row or delete one; edits apply to this session. Empty p or q use "
+           f"{DEFAULT_SOURCE}.")
+columns = ["option", "segment", "region", "market_size", "price", "unit_cost", "fixed_cost", "launch", "p", "q"]
+edited = st.data_editor(table[columns], num_rows="dynamic", hide_index=True, key="opp_editor", column_config={
+    "market_size": st.column_config.NumberColumn("Potential adopters", min_value=0, format="%d"),
+    "price": st.column_config.NumberColumn("Price (USD per adopter)", min_value=0, format="dollar"),
+    "unit_cost": st.column_config.NumberColumn("Cost (USD per adopter)", min_value=0, format="dollar"),
+    "fixed_cost": st.column_config.NumberColumn("Launch cost (USD)", min_value=0, format="dollar"),
+    "launch": st.column_config.DateColumn("Launch", format="MMM YYYY"),
+    "p": st.column_config.NumberColumn("p (innovation)", min_value=0.0, max_value=1.0, format="%.3f"),
+    "q": st.column_config.NumberColumn("q (imitation)", min_value=0.0, max_value=3.0, format="%.3f"),
+})
+
+left, middle, right = st.columns(3)
+with middle:
+    billing = st.segmented_control("Revenue per adopter", ["yearly", "once"], default="yearly", key="billing",
+                                   bind="query-params", required=True,
+                                   help="Yearly: every adopter pays the price each year (subscriptions, contracts). "
+                                        "Once: each adopter pays once.")
+with left:
+    rate = st.slider("Discount rate (% a year)", 0, 30, 10, key="rate", bind="query-params") / 100
+with right:
+    years = st.slider("Horizon (years)", 1, 15, 10, key="years", bind="query-params")
+with st.expander("How uncertain is each input? (applies to every option)"):
+    ranges_frame = pd.DataFrame([{"input": name, "low %": 100 * lo, "high %": 100 * hi}
+                                 for name, (lo, hi) in launch.DEFAULT_RANGES.items()])
+    edited_ranges = st.data_editor(ranges_frame, hide_index=True, disabled=["input"], key="opp_ranges")
+    ranges = {row["input"]: (min(row["low %"], row["high %"]) / 100, max(row["low %"], row["high %"]) / 100)
+              for _, row in edited_ranges.fillna(0).iterrows()}
+
+options, problems = launch.options_from_table(edited, years=years, recurring=billing == "yearly")
+for problem in problems:
+    st.error(problem, icon=":material/error:")
+if not options:
+    st.info("No valid option to evaluate. Fix the rows above.")
+    st.stop()
+
+names = list(options)
+default_option = str(table["option"].iloc[0]) if str(table["option"].iloc[0]) in names else names[0]
+chosen = st.selectbox("Option to look at in detail", names, index=names.index(default_option), key="opp",
+                      bind="query-params")
+analog = st.selectbox("Borrow p and q from an analog in this market", [NONE, *analogs], key="analog",
+                      bind="query-params", help="A company that entered a segment during the data: its sales "
+                      "history is fitted with the Bass model and its p and q replace the table's for this option.")
+if analog != NONE:
+    fitted = fit(analogs[analog].to_numpy(), per_year=12)
+    options[chosen] = replace(options[chosen], p=fitted.p, q=fitted.q)
+    st.caption(f"{analog}: {fitted.describe()}. Used for {chosen}.")
+
+evaluations = [launch.evaluate(name, option, rate, ranges) for name, option in options.items()]
+ranked = launch.ranking(evaluations)
+best = ranked.iloc[0]
+drivers = launch.tornado(options[best["option"]], rate, ranges)
+st.subheader("Ranking")
+sentence = (f"**{best['option']}** has the highest expected NPV, ${best['expected_npv']:,.0f} "
+            f"({best['probability_positive']:.0f}% chance of a positive NPV); what moves it most: "
+            f"{', '.join(drivers['input'].head(2))}.")
+if len(ranked) > 1:
+    changes = launch.what_changes_the_choice(options[best["option"]], ranked["npv"].iloc[1], rate, ranges)
+    sentence += (f" It stays ahead of {ranked['option'].iloc[1]} unless " + " or ".join(changes) + "."
+                 if changes else f" It stays ahead of {ranked['option'].iloc[1]} across every input's range.")
+st.markdown(sentence)
+left, right = st.columns([3, 2])
+with left:
+    chart(charts.risk_return(ranked, title="Expected NPV against the chance of losing money"), ranked,
+          key="risk_return")
+with right:
+    st.dataframe(ranked, hide_index=True, column_config={
+        "option": "Option", "npv": st.column_config.NumberColumn("NPV", format="compact"),
+        "expected_npv": st.column_config.NumberColumn("Expected NPV", format="compact"),
+        "p10": st.column_config.NumberColumn("P10", format="compact"),
+        "p90": st.column_config.NumberColumn("P90", format="compact"),
+        "probability_positive": st.column_config.NumberColumn("P(NPV > 0)", format="%.0f%%"),
+        "irr": st.column_config.NumberColumn("IRR", format="%.1f%%"),
+        "payback_years": st.column_config.NumberColumn("Payback (years)", format="%.1f"),
+    })
+
+st.subheader(chosen)
+option = options[chosen]
+launch_date = pd.Timestamp(table.set_index("option")["launch"].get(chosen, pd.Timestamp.today().normalize()))
+dates = pd.date_range(launch_date, periods=option.periods + 1, freq="MS")
+curve = adoption(option.p, option.q, option.market_size, option.periods, per_year=12).assign(date=dates[1:])
+flows = cash_flows(option).assign(date=dates)
+evaluation = next(e for e in evaluations if e.option == chosen)
+payback_date = None if evaluation.payback_years is None else launch_date + pd.DateOffset(
+    months=int(round(12 * evaluation.payback_years)))
+left, right = st.columns(2)
+with left:
+    chart(charts.adoption_chart(curve, title=f"Adoption: p = {option.p:.3f}, q = {option.q:.3f}, "
+                                             f"potential {option.market_size:,.0f}"), curve, key="adoption")
+with right:
+    chart(charts.cash_chart(flows, payback_date=payback_date,
+                            title=f"Cash: NPV ${evaluation.npv:,.0f} at {rate:.0%}"), flows, key="cash")
+outcomes = simulate_npv(option, launch.absolute_ranges(option, ranges), rate)
+left, right = st.columns(2)
+with left:
+    chart(charts.npv_histogram(outcomes, p10=evaluation.risk.p10, p90=evaluation.risk.p90,
+                               title=f"NPV over 10,000 draws: {evaluation.risk.probability_positive:.0%} above zero"),
+          pd.DataFrame({"npv": outcomes}), key="npv_distribution")
+with right:
+    swings = launch.tornado(option, rate, ranges)
+    chart(charts.tornado_chart(swings, title=f"What moves {chosen}'s NPV most", x_title="NPV (USD)"), swings,
+          key="tornado")
