@@ -1,0 +1,174 @@
+"""Findings for the executive briefing: short sentences, ranked by the money they move.
+
+Each finding is computed from the market table over the latest twelve periods
+against the twelve before, carries the size of what it describes in dollars
+(share points times the market they are points of, growth times size, …) so
+findings of different kinds can be ranked together, and names the page and
+link parameters that show the evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis.competition import concentration
+
+MIN_SHARE_POINTS = 1.0  # smaller share moves are noise at segment × region level
+MIN_PRICE_MOVE = 5.0  # percent
+MIN_GROWTH_GAP = 3.0  # percentage points between our growth and the market's
+MIN_HHI_CHANGE = 100.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "share", "growth", "price", "lag", "concentration", "forecast"
+    text: str
+    impact: float  # USD a year the finding is about; ranks findings of every kind
+    page: str  # url_path of the page with the evidence
+    params: dict[str, list[str]] = field(default_factory=dict)
+    sentiment: str = "neutral"  # "risk", "opportunity" or "neutral", for our company
+
+
+def _years(frame: pd.DataFrame, season: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    dates = sorted(frame["date"].unique())
+    last, previous = dates[-season:], dates[-2 * season : -season]
+    return frame[frame["date"].isin(last)], frame[frame["date"].isin(previous)]
+
+
+def _where(segment: str, region: str) -> str:
+    return f"{segment} in {region}"
+
+
+def share_moves(market: pd.DataFrame, ours: str, season: int = 12) -> list[Finding]:
+    """The biggest share gains and losses per segment and region, naming who moved and what we did."""
+    now, before = _years(market, season)
+    keys = ["segment", "region"]
+    findings = []
+    if before.empty:
+        return findings
+    size = now.groupby(keys)["revenue"].sum()
+    share_now = 100 * now.groupby([*keys, "company"])["revenue"].sum() / size
+    share_before = 100 * before.groupby([*keys, "company"])["revenue"].sum() / before.groupby(keys)["revenue"].sum()
+    change = share_now.sub(share_before, fill_value=0.0)
+    for (segment, region), moves in change.groupby(level=[0, 1]):
+        moves = moves.droplevel([0, 1])
+        mover = moves.drop(index=ours, errors="ignore").abs().idxmax() if len(moves) > 1 else None
+        if mover is None or abs(moves[mover]) < MIN_SHARE_POINTS:
+            continue
+        ours_change = moves.get(ours, 0.0)
+        verb = "gained" if moves[mover] > 0 else "lost"
+        text = (f"{mover} {verb} {abs(moves[mover]):.1f} points of revenue share in {_where(segment, region)} "
+                f"over the last 12 months; {ours} {'gained' if ours_change >= 0 else 'lost'} {abs(ours_change):.1f}.")
+        findings.append(Finding(
+            "share", text, impact=abs(moves[mover]) / 100 * float(size[(segment, region)]), page="competitors",
+            params={"segment": [segment], "region": [region], "rival": [mover]},
+            sentiment="risk" if ours_change < -MIN_SHARE_POINTS / 2 else "opportunity" if ours_change > 0 else "neutral",
+        ))
+    return findings
+
+
+def growth_spots(market: pd.DataFrame, ours: str, season: int = 12) -> list[Finding]:
+    """The fastest growing and shrinking segment × region cells, and our share of each."""
+    now, before = _years(market, season)
+    if before.empty:
+        return []
+    keys = ["segment", "region"]
+    size_now, size_before = now.groupby(keys)["revenue"].sum(), before.groupby(keys)["revenue"].sum()
+    growth = (100 * (size_now / size_before.where(size_before > 0) - 1)).dropna()
+    mine = now[now["company"] == ours].groupby(keys)["revenue"].sum().reindex(size_now.index, fill_value=0.0)
+    our_share = 100 * mine / size_now
+    findings = []
+    for cell in list(growth.nlargest(2).index) + list(growth.nsmallest(1).index):
+        segment, region = cell
+        rate = growth[cell]
+        verb = "grows" if rate >= 0 else "shrinks"
+        text = f"{_where(segment, region)} {verb} {abs(rate):.0f}% a year and {ours} holds {our_share[cell]:.0f}% of it."
+        findings.append(Finding(
+            "growth", text, impact=abs(rate) / 100 * float(size_now[cell]), page="market",
+            params={"segment": [segment], "region": [region]},
+            sentiment=("opportunity" if rate > 0 and our_share[cell] < 20 else "risk" if rate < 0 and our_share[cell] > 10
+                       else "neutral"),
+        ))
+    return findings
+
+
+def price_moves(market: pd.DataFrame, ours: str, season: int = 12) -> list[Finding]:
+    """Companies whose average price in a region moved by more than MIN_PRICE_MOVE percent."""
+    now, before = _years(market, season)
+    if before.empty:
+        return []
+    keys = ["region", "company"]
+    price_now = now.groupby(keys)["revenue"].sum() / now.groupby(keys)["units"].sum()
+    price_before = before.groupby(keys)["revenue"].sum() / before.groupby(keys)["units"].sum()
+    move = (100 * (price_now / price_before - 1)).replace([np.inf, -np.inf], np.nan).dropna()
+    revenue = now.groupby(keys)["revenue"].sum()
+    findings = []
+    for (region, company), pct in move[move.abs() >= MIN_PRICE_MOVE].items():
+        verb = "raised" if pct > 0 else "cut"
+        findings.append(Finding(
+            "price", f"{company} {verb} its average price in {region} by {abs(pct):.0f}% over the last 12 months.",
+            impact=abs(pct) / 100 * float(revenue[(region, company)]), page="competitors",
+            params={"region": [region], **({"rival": [company]} if company != ours else {})},
+            sentiment="risk" if pct < 0 and company != ours else "neutral",
+        ))
+    return findings
+
+
+def growth_lags(market: pd.DataFrame, ours: str, season: int = 12) -> list[Finding]:
+    """Segments where our revenue grows more slowly than the segment's market."""
+    now, before = _years(market, season)
+    if before.empty:
+        return []
+    findings = []
+    for segment in sorted(market["segment"].unique()):
+        seg_now, seg_before = now[now["segment"] == segment], before[before["segment"] == segment]
+        market_growth = 100 * (seg_now["revenue"].sum() / seg_before["revenue"].sum() - 1)
+        ours_now = seg_now[seg_now["company"] == ours]["revenue"].sum()
+        ours_before = seg_before[seg_before["company"] == ours]["revenue"].sum()
+        if ours_before <= 0:
+            continue
+        our_growth = 100 * (ours_now / ours_before - 1)
+        gap = our_growth - market_growth
+        if gap > -MIN_GROWTH_GAP:
+            continue
+        findings.append(Finding(
+            "lag", f"In {segment}, {ours} grew {our_growth:+.0f}% while the market grew {market_growth:+.0f}%: "
+                   f"{abs(gap):.0f} points behind.",
+            impact=abs(gap) / 100 * ours_now, page="overview", params={"segment": [segment]}, sentiment="risk",
+        ))
+    return findings
+
+
+def concentration_change(market: pd.DataFrame, season: int = 12) -> list[Finding]:
+    """A notable change in HHI between the year before and the last."""
+    totals = market.groupby(["date", "company"], as_index=False)["revenue"].sum()
+    conc = concentration(totals, "revenue")
+    if len(conc) < 2 * season:
+        return []
+    now, before = conc["hhi"].iloc[-season:].mean(), conc["hhi"].iloc[-2 * season : -season].mean()
+    if abs(now - before) < MIN_HHI_CHANGE:
+        return []
+    direction = "more" if now > before else "less"
+    size = market[market["date"].isin(sorted(market["date"].unique())[-season:])]["revenue"].sum()
+    return [Finding("concentration", f"The market became {direction} concentrated: HHI {before:,.0f} → {now:,.0f}.",
+                    impact=abs(now - before) / 10_000 * float(size), page="competitors")]
+
+
+def findings(market: pd.DataFrame, ours: str, season: int = 12, limit: int = 8) -> list[Finding]:
+    """Every kind of finding, biggest money first; at most two of a kind so the list stays varied."""
+    candidates = (share_moves(market, ours, season) + growth_spots(market, ours, season)
+                  + price_moves(market, ours, season) + growth_lags(market, ours, season)
+                  + concentration_change(market, season))
+    ranked = sorted(candidates, key=lambda f: f.impact, reverse=True)
+    chosen, per_kind = [], {}
+    for finding in ranked:
+        if per_kind.get(finding.kind, 0) >= 2:
+            continue
+        chosen.append(finding)
+        per_kind[finding.kind] = per_kind.get(finding.kind, 0) + 1
+        if len(chosen) == limit:
+            break
+    return chosen

@@ -1,0 +1,63 @@
+"""Briefing findings: a planted change shows up with the right numbers and the link to its evidence."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.findings import findings, growth_lags, price_moves, share_moves
+from data.dataset import load_demo
+
+DATES = pd.date_range("2023-01-01", periods=24, freq="MS")
+
+
+def flat_market(overrides: dict[tuple[str, str], float] | None = None) -> pd.DataFrame:
+    """Two cells, three companies, flat for two years; `overrides` plant changes in the second year."""
+    rows = []
+    for i, date in enumerate(DATES):
+        for segment, region in (("Cameras", "Europe"), ("Phones", "Asia")):
+            for company, revenue in (("Us", 300.0), ("Rival", 500.0), ("Others", 200.0)):
+                rows.append({"date": date, "segment": segment, "region": region, "company": company,
+                             "revenue": revenue, "units": revenue / 10})
+    frame = pd.DataFrame(rows)
+    second_year = frame["date"] >= DATES[12]
+    for (segment, company), factor in (overrides or {}).items():
+        hit = second_year & (frame["segment"] == segment) & (frame["company"] == company)
+        frame.loc[hit, "revenue"] *= factor
+    return frame
+
+
+def test_a_planted_share_loss_is_found_with_its_numbers_and_link():
+    market = flat_market({("Cameras", "Us"): 0.8, ("Cameras", "Rival"): 1.12})
+    found = share_moves(market, "Us")
+    assert len(found) == 1
+    finding = found[0]
+    # Us 300 → 240, Rival 500 → 560, Others 200: shares 30/50/20 → 24/56/20 of 1000.
+    assert finding.text == ("Rival gained 6.0 points of revenue share in Cameras in Europe over the last 12 months; "
+                            "Us lost 6.0.")
+    assert finding.sentiment == "risk" and finding.page == "competitors"
+    assert finding.params == {"segment": ["Cameras"], "region": ["Europe"], "rival": ["Rival"]}
+    assert finding.impact == pytest.approx(0.06 * 1000 * 12)
+
+
+def test_nothing_moved_means_no_share_or_price_findings():
+    market = flat_market()
+    assert share_moves(market, "Us") == [] and price_moves(market, "Us") == [] and growth_lags(market, "Us") == []
+
+
+def test_a_planted_price_cut_and_growth_lag():
+    market = flat_market()
+    cut = (market["date"] >= DATES[12]) & (market["company"] == "Rival") & (market["region"] == "Asia")
+    market.loc[cut, "units"] *= 1.25  # same revenue from 25% more units: price down 20%
+    assert [f.text for f in price_moves(market, "Us")] == [
+        "Rival cut its average price in Asia by 20% over the last 12 months."]
+    lagging = flat_market({("Phones", "Rival"): 1.3})
+    assert growth_lags(lagging, "Us")[0].text.startswith("In Phones, Us grew +0% while the market grew +15%")
+
+
+def test_demo_findings_are_ranked_and_varied():
+    found = findings(load_demo().tables["market"], "Northwind")
+    assert 4 <= len(found) <= 8
+    assert [f.impact for f in found] == sorted((f.impact for f in found), reverse=True)
+    assert max(sum(f.kind == k for f in found) for k in {f.kind for f in found}) <= 2
+    assert {f.page for f in found} <= {"overview", "market", "competitors"}
