@@ -28,9 +28,10 @@ def chromium_executable() -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+def app_url(tmp_path_factory) -> Iterator[str]:
     port = free_port()
-    server = start_app(port)
+    views = tmp_path_factory.mktemp("views") / "views.sqlite3"  # saved views of this test run only
+    server = start_app(port, env={"MARKET_TRENDS_VIEWS": str(views)})
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base_url, server)

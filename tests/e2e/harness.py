@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -49,21 +50,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(port: int) -> subprocess.Popen:
-    """`streamlit run dashboard/app.py` as a newcomer would, on a free port."""
-    return subprocess.Popen(
+def start_app(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`streamlit run dashboard/app.py` as a newcomer would, on a free port.
+
+    Output goes to a temporary log file: a pipe nobody reads would fill up and
+    stall the server during a long test run.
+    """
+    log = tempfile.NamedTemporaryFile(prefix=f"streamlit-{port}-", suffix=".log", delete=False)
+    server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
          "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )
+    server.log_path = log.name  # type: ignore[attr-defined]
+    return server
 
 
 def wait_healthy(base_url: str, server: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{server.stdout.read()}")
+            raise RuntimeError(f"streamlit exited early:\n{Path(server.log_path).read_text()}")
         try:
             with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
                 if response.read().strip() == b"ok":
