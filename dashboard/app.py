@@ -52,6 +52,13 @@ PAGES = [
         help="Launch options: Bass adoption, cash flows, NPV, Monte Carlo risk and a ranking with its reasons.",
     ),
     st.Page(
+        "../pages/feature_requests.py",
+        title="Feature requests",
+        icon=":material/how_to_vote:",
+        url_path="feature-requests",
+        help="Which requested features reflect the wider market rather than one loud account; RICE ranking.",
+    ),
+    st.Page(
         "../pages/data.py",
         title="Data",
         icon=":material/database:",

@@ -492,9 +492,9 @@ def ranked_bars(
         part = frame[frame[color].astype(str) == name]
         fig.add_trace(go.Bar(
             x=part[x], y=part[y].astype(str), orientation="h", name=name, marker_color=palette[name],
-            hovertext=[hover(row) for _, row in part.iterrows()], hoverinfo="text",
+            hovertext=[hover(row) for _, row in part.iterrows()], hoverinfo="text", showlegend=True,
         ))
-    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=max(300, 150 + 24 * len(frame)),
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=max(230, 170 + 26 * len(frame)),
                       hovermode="closest", barmode="stack", bargap=0.25, margin=dict(l=24),
                       legend=dict(traceorder="normal", title=dict(text=f"{color_title}:" if color_title else None, side="left")))
     fig.update_xaxes(title_text=x_title, tickprefix="$", exponentformat="B", showgrid=True, gridcolor="#e4e7eb")

@@ -59,3 +59,83 @@ def head_to_head_table(table: pd.DataFrame, ours: str, rival: str) -> None:
     st.caption("Last twelve periods; growth against the twelve before. Biggest revenue gaps first.")
     st.download_button("Download data (CSV)", table.to_csv(index=False).encode(), file_name="head_to_head.csv",
                        mime="text/csv", key="download_head_to_head", icon=":material/download:", type="tertiary")
+
+
+def forecast_details(fc) -> None:
+    """The model behind a forecast, its backtest against the other candidates, in plain words."""
+    with st.expander(f"Model details: {fc.model}", icon=":material/query_stats:"):
+        st.markdown(fc.summary)
+        if fc.notes:
+            st.caption(" ".join(fc.notes))
+        if not fc.backtest.empty:
+            st.dataframe(
+                fc.backtest, hide_index=True,
+                column_config={
+                    "model": "Candidate",
+                    "mape": st.column_config.NumberColumn("Average miss (MAPE)", format="%.1f%%"),
+                    "smape": st.column_config.NumberColumn("sMAPE", format="%.1f%%"),
+                    "mase": st.column_config.NumberColumn("MASE", format="%.2f",
+                                                          help="Below 1: better than repeating last season."),
+                },
+            )
+            st.caption(f"Backtest: {fc.backtest_origins} forecasts of {fc.backtest_horizon} periods each, made as if "
+                       f"from earlier dates; {fc.coverage:.0%} of those outcomes fell inside the "
+                       f"{fc.level:.0%} interval.")
+
+
+def outlook_table(table: pd.DataFrame, by: str) -> None:
+    """Forecast growth per segment or region, with the cautious range."""
+    number = st.column_config.NumberColumn
+    st.dataframe(table, hide_index=True, column_config={
+        by: by.capitalize(),
+        "last_year": number("Last year", format="compact"),
+        "next_year": number("Next year (forecast)", format="compact"),
+        "growth": number("Growth", format="%+.1f%%"),
+        "growth_low": number("Low", format="%+.1f%%", help="Sum of the lower bounds: a cautious low case."),
+        "growth_high": number("High", format="%+.1f%%", help="Sum of the upper bounds: a cautious high case."),
+        "model": "Model",
+    })
+
+
+def table_with_download(frame: pd.DataFrame, *, key: str, column_config: dict, caption: str | None = None,
+                        download: bool = True) -> None:
+    """A read-only table of the configured columns, its caption, and a CSV download of all its columns."""
+    shown = [c for c in column_config if c in frame.columns]
+    st.dataframe(frame[shown], hide_index=True, column_config=column_config, key=f"table_{key}")
+    if caption:
+        st.caption(caption)
+    if download:
+        st.download_button("Download data (CSV)", frame.to_csv(index=False).encode(), file_name=f"{key}.csv",
+                           mime="text/csv", key=f"download_{key}", icon=":material/download:", type="tertiary")
+
+
+def feature_grouping_editor(groups: pd.DataFrame, *, key: str) -> pd.DataFrame:
+    """Names as written and the feature each counts towards; the group column is editable."""
+    return st.data_editor(
+        groups[["variant", "requests", "group"]], hide_index=True, disabled=["variant", "requests"], key=key,
+        column_config={
+            "variant": st.column_config.TextColumn("Name as written"),
+            "requests": st.column_config.NumberColumn("Requests", format="%d"),
+            "group": st.column_config.TextColumn(
+                "Counts as feature", required=True,
+                help="Type the same name on several rows to merge them; a new name splits a row off."),
+        },
+    )
+
+
+def rice_editor(inputs: pd.DataFrame, *, key: str) -> pd.DataFrame:
+    """Impact, confidence and effort per feature, editable within their allowed ranges."""
+    number = st.column_config.NumberColumn
+    return st.data_editor(
+        inputs, hide_index=True, disabled=["feature", "reach"], key=key,
+        column_config={
+            "feature": st.column_config.TextColumn("Feature"),
+            "reach": number("Reach (customers, last 12 months)", format="%d"),
+            "impact": number("Impact", min_value=0.25, max_value=3.0, step=0.25, format="%.2f", required=True,
+                             help="0.25 minimal, 0.5 low, 1 medium, 2 high, 3 massive."),
+            "confidence": number("Confidence (%)", min_value=0, max_value=100, step=5, format="%d%%",
+                                 required=True, help="How sure you are of reach and impact."),
+            "effort": number("Effort (person-months)", min_value=0.1, max_value=120.0, step=0.5, format="%.1f",
+                             required=True),
+        },
+    )
