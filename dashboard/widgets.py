@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -10,17 +12,33 @@ from dashboard.context import PageContext
 
 
 def chart(fig: go.Figure, data: pd.DataFrame, *, key: str) -> None:
-    """A Plotly chart with a download of the data behind it."""
-    st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False})
-    st.download_button(
-        "Download data (CSV)",
-        data.to_csv(index=False).encode(),
-        file_name=f"{key}.csv",
-        mime="text/csv",
-        key=f"download_{key}",
-        icon=":material/download:",
-        type="tertiary",
-    )
+    """A Plotly chart with downloads of the data behind it, as CSV and as Excel."""
+    st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False, "toImageButtonOptions": {"scale": 2}})
+    data_downloads(data, key=key)
+
+
+def data_downloads(data: pd.DataFrame, *, key: str) -> None:
+    """CSV and Excel buttons; files are built only when clicked, so reruns stay fast."""
+    with st.container(horizontal=True, gap="small"):
+        # on_click="ignore": a download must not rerun the page (and move what the user is looking at)
+        st.download_button("CSV", lambda: data.to_csv(index=False).encode(), file_name=f"{key}.csv",
+                           mime="text/csv", key=f"download_{key}", icon=":material/download:", type="tertiary",
+                           on_click="ignore", help="Download the data behind this chart as CSV")
+        st.download_button("Excel", lambda: excel_bytes(data, key), file_name=f"{key}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"download_xlsx_{key}", icon=":material/table_view:", type="tertiary",
+                           on_click="ignore", help="Download the data behind this chart as an Excel workbook")
+
+
+def excel_bytes(data: pd.DataFrame, sheet: str) -> bytes:
+    """One sheet, dates as dates (no time zone), for people who continue in Excel."""
+    buffer = io.BytesIO()
+    frame = data.copy()
+    for column in frame.select_dtypes(include=["datetimetz"]).columns:
+        frame[column] = frame[column].dt.tz_localize(None)
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet[:31] or "data", index=False)
+    return buffer.getvalue()
 
 
 def basis_caption(context: PageContext) -> None:
@@ -57,8 +75,7 @@ def head_to_head_table(table: pd.DataFrame, ours: str, rival: str) -> None:
     }
     st.dataframe(table[list(config)], hide_index=True, column_config=config, key="head_to_head")
     st.caption("Last twelve periods; growth against the twelve before. Biggest revenue gaps first.")
-    st.download_button("Download data (CSV)", table.to_csv(index=False).encode(), file_name="head_to_head.csv",
-                       mime="text/csv", key="download_head_to_head", icon=":material/download:", type="tertiary")
+    data_downloads(table, key="head_to_head")
 
 
 def forecast_details(fc) -> None:
@@ -105,8 +122,7 @@ def table_with_download(frame: pd.DataFrame, *, key: str, column_config: dict, c
     if caption:
         st.caption(caption)
     if download:
-        st.download_button("Download data (CSV)", frame.to_csv(index=False).encode(), file_name=f"{key}.csv",
-                           mime="text/csv", key=f"download_{key}", icon=":material/download:", type="tertiary")
+        data_downloads(frame, key=key)
 
 
 def feature_grouping_editor(groups: pd.DataFrame, *, key: str) -> pd.DataFrame:

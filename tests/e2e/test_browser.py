@@ -97,3 +97,23 @@ def test_filters_follow_the_user_to_another_page(page, app_url):
     wait_rendered(page)
     assert "region=Europe" in page.url and "measure=units" in page.url
     assert sidebar_state(page)["chips"] == [[], ["Europe"]]
+
+
+def test_chart_data_downloads_as_csv_and_excel(page, app_url, tmp_path):
+    import pandas as pd
+
+    open_page(page, f"{app_url}/?segment=SMB")
+    page.wait_for_selector("[data-testid='stDownloadButton']")
+    wait_rendered(page)
+    files = {}
+    for label in ("CSV", "Excel"):
+        button = page.locator("[data-testid='stDownloadButton'] button", has_text=label).first
+        button.scroll_into_view_if_needed()
+        with page.expect_download(timeout=60_000) as download:
+            button.click()
+        files[label] = tmp_path / download.value.suggested_filename
+        download.value.save_as(files[label])
+    csv, excel = pd.read_csv(files["CSV"], parse_dates=["date"]), pd.read_excel(files["Excel"])
+    assert files["Excel"].name == "market_by_segment.xlsx" and len(csv) == 120
+    assert csv["segment"].eq("SMB").all()
+    pd.testing.assert_frame_equal(csv, excel, check_dtype=False)
