@@ -95,3 +95,30 @@ def decompose(series: pd.Series, season: int = 12) -> Decomposition:
     spread = np.var(fit.seasonal + fit.resid)
     strength = float(max(0.0, 1.0 - np.var(fit.resid) / spread)) if spread > 0 else 0.0
     return Decomposition(frame, strength, f"STL, robust, season of {season} periods")
+
+
+def outlook(totals: pd.DataFrame, by: str, measure: str, *, season: int = 12, level: float = 0.9) -> pd.DataFrame:
+    """Where each segment (or region) is heading: the next year forecast against the last one.
+
+    One `forecast` per `by` value over the next `season` periods. The range sums
+    the per-period bounds, which treats errors as perfectly correlated: wider
+    than the true interval of the sum, so on the cautious side.
+    """
+    from analysis.forecast import forecast
+
+    rows = []
+    for name, part in totals.groupby(by):
+        series = part.set_index("date")[measure].sort_index().astype(float)
+        last_year = float(series.iloc[-season:].sum())
+        fc = forecast(series, season, season_length=season, level=level)
+        growth = lambda value: 100.0 * (value / last_year - 1.0) if last_year > 0 else np.nan  # noqa: E731
+        rows.append({
+            by: name,
+            "last_year": last_year,
+            "next_year": float(fc.mean.sum()),
+            "growth": growth(float(fc.mean.sum())),
+            "growth_low": growth(float(fc.lower.sum())),
+            "growth_high": growth(float(fc.upper.sum())),
+            "model": fc.model,
+        })
+    return pd.DataFrame(rows).sort_values("growth", ascending=False).reset_index(drop=True)

@@ -81,6 +81,34 @@ def filter_changes(browser, changes: int) -> dict[str, list[float]]:
         server.wait(timeout=10)
 
 
+def competitor_changes(browser, changes: int) -> list[float]:
+    """Competitors page: pick another competitor, time until every chart shows it."""
+    port = free_port()
+    server = start_app(port)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", server)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"http://127.0.0.1:{port}/competitors")
+        wait_rendered(page, timeout=60_000)
+        page.wait_for_selector(CHART_TITLE)
+        times = []
+        for i in range(changes):
+            rival = ("Corvid", "Dynamo", "Brightline")[i % 3]
+            picker = page.locator("[data-testid='stSelectbox']", has_text="Competitor to compare with")
+            picker.click()
+            option = page.get_by_role("option", name=rival, exact=True)
+            t0 = time.perf_counter()
+            option.click()
+            page.wait_for_function(
+                "r => [...document.querySelectorAll('.gtitle')].some(e => e.textContent.includes('vs ' + r))", arg=rival)
+            wait_rendered(page)
+            times.append(time.perf_counter() - t0)
+        return times
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--starts", type=int, default=3)
@@ -95,6 +123,7 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         starts = [cold_start(browser) for _ in range(args.starts)]
         changes = filter_changes(browser, args.changes)
+        rivals = competitor_changes(browser, args.changes)
         browser.close()
     print(f"cold start to first rendered page: median {statistics.median(starts):.2f} s "
           f"(min {min(starts):.2f}, max {max(starts):.2f}, n={len(starts)}); budget < 6 s")
@@ -103,6 +132,8 @@ def main() -> None:
           f"(min {1000 * min(every):.0f}, max {1000 * max(every):.0f}, n={len(every)}); budget < 500 ms")
     for kind, times in changes.items():
         print(f"  {kind:>8}: median {1000 * statistics.median(times):.0f} ms (n={len(times)})")
+    print(f"Competitors page, another competitor to re-rendered page: median {1000 * statistics.median(rivals):.0f} ms "
+          f"(min {1000 * min(rivals):.0f}, max {1000 * max(rivals):.0f}, n={len(rivals)}); budget < 500 ms")
 
 
 if __name__ == "__main__":

@@ -32,10 +32,17 @@ OVERVIEW = "../pages/overview.py"
 PAGES = [
     st.Page(
         OVERVIEW,
-        title="Overview",
+        title="Briefing",
         icon=":material/dashboard:",
         url_path="overview",
-        help="Market size, our revenue, share and growth over the last twelve months.",
+        help="The one-page executive briefing: headline figures, what changed, risks, opportunities and the outlook.",
+    ),
+    st.Page(
+        "../pages/market.py",
+        title="Market",
+        icon=":material/trending_up:",
+        url_path="market",
+        help="Market size, growth and seasonality by segment or region, and forecasts with honest intervals.",
     ),
     st.Page(
         "../pages/competitors.py",
@@ -43,6 +50,13 @@ PAGES = [
         icon=":material/groups:",
         url_path="competitors",
         help="Share over time, who we win from, concentration, price positioning, head to head and capabilities.",
+    ),
+    st.Page(
+        "../pages/scenarios.py",
+        title="Scenarios",
+        icon=":material/tune:",
+        url_path="scenarios",
+        help="What if price, marketing, market growth, competitor prices or share move: through estimated elasticities.",
     ),
     st.Page(
         "../pages/opportunities.py",
@@ -67,7 +81,7 @@ PAGES = [
     ),
     # The app's root URL shows the Overview too. Streamlit serves a default page
     # only at "/", so this hidden twin keeps the bookmarkable /overview working.
-    st.Page(OVERVIEW, title="Overview", url_path="home", default=True, visibility="hidden"),
+    st.Page(OVERVIEW, title="Briefing", url_path="home", default=True, visibility="hidden"),
 ]
 
 page = st.navigation(PAGES, position="sidebar")

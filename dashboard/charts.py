@@ -589,3 +589,64 @@ def risk_return(table: pd.DataFrame, *, title: str) -> go.Figure:
     fig.update_yaxes(title_text="Expected NPV (USD; bars: 10th–90th percentile)", tickprefix="$", exponentformat="B",
                      rangemode="normal")
     return fig
+
+
+def share_forecast_chart(history: pd.DataFrame, future: pd.DataFrame, *, title: str, colors: Mapping[str, str],
+                         ours: str, level: float) -> go.Figure:
+    """Each company's share: history solid, forecast dashed with its band; ours drawn thicker."""
+    fig = go.Figure()
+    companies = sorted(history["company"].unique(), key=lambda c: c != ours)
+    for company in companies:
+        color, width = colors[company], 3.0 if company == ours else 1.6
+        past, ahead = history[history["company"] == company], future[future["company"] == company]
+        if not ahead.empty and company == ours:
+            fig.add_trace(go.Scatter(
+                x=list(ahead["date"]) + list(ahead["date"][::-1]), y=list(ahead["upper"]) + list(ahead["lower"][::-1]),
+                fill="toself", fillcolor="rgba(31, 78, 156, 0.15)", line=dict(width=0), hoverinfo="skip",
+                name=f"{company}: {level:.0%} interval"))
+        fig.add_trace(go.Scatter(x=past["date"], y=past["share"], mode="lines", name=company, legendgroup=company,
+                                 line=dict(color=color, width=width), hovertemplate="%{y:.1f}%<extra>" + company + "</extra>"))
+        fig.add_trace(go.Scatter(x=ahead["date"], y=ahead["share"], mode="lines", name=f"{company} (forecast)",
+                                 legendgroup=company, showlegend=False, line=dict(color=color, width=width, dash="dash"),
+                                 customdata=ahead[["lower", "upper"]].to_numpy(),
+                                 hovertemplate="%{y:.1f}% (%{customdata[0]:.1f} to %{customdata[1]:.1f})<extra>"
+                                               + company + " forecast</extra>"))
+    if not future.empty:
+        origin = history["date"].max()
+        fig.add_vline(x=origin, line=dict(color="#7b8794", width=1, dash="dot"))
+    fig = _finish(fig, title=title, y_title="Share (%)")
+    fig.update_yaxes(ticksuffix="%")
+    return fig
+
+
+def scenario_chart(history: pd.Series, projection: pd.DataFrame, *, title: str, y_title: str) -> go.Figure:
+    """Actual units, the baseline forecast and the scenario, each forecast with its 10th–90th band."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=history.index, y=history.to_numpy(), mode="lines", name="Actual",
+                             line=dict(color=TEXT_COLOR, width=2), hovertemplate="%{y:,.0f}<extra>Actual</extra>"))
+    for prefix, name, color, fill in (("baseline", "Baseline", "#7b8794", "rgba(123, 135, 148, 0.15)"),
+                                      ("scenario", "Scenario", OUR_COLOR, "rgba(31, 78, 156, 0.18)")):
+        x = list(projection.index)
+        fig.add_trace(go.Scatter(x=x + x[::-1], y=list(projection[f"{prefix}_high"]) + list(projection[f"{prefix}_low"][::-1]),
+                                 fill="toself", fillcolor=fill, line=dict(width=0), hoverinfo="skip",
+                                 name=f"{name}: 10th–90th percentile"))
+        fig.add_trace(go.Scatter(x=x, y=projection[f"{prefix}_units"], mode="lines", name=name,
+                                 line=dict(color=color, width=2.5, dash="dash" if prefix == "baseline" else "solid"),
+                                 hovertemplate="%{y:,.0f}<extra>" + name + "</extra>"))
+    return _finish(fig, title=title, y_title=y_title)
+
+
+def lever_tornado(table: pd.DataFrame, *, value: str, title: str) -> go.Figure:
+    """Revenue (or margin) with each lever moved down and up by a realistic amount."""
+    rows = table.iloc[::-1]
+    base = float(rows[f"base_{value}"].iloc[0])
+    fig = go.Figure()
+    for side, color, label in (("down", "#c06c84", "Lever moved down"), ("up", "#6c9a8b", "Lever moved up")):
+        fig.add_trace(go.Bar(y=rows["lever"], x=rows[f"{value}_{side}"] - base, base=base, orientation="h", name=label,
+                             marker_color=color, customdata=rows[f"{value}_{side}"],
+                             hovertemplate="%{y}: $%{customdata:,.0f}<extra>" + label + "</extra>"))
+    fig.add_vline(x=base, line=dict(color=TEXT_COLOR, width=1))
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), barmode="overlay", height=360, hovermode="closest")
+    fig.update_xaxes(title_text=f"{value.capitalize()} over the horizon (USD)", tickprefix="$", exponentformat="B")
+    fig.update_yaxes(title_text=None, rangemode="normal")
+    return fig

@@ -58,3 +58,28 @@ def largest_rival(_store: Store, content_hash: str, ours: str | None, candidates
     sizes = _store.market_totals(MarketFilter(), ["company"]).set_index("company")[measure]
     sizes = sizes[sizes.index.isin([c for c in candidates if c != ours])]
     return str(sizes.idxmax()) if not sizes.empty else candidates[0]
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def demand_history(_store: Store, content_hash: str, where: MarketFilter, ours: str) -> pd.DataFrame:
+    """Per period: our units and price, the competitors' average price, and our marketing spend.
+
+    The inputs of the elasticity model for the chosen slice; marketing comes from
+    the drivers table (summed over the slice's regions) when it has that series.
+    """
+    totals = _store.market_totals(where, ["date", "company"])
+    mine = totals[totals["company"] == ours].set_index("date")
+    rest = totals[totals["company"] != ours].groupby("date")[["units", "revenue"]].sum()
+    history = pd.DataFrame({
+        "units": mine["units"],
+        "price": mine["revenue"] / mine["units"].where(mine["units"] > 0),
+        "competitor_price": rest["revenue"] / rest["units"].where(rest["units"] > 0),
+    })
+    if "drivers" in _store.tables:
+        drivers = _store.table("drivers")
+        spend = drivers[drivers["variable"] == "marketing_spend"]
+        if where.regions:
+            spend = spend[spend["region"].isin(where.regions)]
+        if not spend.empty:
+            history["marketing"] = spend.groupby("date")["value"].sum()
+    return history.reset_index().rename(columns={"index": "date"}).dropna(subset=["units"])

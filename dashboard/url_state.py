@@ -24,6 +24,7 @@ class ParamSpec:
     allowed: Collection[str]
     max_values: int = 1
     ordered: bool = False  # a range: values must not decrease
+    expected: str = "in this dataset"  # completes "not …" in the notice
 
 
 def rejected_params(
@@ -40,9 +41,9 @@ def rejected_params(
         values = [v for v in params.get(spec.key, ()) if v != ""]
         unknown = [v for v in values if v not in spec.allowed]
         for value in unknown[:3]:
-            notices.append(f"{spec.label} “{shown(value)}”: not in this dataset.")
+            notices.append(f"{spec.label} “{shown(value)}”: not {spec.expected}.")
         if len(unknown) > 3:
-            notices.append(f"{spec.label}: {len(unknown) - 3} more values not in this dataset.")
+            notices.append(f"{spec.label}: {len(unknown) - 3} more values not {spec.expected}.")
         known = [v for v in values if v in spec.allowed]
         if len(known) > spec.max_values:
             notices.append(

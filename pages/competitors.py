@@ -5,19 +5,22 @@ import streamlit as st
 
 from analysis import competition as comp
 from analysis.share import share_over_time
+from analysis.share_forecast import METHOD, share_forecast
 from dashboard import charts
 from dashboard.context import page_context
 from dashboard.data_access import filter_options, largest_rival, market_totals
-from dashboard.formatting import MEASURE_LABELS
+from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS
 from dashboard.link_notice import warn_about_link
 from dashboard.url_state import ParamSpec
 from dashboard.theme import company_colors
 from dashboard.widgets import basis_caption, chart, head_to_head_table, unavailable
+from data.periods import SEASON_LENGTH
 
 context = page_context()
 filters, store, key = context.filters, context.store, context.dataset.content_hash
 ours, measure = filters.company, filters.measure
 label = MEASURE_LABELS[measure].lower()
+share_of = "market share" if measure == "share" else f"share of {label}"
 has_money = {"units", "revenue"} <= set(store.measures())
 
 st.title("Competitors")
@@ -41,9 +44,9 @@ caps = store.table("capabilities") if "capabilities" in store.tables else None
 cap_companies = sorted(caps["company"].unique()) if caps is not None else []
 warn_about_link([
     ParamSpec("rival", "Competitor", everyone),
-    ParamSpec("share_view", "Share chart", ["lines", "area"]),
+    ParamSpec("share_view", "Share chart", ["lines", "area"], expected="lines or area"),
     ParamSpec("bridge", "Bridge periods", labels, max_values=2, ordered=True),
-    ParamSpec("cap_view", "Capability chart", ["heatmap", "radar"]),
+    ParamSpec("cap_view", "Capability chart", ["heatmap", "radar"], expected="heatmap or radar"),
     ParamSpec("cap_with", "Capability comparison", cap_companies, max_values=len(cap_companies)),
 ])
 default_rival = largest_rival(store, key, context.dataset.ours, everyone)
@@ -57,29 +60,39 @@ if rival == ours:
 shares = share_over_time(totals, measure)
 view = st.segmented_control("Share chart", ["lines", "area"], default="lines", key="share_view",
                             bind="query-params", required=True)
-title = f"Share of {label} by company, {filters.start:%b %Y} – {filters.end:%b %Y}"
+title = f"{share_of.capitalize()} by company, {filters.start:%b %Y} – {filters.end:%b %Y}"
 share_fig = (charts.share_area(shares, title=title, colors=colors, ours=ours) if view == "area" else
-             charts.lines(shares, x="date", y="share", color="company", title=title, y_title=f"Share of {label} (%)",
+             charts.lines(shares, x="date", y="share", color="company", title=title, y_title=f"{share_of.capitalize()} (%)",
                           y_format=".1f", y_suffix="%", colors=colors, emphasis=ours))
 chart(share_fig, shares, key="competitor_shares")
 
+# Where shares are heading
+future = share_forecast(totals, measure, 12, season_length=SEASON_LENGTH.get(filters.periodicity, 12))
+ours_next = future[future["company"] == ours]
+chart(charts.share_forecast_chart(shares, future, colors=colors, ours=ours, level=0.9,
+                                  title=f"Where shares are heading: {ours} at {ours_next['share'].iloc[-1]:.1f}% in "
+                                        f"{ours_next['date'].iloc[-1]:%b %Y} (forecast)"),
+      future, key="share_forecast")
+st.caption(METHOD.format(measure=label, level=0.9))
+
 # Share bridge: its own two periods, so it reads the whole history, not the sidebar's period
-window = min(12, max(1, len(labels) // 2))
+window = min(SEASON_LENGTH.get(filters.periodicity, 12), max(1, len(labels) // 2))
+span = "year" if window == 12 else f"{window} {PERIOD_WORDS.get(filters.periodicity, 'period')}{'s' * (window > 1)}"
 history = market_totals(store, key, filters.market_filter(with_dates=False), ("date", "company"))
 st.subheader("Who we won share from, and lost it to")
 first_label, second_label = st.select_slider(
-    "Compare the year ending in … with the year ending in …", options=labels,
+    f"Compare the {span} ending in … with the {span} ending in …", options=labels,
     value=(labels[max(0, len(labels) - 1 - window)], labels[-1]), key="bridge", bind="query-params",
 )
-a_end, b_end = pd.Timestamp(first_label + "-01"), pd.Timestamp(second_label + "-01")
-span = pd.DateOffset(months=window - 1)
-before = comp.window_shares(history, measure, a_end - span, a_end)
-after = comp.window_shares(history, measure, b_end - span, b_end)
+starts = {label_: pd.Timestamp(p) for label_, p in zip(labels, store.periods("market"))}
+before, after = (comp.window_shares(history, measure, starts[labels[max(0, labels.index(end) - window + 1)]], starts[end])
+                 for end in (first_label, second_label))
+a_end, b_end = starts[first_label], starts[second_label]
 bridge = comp.share_bridge(before, after, ours)
 change = after.get(ours, 0.0) - before.get(ours, 0.0)
 chart(charts.waterfall(bridge, start_share=before.get(ours, 0.0), end_share=after.get(ours, 0.0),
-                       start_label=f"Year to {a_end:%b %Y}", end_label=f"Year to {b_end:%b %Y}",
-                       title=f"{ours} share of {label}: {change:+.1f} points, year to {a_end:%b %Y} vs year to {b_end:%b %Y}"),
+                       start_label=f"{span.capitalize()} to {a_end:%b %Y}", end_label=f"{span.capitalize()} to {b_end:%b %Y}",
+                       title=f"{ours} {share_of}: {change:+.1f} points, {span} to {a_end:%b %Y} vs {span} to {b_end:%b %Y}"),
       bridge, key="share_bridge")
 st.caption(comp.BRIDGE_METHOD)
 

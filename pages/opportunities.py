@@ -28,11 +28,11 @@ if "opportunities" not in store.tables:
 table = store.table("opportunities")
 analogs = launch.entrant_histories(store.table("market")) if {"units"} <= set(store.measures()) else {}
 warn_about_link([
-    ParamSpec("rate", "Discount rate", [str(r) for r in range(0, 31)]),
-    ParamSpec("years", "Years", [str(y) for y in range(1, 16)]),
+    ParamSpec("rate", "Discount rate", [str(r) for r in range(0, 31)], expected="a whole percent from 0 to 30"),
+    ParamSpec("years", "Years", [str(y) for y in range(1, 16)], expected="a whole number of years from 1 to 15"),
     ParamSpec("opp", "Option", list(table["option"].astype(str))),
     ParamSpec("analog", "Analog", [NONE, *analogs]),
-    ParamSpec("billing", "Revenue per adopter", ["yearly", "once"]),
+    ParamSpec("billing", "Revenue per adopter", ["yearly", "once"], expected="yearly or once"),
 ])
 
 st.subheader("Options")

@@ -1,15 +1,21 @@
-"""Overview: is the market growing, and are we growing with it?"""
+"""Briefing: the headline, the reasons, where the market is heading, and links to the evidence."""
+
+from urllib.parse import urlencode
 
 import streamlit as st
 
+from analysis.briefing import market_outlook, risks_and_opportunities, turning_point
+from analysis.findings import findings
 from analysis.kpis import growth_by, headline
+from analysis.market import outlook
 from analysis.share import share_change, share_over_time
 from dashboard.charts import lines, stacked_area
 from dashboard.context import page_context
 from dashboard.data_access import market_totals
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, percent, points
+from dashboard.report import Card, Section, chrome_for_images, html_report, png_zip
 from dashboard.theme import company_colors
-from dashboard.widgets import basis_caption, chart
+from dashboard.widgets import basis_caption, chart, outlook_table
 from data.periods import SEASON_LENGTH
 
 context = page_context()
@@ -20,63 +26,109 @@ share_of = "market share" if measure == "share" else f"share of {label}"
 window = SEASON_LENGTH.get(filters.periodicity, 12)
 span = f"{window} {PERIOD_WORDS.get(filters.periodicity, 'period')}s" if window > 1 else "year"
 
-st.title("Overview")
-st.caption(f"Is the market growing, and are we growing with it? The latest {span} against the {span} before.")
-
+st.title("Briefing")
+st.caption(f"How big is the market, are we growing with it, and where is it heading? The latest {span} against "
+           f"the {span} before.")
 by_company = market_totals(store, key, filters.market_filter(), ("date", "company"))
 if by_company.empty or by_company[measure].isna().all():
     st.info(f"No {label} figures in this slice. Widen the segments, regions or period in the sidebar.")
     st.stop()
 
 h = headline(by_company, ours, measure, window)
-vs_previous = f"vs prior {span}"
+vs = f"vs prior {span}"
 gap = None if h.our_growth is None or h.market_growth is None else h.our_growth - h.market_growth
-cards = [
-    dict(label=f"{ours} {share_of}", value=percent(h.share), delta=points(h.share_change),
-         delta_description=vs_previous),
-]
+cards = [dict(label=f"{ours} {share_of}", value=percent(h.share), delta=points(h.share_change), delta_description=vs)]
+market_series = by_company.groupby("date")[measure].sum()
+forecast_card, next_year = None, None
 if measure == "share":
     cards.insert(0, dict(label="Market size", value="n/a",
                          help="This data has shares only: load units or revenue to see the market's size and growth."))
 else:
     cards[:0] = [
         dict(label=f"Market {label}, last {span}", value=compact(h.market, measure),
-             delta=percent(h.market_growth, signed=True), delta_description=vs_previous,
-             help=f"Sum over {h.window_start:%b %Y} – {h.window_end:%b %Y} for the selected segments and regions."),
+             delta=percent(h.market_growth, signed=True), delta_description=vs,
+             help=f"{h.window_start:%b %Y} – {h.window_end:%b %Y}, selected segments and regions."),
         dict(label=f"{ours} {label}, last {span}", value=compact(h.ours, measure),
-             delta=percent(h.our_growth, signed=True), delta_description=vs_previous),
+             delta=points(gap), delta_description="growth vs the market's",
+             help=f"{ours} grew {percent(h.our_growth, signed=True) or 'n/a'}, the market "
+                  f"{percent(h.market_growth, signed=True) or 'n/a'}."),
     ]
-    cards.append(dict(label=f"{ours} growth", value=percent(h.our_growth, signed=True) or "n/a", delta=points(gap),
-                      delta_description="vs market growth",
-                      help="Our growth minus the market's: positive means we are gaining share."))
-for column, card in zip(st.columns(4), cards):
+    if len(market_series) >= 2 * window:
+        next_year = market_outlook(market_series, season=window)
+        low, high = next_year.growth_range
+        cards.append(dict(label=f"Market forecast, next {span}", value=compact(next_year.next, measure),
+                          delta=percent(next_year.growth, signed=True), delta_description=f"range {low:+.0f}% to {high:+.0f}%",
+                          help=f"{next_year.level:.0%} interval: {compact(next_year.low, measure)} to "
+                               f"{compact(next_year.high, measure)}. {next_year.summary}"))
+for column, card in zip(st.columns(len(cards)), cards):
     with column:
         st.metric(**card, border=True, height="stretch")
-if h.previous_market is None:
-    st.caption(f"Growth and change need at least {2 * window} periods; choose a longer period in the sidebar.")
+basis_caption(context)
+
+link = lambda page, params: f"/{page}?" + urlencode({"company": ours, **params}, doseq=True)  # noqa: E731
+found, risks, opportunities, by_segment_outlook = [], [], [], None
+if {"units", "revenue"} <= set(store.measures()):
+    detail = market_totals(store, key, filters.market_filter(), ("date", "segment", "region", "company"))
+    found = findings(detail, ours, window)
+    if next_year is not None:
+        by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment"))
+        by_segment_outlook = outlook(by_segment, "segment", measure, season=window)
+    if next_year is not None and (turn := turning_point(next_year, h.market_growth)) is not None:
+        found = sorted([*found, turn], key=lambda f: f.impact, reverse=True)
+    risks, opportunities = risks_and_opportunities(found, by_segment_outlook, "segment")
+
+st.subheader("What changed")
+if not found:
+    st.caption("Findings need units and revenue over at least two years of data.")
+for f in found:
+    st.markdown(f"- {f.text} [Evidence →]({link(f.page, f.params)})")
+left, right = st.columns(2)
+for column, title, items in ((left, "Risks", risks), (right, "Opportunities", opportunities)):
+    with column, st.container(border=True):
+        st.markdown(f"**{title}**")
+        for f in items or []:
+            st.markdown(f"- {f.text} [→]({link(f.page, f.params)})")
+        if not items:
+            st.caption("None stands out in this slice.")
+if by_segment_outlook is not None:
+    st.subheader(f"Outlook by segment: next {span} against the last")
+    outlook_table(by_segment_outlook, "segment")
 
 shares = share_over_time(by_company, measure)
 first, last = share_change(by_company, ours, measure, window)
-share_title = f"{ours} {share_of}: {first:.1f}% → {last:.1f}% (first vs last {span})"
-if h.previous_market is None:
-    share_title = f"{ours} {share_of}: {last:.1f}% over the period"
+share_title = (f"{ours} {share_of}: {first:.1f}% → {last:.1f}% (first vs last {span})" if h.previous_market is not None
+               else f"{ours} {share_of}: {last:.1f}% over the period")
 share_chart = lines(shares, x="date", y="share", color="company", title=share_title,
-                    y_title=f"{share_of.capitalize()} (%)",
-                    y_format=".1f", y_suffix="%", colors=company_colors(shares["company"].unique(), ours),
-                    emphasis=ours)
-
+                    y_title=f"{share_of.capitalize()} (%)", y_format=".1f", y_suffix="%",
+                    colors=company_colors(shares["company"].unique(), ours), emphasis=ours)
+figures = [share_chart]
 left, right = st.columns(2)
 with left:
     if measure == "share":
         st.info("Market size by segment needs units or revenue; this data has shares only.", icon=":material/info:")
     else:
-        by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment"))
-        growth = growth_by(by_segment, "segment", measure, window).dropna()
-        segment_title = f"Market {label}: {', '.join(growth.index) or 'by segment'}"
-        if len(growth) > 1:
-            segment_title = f"{growth.index[0]} grew fastest: {growth.iloc[0]:+.0f}% (first vs last {span})"
-        chart(stacked_area(by_segment, x="date", y=measure, color="segment", title=segment_title, measure=measure,
-                           periodicity=filters.periodicity), by_segment, key="market_by_segment")
+        by_seg = market_totals(store, key, filters.market_filter(), ("date", "segment"))
+        growth = growth_by(by_seg, "segment", measure, window).dropna()
+        segment_title = (f"{growth.index[0]} grew fastest: {growth.iloc[0]:+.0f}% (first vs last {span})"
+                         if len(growth) > 1 else f"Market {label}: {', '.join(growth.index) or 'by segment'}")
+        segment_chart = stacked_area(by_seg, x="date", y=measure, color="segment", title=segment_title,
+                                     measure=measure, periodicity=filters.periodicity)
+        figures.insert(0, segment_chart)
+        chart(segment_chart, by_seg, key="market_by_segment")
 with right:
     chart(share_chart, shares, key="share_by_company")
-basis_caption(context)
+
+report = lambda: html_report(  # noqa: E731 (built only when downloaded: it embeds 4.5 MB of plotly.js)
+    f"Market briefing: {ours}", f"Basis: {filters.basis()} · Data: {context.dataset.name}",
+    [Card(c["label"], c["value"], f"{c.get('delta') or ''} {c.get('delta_description') or ''}".strip()) for c in cards],
+    [Section("What changed", [(f.text, None) for f in found]), Section("Risks", [(f.text, None) for f in risks]),
+     Section("Opportunities", [(f.text, None) for f in opportunities])],
+    figures,
+)
+with st.container(horizontal=True):
+    st.download_button("Download this briefing (HTML, opens offline)", report, file_name="market-briefing.html",
+                       mime="text/html", icon=":material/description:", on_click="ignore", key="download_briefing")
+    if chrome_for_images():
+        st.download_button("Charts as PNG images for slides (zip)", lambda: png_zip(figures),
+                           file_name="market-briefing-charts.zip", mime="application/zip", icon=":material/image:",
+                           on_click="ignore", key="download_pngs")

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
-PAGES = ["../pages/overview.py", "../pages/competitors.py", "../pages/opportunities.py", "../pages/feature_requests.py", "../pages/data.py"]
+PAGES = ["../pages/overview.py", "../pages/competitors.py", "../pages/opportunities.py", "../pages/feature_requests.py", "../pages/data.py", "../pages/market.py", "../pages/scenarios.py"]
 
 CUSTOM = {
     "company": "Apex",
@@ -29,7 +29,7 @@ GARBAGE = {
 
 
 def open_app(params: dict, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=180)  # cold forecasts on a busy 2-core machine
     for key, value in params.items():
         at.query_params[key] = value
     at.run()

@@ -57,6 +57,7 @@ def browser(chromium_executable):
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(60_000)  # a cold page on a busy 2-core CI machine can take a while
     page = context.new_page()
     yield page
     context.close()

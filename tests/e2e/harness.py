@@ -81,7 +81,7 @@ def wait_healthy(base_url: str, server: subprocess.Popen, timeout: float = 60) -
     raise TimeoutError(f"{base_url} was not healthy after {timeout:.0f} s")
 
 
-def wait_rendered(page, timeout: float = 30_000) -> None:
+def wait_rendered(page, timeout: float = 90_000) -> None:
     """Wait until the script finished, the socket is up and no skeleton is left."""
     page.wait_for_selector(READY, timeout=timeout)
     page.wait_for_function(

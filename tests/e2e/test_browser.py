@@ -81,7 +81,7 @@ def test_garbage_link_shows_a_notice_not_a_traceback(page, app_url):
     assert page.locator("[data-testid='stException']").count() == 0
 
 
-@pytest.mark.parametrize("path, title", [("/", "Overview"), ("/overview", "Overview"), ("/data", "Data")])
+@pytest.mark.parametrize("path, title", [("/", "Briefing"), ("/overview", "Briefing"), ("/data", "Data")])
 def test_every_page_url_opens_its_page(page, app_url, path, title):
     page.goto(f"{app_url}{path}?region=Europe")
     wait_rendered(page)

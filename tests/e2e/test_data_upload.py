@@ -33,7 +33,7 @@ def test_broken_csv_shows_the_message_and_keeps_the_data(page, app_url, tmp_path
     assert "Nothing changed" in alerts
     assert page.locator("[data-testid='stException']").count() == 0
     assert "Demo market" in sidebar_caption(page)
-    page.locator("[data-testid='stSidebarNavLink']", has_text="Overview").click()
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Briefing").click()
     wait_rendered(page)
     assert page.locator("[data-testid='stMetric']").count() == 4  # the demo data, unchanged
 
@@ -51,7 +51,7 @@ def test_wide_share_file_confirmed_changes_the_overview(page, app_url, tmp_path)
     wait_rendered(page)
     assert "tracker.csv" in sidebar_caption(page)
 
-    page.locator("[data-testid='stSidebarNavLink']", has_text="Overview").click()
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Briefing").click()
     wait_rendered(page)
     page.wait_for_selector("[data-testid='stPlotlyChart'] .gtitle")
     title = page.locator("[data-testid='stPlotlyChart'] .gtitle").first.text_content()

@@ -44,7 +44,7 @@ def test_a_saved_view_reopens_in_a_fresh_browser(browser, page, app_url):
 def test_unknown_view_id_shows_a_notice_and_the_default_view(page, app_url):
     open_and_wait(page, f"{app_url}/?view=zzzz9999")
     assert "No saved view “zzzz9999” exists" in page.locator("[data-testid='stAlert']").first.inner_text()
-    assert page.locator("h1").first.inner_text() == "Overview"
+    assert page.locator("h1").first.inner_text() == "Briefing"
     assert page.locator("[data-testid='stException']").count() == 0
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from data.views import ViewStore, default_path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_save_get_list_delete(tmp_path):
@@ -41,8 +45,12 @@ def test_concurrent_saves_from_threads_and_processes_are_all_kept(tmp_path):
     ViewStore(path)
     with ThreadPoolExecutor(4) as pool:
         thread_ids = [i for ids in pool.map(lambda w: _save_many(path, w), range(4)) for i in ids]
-    with multiprocessing.get_context("spawn").Pool(2) as pool:
-        process_ids = [i for ids in pool.starmap(_save_many, [(path, 10), (path, 11)]) for i in ids]
+    # Two more app processes saving at the same time as each other.
+    script = ("import sys; from data.views import ViewStore; s = ViewStore(sys.argv[1]); "
+              "print(' '.join(s.save(f'p{sys.argv[2]}-{i}', 'overview', {}).id for i in range(25)))")
+    workers = [subprocess.Popen([sys.executable, "-c", script, path, str(w)], stdout=subprocess.PIPE, text=True,
+                                cwd=ROOT) for w in (10, 11)]
+    process_ids = [i for w in workers for i in w.communicate(timeout=60)[0].split()]
     everything = {v.id for v in ViewStore(path).all()}
     assert len(everything) == 150 and everything == set(thread_ids) | set(process_ids)
 

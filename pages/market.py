@@ -1,0 +1,111 @@
+"""Market: how big, how fast growing, how seasonal, and where it is heading."""
+
+import streamlit as st
+
+from analysis.forecast import CANDIDATES, forecast
+from analysis.market import attractiveness, cagr_table, decompose, outlook, yoy_growth
+from dashboard import charts
+from dashboard.context import page_context
+from dashboard.data_access import market_totals
+from dashboard.formatting import MEASURE_LABELS, compact, measure_axis
+from dashboard.link_notice import warn_about_link
+from dashboard.url_state import ParamSpec
+from dashboard.widgets import basis_caption, chart, forecast_details, outlook_table, unavailable
+from data.periods import SEASON_LENGTH
+
+context = page_context()
+filters, store, key = context.filters, context.store, context.dataset.content_hash
+measure, ours = filters.measure, filters.company
+label = MEASURE_LABELS[measure].lower()
+season = SEASON_LENGTH.get(filters.periodicity, 12)
+LEVELS, MODELS = ["80", "90", "95"], ["auto", *CANDIDATES]
+
+st.title("Market")
+st.caption("How big is the market, where is it growing, how seasonal is it, and where is it heading?")
+if measure == "share":
+    unavailable("Market size needs units or revenue; this data has shares only. See Competitors for shares.")
+    st.stop()
+warn_about_link([
+    ParamSpec("split", "Split", ["segment", "region"], expected="segment or region"),
+    ParamSpec("horizon", "Horizon", [str(h) for h in range(1, 37)], expected="a whole number of periods from 1 to 36"),
+    ParamSpec("level", "Interval level", LEVELS, expected="80, 90 or 95"),
+    ParamSpec("model", "Model", MODELS, expected="auto or one of the listed models"),
+])
+
+split = st.segmented_control("Split the market by", ["segment", "region"], default="segment", key="split",
+                             bind="query-params", required=True)
+by_split = market_totals(store, key, filters.market_filter(), ("date", split))
+if by_split.empty:
+    st.info("No data in this slice. Widen the filters in the sidebar.")
+    st.stop()
+table = cagr_table(by_split, split, measure, season)
+leader = table.dropna(subset=["cagr"]).sort_values("cagr", ascending=False)
+size_title = (f"{leader[split].iloc[0]} grows fastest: {leader['cagr'].iloc[0]:+.1f}% a year" if len(leader) > 1
+              else f"Market {label} by {split}")
+left, right = st.columns(2)
+with left:
+    chart(charts.stacked_area(by_split, x="date", y=measure, color=split, title=size_title, measure=measure,
+                              periodicity=filters.periodicity), by_split, key="market_size")
+with right:
+    growth = yoy_growth(by_split, split, measure, season)
+    chart(charts.lines(growth, x="date", y="growth", color=split, title=f"Year-over-year growth of {label} by {split}",
+                       y_title="Growth of the rolling year (%)", y_format="+.1f", y_suffix="%"),
+          growth, key="yoy_growth")
+
+by_company = market_totals(store, key, filters.market_filter(), ("date", split, "company"))
+spots = attractiveness(by_company, split, measure, ours, season).dropna(subset=["cagr"])
+left, right = st.columns([3, 2])
+with left:
+    chart(charts.bubbles(spots, x="last_year", y="cagr", size="our_share", label=split,
+                         title=f"Where the market grows, and is {ours} there? (bubble = our share)",
+                         x_title=f"Size, last year ({'USD' if measure == 'revenue' else 'units'})",
+                         y_title="Growth a year (CAGR)",
+                         hover={"last_year": "Size last year", "cagr": "CAGR %", "our_share": f"{ours} share %"}),
+          spots, key="attractiveness")
+with right:
+    st.markdown(f"**Size and growth by {split}**")
+    st.dataframe(table, hide_index=True, column_config={
+        split: split.capitalize(),
+        "first_year": st.column_config.NumberColumn("First year", format="compact"),
+        "last_year": st.column_config.NumberColumn("Last year", format="compact"),
+        "cagr": st.column_config.NumberColumn("CAGR", format="%+.1f%%"),
+        "share_of_market": st.column_config.NumberColumn("Share of market", format="%.1f%%"),
+    })
+
+st.subheader("Seasonality")
+series = market_totals(store, key, filters.market_filter(), ("date",)).set_index("date")[measure]
+parts = decompose(series, season)
+chart(charts.decomposition(parts.frame, y_title=measure_axis(measure, filters.periodicity),
+                           title=f"Trend, seasonal pattern and the rest: seasonality explains "
+                                 f"{parts.seasonal_strength:.0%} of the variation around the trend"),
+      parts.frame, key="decomposition")
+st.caption(f"{parts.method}. A dip that shows in the seasonal row repeats every year; one that shows in the "
+           "remainder is news, like a supply shock.")
+
+
+@st.fragment
+def forecast_section() -> None:
+    """Its own fragment: moving the horizon refits only this part of the page."""
+    st.subheader("Forecast")
+    controls = st.columns(3)
+    with controls[0]:
+        horizon = st.slider("Horizon (periods ahead)", 1, 36, 18, key="horizon", bind="query-params")
+    with controls[1]:
+        level = st.select_slider("Interval level (%)", LEVELS, value="90", key="level", bind="query-params")
+    with controls[2]:
+        model = st.selectbox("Model", MODELS, key="model", bind="query-params",
+                             help="“auto” picks by how well each model would have forecast the recent past.")
+    with st.spinner("Fitting and backtesting the candidate models…"):
+        fc = forecast(series, horizon, season_length=season, level=int(level) / 100, method=model)
+    last, low, high = (compact(s.iloc[-1], measure) for s in (fc.mean, fc.lower, fc.upper))
+    chart(charts.forecast_chart(series, fc.mean, fc.lower, fc.upper, level=fc.level, money=measure == "revenue",
+                                y_title=measure_axis(measure, filters.periodicity),
+                                title=f"Market {label}: {fc.mean.index[-1]:%b %Y} forecast {last} ({low} to {high})"),
+          fc.frame.reset_index(names="date"), key="forecast")
+    forecast_details(fc)
+    st.markdown(f"**Where each {split} is heading: the next {season} periods against the last {season}**")
+    outlook_table(outlook(by_split, split, measure, season=season, level=fc.level), split)
+
+
+forecast_section()
+basis_caption(context)

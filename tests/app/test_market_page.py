@@ -1,0 +1,36 @@
+"""Market page: forecast controls live in the link, and a link reproduces the same forecast."""
+
+from __future__ import annotations
+
+from tests.app.test_pages import chart_titles, open_app
+
+PAGE = "../pages/market.py"
+
+
+def test_default_market_page_shows_size_growth_seasonality_and_forecast():
+    at = open_app({}, PAGE)
+    assert not at.exception
+    titles = chart_titles(at)
+    assert len(titles) == 5 and any(t.startswith("Market revenue: Jun 2027 forecast") for t in titles)
+    assert any("seasonality explains" in t for t in titles)
+    assert any("missed by" in m.value and "fell inside the 90% band" in m.value for m in at.markdown)
+
+
+def test_a_link_sets_horizon_level_and_model_and_reproduces_the_chart():
+    view = {"horizon": "6", "level": "80", "model": "theta", "split": "region", "measure": "units"}
+    at = open_app(view, PAGE)
+    assert not at.exception
+    assert at.slider(key="horizon").value == 6 and at.select_slider(key="level").value == "80"
+    assert at.selectbox(key="model").value == "theta" and at.segmented_control(key="split").value == "region"
+    titles = chart_titles(at)
+    assert any(t.startswith("Market units: Jun 2026 forecast") for t in titles)
+    assert any("80%" in e.label or "Theta" in e.label for e in at.expander)
+    assert chart_titles(open_app(view, PAGE)) == titles
+
+
+def test_garbage_forecast_settings_are_named():
+    at = open_app({"horizon": "9999", "level": "42", "model": "crystal_ball"}, PAGE)
+    assert not at.exception
+    notice = " ".join(w.value for w in at.warning)
+    assert "Horizon “9999”: not a whole number of periods from 1 to 36" in notice
+    assert "Interval level “42”: not 80, 90 or 95" in notice and "crystal" in notice

@@ -1,0 +1,35 @@
+"""Scenarios page: levers in the link move the outcome through the elasticity; overrides are announced."""
+
+from __future__ import annotations
+
+from tests.app.test_pages import chart_titles, open_app
+
+PAGE = "../pages/scenarios.py"
+EUROPE = {"region": ["Europe"]}  # the price war gives a trustworthy elasticity there
+
+
+def test_baseline_has_no_change_and_a_price_cut_moves_units():
+    base = open_app(EUROPE, PAGE)
+    assert not base.exception and not base.warning
+    assert all("+0.0%" in m.delta for m in base.metric[:3])
+    cut = open_app({**EUROPE, "d_price": "-10"}, PAGE)
+    assert not cut.exception and cut.slider(key="d_price").value == -10
+    units_delta = float(cut.metric[0].delta.split("%")[0])
+    assert units_delta > 0  # a negative elasticity: a cut sells more
+    assert chart_titles(open_app({**EUROPE, "d_price": "-10"}, PAGE)) == chart_titles(cut)
+
+
+def test_an_override_is_announced_and_used():
+    at = open_app({**EUROPE, "d_price": "-10", "e_own": "-3.0"}, PAGE)
+    assert not at.exception
+    assert any("Using your price elasticity -3.00 instead of the estimate" in i.value for i in at.info)
+    stronger = float(at.metric[0].delta.split("%")[0])
+    estimate = float(open_app({**EUROPE, "d_price": "-10"}, PAGE).metric[0].delta.split("%")[0])
+    assert stronger > estimate
+
+
+def test_untrustworthy_estimates_are_flagged_and_garbage_named():
+    at = open_app({"d_price": "500", "d_share": "x"}, PAGE)  # all regions: price moves with mix, wrong sign
+    assert not at.exception
+    text = " ".join(w.value for w in at.warning)
+    assert "wrong sign" in text and "Price change “500”" in text and "Share shift “x”" in text

@@ -1,0 +1,38 @@
+"""In Chromium: forecast settings go into the link, and the link reproduces the same forecast chart."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.harness import wait_rendered
+from tests.e2e.test_browser import chart_titles
+
+pytestmark = pytest.mark.e2e
+
+
+def test_forecast_settings_reopen_from_the_link(browser, page, app_url):
+    page.goto(f"{app_url}/market?horizon=12&level=80")
+    wait_rendered(page)
+    page.wait_for_function("() => [...document.querySelectorAll('.gtitle')].some(e => e.textContent.includes('forecast'))")
+    model = page.locator("[data-testid='stSelectbox']", has_text="Model")
+    model.scroll_into_view_if_needed()
+    model.click()
+    page.get_by_role("option", name="damped", exact=True).click()
+    page.wait_for_url(re.compile(r"model=damped"))
+    wait_rendered(page)
+    page.wait_for_selector("text=Model details: ETS")
+    titles = chart_titles(page)
+    assert any("Dec 2026 forecast" in t for t in titles)
+    assert page.locator("[data-testid='stException']").count() == 0
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    try:
+        fresh.goto(page.url)
+        wait_rendered(fresh)
+        fresh.wait_for_function("n => document.querySelectorAll('.gtitle').length >= n", arg=len(titles))
+        assert chart_titles(fresh) == titles
+        assert fresh.locator("[data-testid='stSelectbox']", has_text="Model").locator("input").input_value() == "damped"
+    finally:
+        fresh.context.close()

@@ -1,0 +1,32 @@
+"""Briefing outlook and turning points, on series whose future is known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.briefing import Outlook, market_outlook, turning_point
+
+
+def outlook(last: float, next_: float) -> Outlook:
+    return Outlook(12, last, next_, next_ * 0.9, next_ * 1.1, 0.9, "model", "summary")
+
+
+def test_turning_points_by_hand():
+    slows = turning_point(outlook(100.0, 104.0), past_growth=9.0)
+    assert slows.text.startswith("Market growth slows: +9.0% over the last year, +4.0% forecast for the next")
+    assert slows.sentiment == "risk" and slows.impact == pytest.approx(5.0)
+    turns = turning_point(outlook(100.0, 98.0), past_growth=1.0)
+    assert "turns to decline" in turns.text
+    assert turning_point(outlook(100.0, 105.0), past_growth=6.0) is None  # within noise
+    assert turning_point(outlook(100.0, 105.0), past_growth=None) is None
+
+
+def test_market_outlook_of_a_steady_trend():
+    months = pd.date_range("2018-01-01", periods=96, freq="MS")
+    series = pd.Series(1000 * 1.005 ** np.arange(96), index=months)
+    result = market_outlook(series)
+    assert result.growth == pytest.approx(100 * (1.005**12 - 1), abs=1.0)
+    low, high = result.growth_range
+    assert low <= result.growth <= high

@@ -1,0 +1,243 @@
+"""The forecast engine, judged by what a user would notice: sensible numbers, honest bands, no crashes."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.forecast import CANDIDATES, Forecast, available_methods, clear_cache, forecast
+
+
+def monthly(values, start: str = "2018-01-01") -> pd.Series:
+    return pd.Series(np.asarray(values, dtype=float), index=pd.date_range(start, periods=len(values), freq="MS"))
+
+
+def seasonal_series(n: int = 72, noise: float = 0.0, seed: int = 0) -> pd.Series:
+    t = np.arange(n)
+    rng = np.random.default_rng(seed)
+    return monthly(100 + 20 * np.sin(2 * np.pi * t / 12) + noise * rng.normal(size=n))
+
+
+def assert_well_formed(result: Forecast, horizon: int, nonnegative: bool) -> None:
+    assert isinstance(result, Forecast)
+    for series in (result.mean, result.lower, result.upper):
+        assert len(series) == horizon
+        assert np.isfinite(series.to_numpy()).all()
+        if nonnegative:
+            assert (series >= 0).all()
+    assert (result.lower <= result.mean + 1e-9).all() and (result.mean <= result.upper + 1e-9).all()
+    assert result.model and result.summary
+
+
+# --- accuracy a user would check by eye -------------------------------------------------
+
+
+def test_a_pure_seasonal_series_is_forecast_closely():
+    history = seasonal_series(84)
+    truth = 100 + 20 * np.sin(2 * np.pi * np.arange(84, 96) / 12)
+    result = forecast(history, 12)
+    assert np.max(np.abs(result.mean.to_numpy() - truth)) < 2.0  # 10% of the seasonal swing
+    assert result.mean.index[0] == pd.Timestamp("2025-01-01")
+
+
+def test_a_straight_trend_is_continued():
+    result = forecast(pd.Series(10.0 + 2.0 * np.arange(30)), 5)
+    np.testing.assert_allclose(result.mean.to_numpy(), 10.0 + 2.0 * np.arange(30, 35), rtol=0.02)
+
+
+@pytest.mark.parametrize("process", ["ar1", "random_walk"])
+def test_interval_coverage_is_near_nominal_on_simulated_data(process):
+    rng = np.random.default_rng(7)
+    inside = []
+    for _ in range(30):
+        shocks = rng.normal(size=66)
+        if process == "ar1":
+            y = np.empty(66)
+            y[0] = shocks[0] / np.sqrt(1 - 0.6**2)
+            for t in range(1, 66):
+                y[t] = 0.6 * y[t - 1] + shocks[t]
+            y += 50
+        else:
+            y = 50 + np.cumsum(shocks)
+        history, future = pd.Series(y[:60]), y[60:]
+        result = forecast(history, 6, level=0.9)
+        inside.append((result.lower.to_numpy() <= future) & (future <= result.upper.to_numpy()))
+    coverage = float(np.mean(inside))
+    assert 0.8 <= coverage <= 0.97, coverage
+
+
+# --- awkward series a user can produce with a filter -------------------------------------
+
+rng = np.random.default_rng(3)
+_base = 50 + 10 * np.sin(np.arange(40) * 2 * np.pi / 12) + rng.normal(0, 2, 40)
+AWKWARD = {
+    "one point": [5.0],
+    "two points": [5.0, 7.0],
+    "three points": [5.0, 7.0, 6.0],
+    "under two seasons": list(_base[:18]),
+    "constant": [3.0] * 30,
+    "all zeros": [0.0] * 30,
+    "intermittent zeros": [0, 0, 3, 0, 1, 0, 0, 4, 0, 0, 2, 0] * 3,
+    "falling to zero": list(np.maximum(0.0, 40 - 1.5 * np.arange(30))),
+    "negative values": list(_base - 55),
+    "missing values": [v if i % 7 else np.nan for i, v in enumerate(_base)],
+    "leading and trailing NaN": [np.nan, np.nan, *_base[:30], np.nan],
+    "outlier": [v * (8 if i == 25 else 1) for i, v in enumerate(_base)],
+    "level shift": [v + (60 if i >= 24 else 0) for i, v in enumerate(_base)],
+}
+
+
+@pytest.mark.parametrize("name", list(AWKWARD))
+def test_awkward_series_get_a_sensible_forecast(name):
+    values = np.asarray(AWKWARD[name], dtype=float)
+    history = monthly(values)
+    result = forecast(history, 8)
+    observed = values[np.isfinite(values)]
+    assert_well_formed(result, 8, nonnegative=bool((observed >= 0).all()))
+    assert result.mean.index[0] == history.index[-1] + pd.offsets.MonthBegin(1)
+    assert result.mean.index.equals(pd.date_range(result.mean.index[0], periods=8, freq="MS"))
+    spread = np.ptp(observed) if len(observed) > 1 else abs(observed[0])
+    # "No silly answer": stays within a few ranges of what was seen.
+    assert result.mean.abs().max() <= np.abs(observed).max() + 5 * spread + 1e-9
+
+
+def test_gaps_in_the_dates_are_filled_and_reported():
+    history = seasonal_series(48, noise=1.0).drop(pd.to_datetime(["2019-03-01", "2019-04-01", "2020-07-01"]))
+    result = forecast(history, 6)
+    assert_well_formed(result, 6, nonnegative=True)
+    assert "3 missing months filled by linear interpolation" in result.model
+    assert result.mean.index[0] == pd.Timestamp("2022-01-01")
+
+
+def test_a_constant_series_forecasts_itself_without_a_band():
+    result = forecast(monthly([4.0] * 20), 3)
+    assert (result.mean == 4.0).all() and (result.lower == 4.0).all() and (result.upper == 4.0).all()
+    assert "constant" in result.model
+
+
+def test_a_series_without_numbers_is_refused_clearly():
+    with pytest.raises(ValueError, match="no numeric values"):
+        forecast(monthly([np.nan, np.nan]), 3)
+
+
+def test_no_statsmodels_warning_reaches_the_user():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for values in (AWKWARD["outlier"], AWKWARD["intermittent zeros"], AWKWARD["three points"]):
+            forecast(monthly(values), 12, method="auto")
+        forecast(monthly(AWKWARD["level shift"]), 12, method="arima")
+    assert [str(w.message) for w in caught] == []
+
+
+# --- the index continues the input's --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("index", "expected_next"),
+    [
+        (pd.date_range("2020-01-01", periods=30, freq="MS"), pd.date_range("2022-07-01", periods=4, freq="MS")),
+        (pd.date_range("2020-01-31", periods=30, freq="ME"), pd.date_range("2022-07-31", periods=4, freq="ME")),
+        (pd.date_range("2015-01-01", periods=30, freq="QS"), pd.date_range("2022-07-01", periods=4, freq="QS")),
+        (pd.date_range("2021-01-04", periods=30, freq="W-MON"), pd.date_range("2021-08-02", periods=4, freq="W-MON")),
+        (pd.date_range("1990-01-01", periods=30, freq="YS"), pd.date_range("2020-01-01", periods=4, freq="YS")),
+        (pd.RangeIndex(0, 30), pd.RangeIndex(30, 34)),
+        (pd.RangeIndex(10, 70, 2), pd.RangeIndex(70, 78, 2)),
+    ],
+)
+def test_the_forecast_index_continues_the_input(index, expected_next):
+    history = pd.Series(20 + np.sin(np.arange(30)) + 0.1 * np.arange(30), index=index)
+    result = forecast(history, 4)
+    assert list(result.mean.index) == list(expected_next)
+    assert type(result.mean.index) is type(expected_next)
+
+
+def test_dates_without_a_frequency_attribute_are_inferred():
+    dates = pd.DatetimeIndex(["2023-01-01", "2023-02-01", "2023-04-01", "2023-05-01", "2023-06-01"])
+    result = forecast(pd.Series([1.0, 2, 3, 4, 5], index=dates), 2)
+    assert list(result.mean.index) == [pd.Timestamp("2023-07-01"), pd.Timestamp("2023-08-01")]
+
+
+@pytest.mark.parametrize(("freq", "season"), [("MS", 12), ("QS", 4), ("W-MON", 52), ("YS", 1)])
+def test_season_length_follows_the_frequency(freq, season):
+    history = pd.Series(np.arange(12.0) + 1, index=pd.date_range("2020-01-06", periods=12, freq=freq))
+    assert forecast(history, 2).season_length == season
+    assert forecast(pd.Series(np.arange(12.0) + 1), 2).season_length == 1
+
+
+# --- choosing a model -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "words"),
+    [
+        ("naive", "Naive"),
+        ("seasonal_naive", "Seasonal naive"),
+        ("drift", "drift"),
+        ("ses", "ETS(A,N,N)"),
+        ("holt", "ETS(A,A,N)"),
+        ("damped", "ETS(A,Ad,N)"),
+        ("holt_winters", "Holt-Winters"),
+        ("theta", "Theta"),
+        ("arima", "ARIMA"),
+        ("combination", "Combination"),
+    ],
+)
+def test_naming_a_method_uses_it(method, words):
+    result = forecast(seasonal_series(60, noise=2.0), 12, method=method)
+    assert result.method == method
+    assert words in result.model
+    assert_well_formed(result, 12, nonnegative=True)
+
+
+def test_every_candidate_is_offered_for_a_long_seasonal_series():
+    assert set(available_methods(seasonal_series(60, noise=2.0))) == {"auto", *CANDIDATES}
+    assert "holt_winters" not in available_methods(pd.Series([1.0, 2.0, 3.0]))
+
+
+def test_an_unknown_method_is_refused_with_the_allowed_names():
+    with pytest.raises(ValueError, match="theta") as error:
+        forecast(seasonal_series(), 3, method="prophet")
+    assert "auto" in str(error.value)
+
+
+def test_a_model_the_data_cannot_support_falls_back_and_says_so():
+    result = forecast(monthly(_base[:15]), 6, method="holt_winters")
+    assert result.method != "holt_winters"
+    assert "fallback" in result.model and "Holt-Winters" in result.model
+
+
+def test_auto_reports_the_backtest_behind_its_choice():
+    result = forecast(seasonal_series(72, noise=3.0), 12)
+    table = result.backtest
+    assert {"model", "mape", "smape", "mase", "chosen"} <= set(table.columns)
+    assert result.method in table.index and table.loc[result.method, "chosen"]
+    assert len(table) >= 5 and table[["smape", "mase"]].notna().all().all()
+    assert 0 <= result.coverage <= 1 and result.backtest_origins >= 2
+    assert f"{result.coverage:.0%}" in result.summary and "90% band" in result.summary
+
+
+# --- bands and caching ------------------------------------------------------------------
+
+
+def test_a_wider_level_gives_a_wider_band():
+    history = seasonal_series(60, noise=3.0)
+    narrow, wide = forecast(history, 12, level=0.8), forecast(history, 12, level=0.95)
+    assert ((wide.upper - wide.lower) >= (narrow.upper - narrow.lower) - 1e-9).all()
+    assert (wide.upper - wide.lower).sum() > (narrow.upper - narrow.lower).sum()
+
+
+def test_bands_of_a_nonnegative_series_never_go_below_zero():
+    result = forecast(monthly(np.maximum(0.0, 30 - np.arange(24) + np.tile([2.0, -2.0], 12))), 12)
+    assert (result.lower >= 0).all() and (result.mean >= 0).all()
+
+
+def test_the_same_request_returns_the_same_object():
+    history = seasonal_series(48, noise=1.0)
+    first = forecast(history, 6)
+    assert forecast(history.copy(), 6) is first
+    assert forecast(history, 7) is not first and forecast(history, 6, level=0.8) is not first
+    clear_cache()
+    assert forecast(history, 6) is not first
