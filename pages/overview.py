@@ -70,7 +70,8 @@ found, risks, opportunities, by_segment_outlook = [], [], [], None
 if {"units", "revenue"} <= set(store.measures()):
     detail = market_totals(store, key, filters.market_filter(), ("date", "segment", "region", "company"))
     found = findings(detail, ours, window)
-    if next_year is not None:
+    if next_year is not None and st.toggle("Add the forecast outlook of every segment", key="outlook",
+                                           bind="query-params", help="One forecast per segment: takes a moment."):
         by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment"))
         by_segment_outlook = outlook(by_segment, "segment", measure, season=window)
     if next_year is not None and (turn := turning_point(next_year, h.market_growth)) is not None:
