@@ -622,46 +622,68 @@ def _fit_theta(window: _Window, h: int) -> _Fit:
     return _Fit(mean, sd, "Theta method (SES with half the linear trend)" + _adjusted_suffix(window))
 
 
-_ARIMA_ORDERS = ((0, 1, 1), (1, 1, 0), (1, 1, 1), (2, 1, 0), (1, 0, 0), (2, 0, 0), (1, 0, 1))
+_ARMA_ORDERS = ((0, 0), (1, 0), (0, 1), (1, 1), (2, 0), (0, 2))
 
 
 def _fit_arima(window: _Window, h: int, order: tuple[int, int, int] | None = None) -> _Fit:
-    """A small ARIMA search on adjusted data, pruned by AICc; with drift/mean where it fits."""
+    """ARIMA(p,d,q) on adjusted data, with drift when differenced (d=1) and a mean otherwise.
+
+    d comes from a KPSS test; (p, q) from six small orders by AICc, each scored with fast
+    Hannan-Rissanen estimates so that only the winner is fitted by maximum likelihood.
+    Replays reuse the order chosen on the whole series (`order`).
+    """
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
-    from statsmodels.tsa.statespace.sarimax import SARIMAX
+    from statsmodels.tsa.arima.model import ARIMA
 
     a = window.adjusted
-    n = len(a)
-    best = None
-    for p, d, q in (order,) if order else _ARIMA_ORDERS:
-        k = p + q + 2
-        if n - d - k - 1 <= 2:
-            continue
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+    d = order[1] if order else _differences(a)
+    changes = np.diff(a) if d else a
+    centre = float(np.mean(changes))  # the drift (d=1) or the mean (d=0)
+    z = changes - centre
+    if order:
+        p, q = order[0], order[2]
+    else:
+        scored = []
+        for p, q in _ARMA_ORDERS:
+            k = p + q + 2  # ARMA terms, centre and variance
+            if len(z) - k - 1 <= 2:
+                continue
             try:
-                result = SARIMAX(
-                    a, order=(p, d, q), trend="c", simple_differencing=d > 0, concentrate_scale=True
-                ).fit(disp=False, method="lbfgs", maxiter=100)
+                quick = ARIMA(z, order=(p, 0, q), trend="n").fit(method="hannan_rissanen")
             except (ValueError, np.linalg.LinAlgError):
                 continue
-        if any(issubclass(w.category, ConvergenceWarning) for w in caught):
-            continue  # an order that did not converge is no candidate; others may
-        aicc = result.aic + 2 * k * (k + 1) / (n - d - k - 1)
-        if np.isfinite(aicc) and (best is None or aicc < best[0]):
-            best = (aicc, result, (p, d, q))
-    if best is None:
-        raise ValueError("no ARIMA order could be fitted")
-    _, result, (p, d, q) = best
-    mean = np.asarray(result.forecast(h), dtype=float)
+            aicc = quick.aic + 2 + 2 * k * (k + 1) / (len(z) - k - 1)
+            if np.isfinite(aicc):
+                scored.append((aicc, p, q))
+        if not scored:
+            raise ValueError("no ARIMA order could be scored")
+        _, p, q = min(scored)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = ARIMA(z, order=(p, 0, q), trend="n").fit()
+    if any(issubclass(w.category, ConvergenceWarning) for w in caught):
+        raise FloatingPointError("ARIMA likelihood did not converge")
+    mean = centre + np.asarray(result.forecast(h), dtype=float)
     psi = np.asarray(result.impulse_responses(steps=h - 1), dtype=float).reshape(-1)[:h]
-    if d > 0:  # simple differencing forecasts changes: integrate them back to levels
-        mean = a[-1] + np.cumsum(mean)
-        psi = np.cumsum(psi)
-    sd = math.sqrt(max(float(result.scale), 0.0)) * np.sqrt(np.cumsum(psi**2))
+    if d:  # forecast changes, then add them up from the last level
+        mean, psi = a[-1] + np.cumsum(mean), np.cumsum(psi)
+    sigma2 = float(np.asarray(result.params)[-1])
+    sd = math.sqrt(max(sigma2, 0.0)) * np.sqrt(np.cumsum(psi**2))
     mean, sd = window.reseason(mean, sd)
-    drift = "with drift" if d > 0 else "with mean"
+    drift = "with drift" if d else "with mean"
     return _Fit(mean, sd, f"ARIMA({p},{d},{q}) {drift}" + _adjusted_suffix(window), option=(p, d, q))
+
+
+def _differences(a: np.ndarray) -> int:
+    """1 when a KPSS test (5%) rejects a stable level, or the series is too short to tell."""
+    from statsmodels.tsa.stattools import kpss
+
+    if len(a) < 12:
+        return 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # KPSS warns when its p-value is off the table's ends
+        pvalue = kpss(a, regression="c", nlags="auto")[1]
+    return int(pvalue < 0.05)
 
 
 _MODELS: dict[str, _Model] = {

@@ -95,6 +95,7 @@ def competitor_changes(browser, changes: int) -> list[float]:
         for i in range(changes):
             rival = ("Corvid", "Dynamo", "Brightline")[i % 3]
             picker = page.locator("[data-testid='stSelectbox']", has_text="Competitor to compare with")
+            picker.scroll_into_view_if_needed()
             picker.click()
             option = page.get_by_role("option", name=rival, exact=True)
             t0 = time.perf_counter()

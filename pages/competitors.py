@@ -49,13 +49,6 @@ warn_about_link([
     ParamSpec("cap_view", "Capability chart", ["heatmap", "radar"], expected="heatmap or radar"),
     ParamSpec("cap_with", "Capability comparison", cap_companies, max_values=len(cap_companies)),
 ])
-default_rival = largest_rival(store, key, context.dataset.ours, everyone)
-rival = st.selectbox("Competitor to compare with", everyone, index=everyone.index(default_rival), key="rival",
-                     bind="query-params")
-if rival == ours:
-    rival = largest_rival(store, key, ours, everyone)
-    st.info(f"{ours} is our company; comparing with the largest competitor, {rival}, instead.")
-
 # Share over time
 shares = share_over_time(totals, measure)
 view = st.segmented_control("Share chart", ["lines", "area"], default="lines", key="share_view",
@@ -106,7 +99,7 @@ chart(charts.concentration_chart(conc, low=comp.HHI_UNCONCENTRATED, high=comp.HH
 st.caption("HHI is the sum of squared shares (0–10,000); thresholds from the 2010 US Horizontal Merger Guidelines. "
            "“Others” counts as one company, which overstates concentration when it hides many small firms.")
 
-# Price positioning and price-volume
+# Price positioning and the growth-share matrix
 st.subheader("Price positioning")
 if not has_money:
     unavailable("Price views need units and revenue; this data has " + ", ".join(store.measures()) + " only.")
@@ -118,10 +111,6 @@ else:
                                      title="Price index against unit share (bubble = revenue, last year)",
                                      x_title="Price index (market average = 100)", y_title="Unit share"),
               positions, key="price_positioning")
-    with right:
-        pv = comp.price_volume(totals, [ours, rival])
-        chart(charts.price_volume_chart(pv, title=f"Price and volume: {ours} vs {rival}", colors=colors), pv,
-              key="price_volume")
 
     by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment", "company"))
     matrix = comp.growth_share_matrix(by_segment, measure, ours).dropna(subset=["relative_share", "growth"])
@@ -130,28 +119,45 @@ else:
                                 x_title=f"Relative market share ({ours} ÷ largest competitor)",
                                 y_title="Segment growth, last year",
                                 hover={"relative_share": "Relative share", "growth": "Growth %", "our_share": "Our share %"})
-    chart(charts.divide_at(matrix_fig, x=1.0, left="a competitor leads", right=f"{ours} leads"), matrix,
-          key="growth_share")
+    with right:
+        chart(charts.divide_at(matrix_fig, x=1.0, left="a competitor leads", right=f"{ours} leads"), matrix,
+              key="growth_share")
 
-    st.subheader(f"Head to head: {ours} vs {rival}")
-    detail = market_totals(store, key, filters.market_filter(), ("date", "segment", "region", "company"))
-    head_to_head_table(comp.head_to_head(detail, ours, rival), ours, rival)
 
-# Capabilities
-st.subheader("Capabilities")
-if caps is None:
-    unavailable("No `capabilities` table in this dataset; load one on the Data page.")
-else:
-    also = st.multiselect(f"Compare with {rival} and …", cap_companies, key="cap_with", bind="query-params",
-                          placeholder="more competitors")
-    with_whom = [c for c in dict.fromkeys([rival, *also]) if c != ours and c in cap_companies]
-    cap_view = st.segmented_control("Capability chart", ["heatmap", "radar"], default="heatmap", key="cap_view",
-                                    bind="query-params", required=True)
-    cap_matrix = comp.capability_matrix(caps, [ours, *with_whom], ours)
-    tiers = comp.price_tiers(caps)
-    cap_matrix.columns = [f"{c} ({tiers[c]})" if c in tiers else c for c in cap_matrix.columns]
-    cap_colors = {f"{c} ({tiers[c]})" if c in tiers else c: v for c, v in company_colors(caps["company"].unique(), ours).items()}
-    cap_title = f"Feature scores, {ours} against {', '.join(with_whom) or 'nobody yet'}: biggest gaps on top"
-    chart(charts.capability_radar(cap_matrix, title=cap_title, colors=cap_colors) if cap_view == "radar"
-          else charts.capability_heatmap(cap_matrix, title=cap_title), cap_matrix.reset_index(), key="capabilities")
+@st.fragment
+def against_one_competitor() -> None:
+    """Its own fragment: picking another competitor redraws only the views that depend on it."""
+    st.subheader("Against one competitor")
+    default_rival = largest_rival(store, key, context.dataset.ours, everyone)
+    rival = st.selectbox("Competitor to compare with", everyone, index=everyone.index(default_rival), key="rival",
+                         bind="query-params")
+    if rival == ours:
+        rival = largest_rival(store, key, ours, everyone)
+        st.info(f"{ours} is our company; comparing with the largest competitor, {rival}, instead.")
+    if has_money:
+        pv = comp.price_volume(totals, [ours, rival])
+        chart(charts.price_volume_chart(pv, title=f"Price and volume: {ours} vs {rival}", colors=colors), pv,
+              key="price_volume")
+        st.markdown(f"**Head to head: {ours} vs {rival}**")
+        detail = market_totals(store, key, filters.market_filter(), ("date", "segment", "region", "company"))
+        head_to_head_table(comp.head_to_head(detail, ours, rival), ours, rival)
+    st.markdown("**Capabilities**")
+    if caps is None:
+        unavailable("No `capabilities` table in this dataset; load one on the Data page.")
+    else:
+        also = st.multiselect(f"Compare with {rival} and …", cap_companies, key="cap_with", bind="query-params",
+                              placeholder="more competitors")
+        with_whom = [c for c in dict.fromkeys([rival, *also]) if c != ours and c in cap_companies]
+        cap_view = st.segmented_control("Capability chart", ["heatmap", "radar"], default="heatmap", key="cap_view",
+                                        bind="query-params", required=True)
+        cap_matrix = comp.capability_matrix(caps, [ours, *with_whom], ours)
+        tiers = comp.price_tiers(caps)
+        cap_matrix.columns = [f"{c} ({tiers[c]})" if c in tiers else c for c in cap_matrix.columns]
+        cap_colors = {f"{c} ({tiers[c]})" if c in tiers else c: v for c, v in company_colors(caps["company"].unique(), ours).items()}
+        cap_title = f"Feature scores, {ours} against {', '.join(with_whom) or 'nobody yet'}: biggest gaps on top"
+        chart(charts.capability_radar(cap_matrix, title=cap_title, colors=cap_colors) if cap_view == "radar"
+              else charts.capability_heatmap(cap_matrix, title=cap_title), cap_matrix.reset_index(), key="capabilities")
+
+
+against_one_competitor()
 basis_caption(context)

@@ -20,7 +20,10 @@ def open_competitors(page, url: str) -> None:
 
 def test_changed_controls_reopen_from_the_link(browser, page, app_url):
     open_competitors(page, f"{app_url}/competitors")
-    page.locator("[data-testid='stSelectbox']", has_text="Competitor to compare with").click()
+    picker = page.locator("[data-testid='stSelectbox']", has_text="Competitor to compare with")
+    picker.scroll_into_view_if_needed()
+    wait_rendered(page)
+    picker.click()
     page.get_by_role("option", name="Corvid", exact=True).click()
     page.wait_for_url(re.compile(r"rival=Corvid"))
     wait_rendered(page)
