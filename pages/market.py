@@ -1,7 +1,10 @@
 """Market: how big, how fast growing, how seasonal, and where it is heading."""
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
+from analysis.drivers import compare_with_driver
 from analysis.forecast import CANDIDATES, forecast
 from analysis.market import attractiveness, cagr_table, decompose, outlook, yoy_growth
 from dashboard import charts
@@ -18,7 +21,7 @@ filters, store, key = context.filters, context.store, context.dataset.content_ha
 measure, ours = filters.measure, filters.company
 label = MEASURE_LABELS[measure].lower()
 season = SEASON_LENGTH.get(filters.periodicity, 12)
-LEVELS, MODELS = ["80", "90", "95"], ["auto", *CANDIDATES]
+LEVELS, MODELS, NO_DRIVER = ["80", "90", "95"], ["auto", *CANDIDATES], "(none)"
 
 st.title("Market")
 st.caption("How big is the market, where is it growing, how seasonal is it, and where is it heading?")
@@ -30,6 +33,8 @@ warn_about_link([
     ParamSpec("horizon", "Horizon", [str(h) for h in range(1, 37)], expected="a whole number of periods from 1 to 36"),
     ParamSpec("level", "Interval level", LEVELS, expected="80, 90 or 95"),
     ParamSpec("model", "Model", MODELS, expected="auto or one of the listed models"),
+    ParamSpec("driver", "Driver", [NO_DRIVER, *(sorted(store.table("drivers")["variable"].unique())
+                                                if "drivers" in store.tables else [])], expected="a driver in this data"),
 ])
 
 split = st.segmented_control("Split the market by", ["segment", "region"], default="segment", key="split",
@@ -103,8 +108,39 @@ def forecast_section() -> None:
                                 title=f"Market {label}: {fc.mean.index[-1]:%b %Y} forecast {last} ({low} to {high})"),
           fc.frame.reset_index(names="date"), key="forecast")
     forecast_details(fc)
+    driver_section(horizon, fc.level)
     st.markdown(f"**Where each {split} is heading: the next {season} periods against the last {season}**")
     outlook_table(outlook(by_split, split, measure, season=season, level=fc.level), split)
+
+
+def driver_section(horizon: int, level: float) -> None:
+    """Optional: a SARIMAX with an external driver against the same model without it."""
+    if "drivers" not in store.tables:
+        return
+    drivers = store.table("drivers")
+    if filters.regions:
+        drivers = drivers[drivers["region"].isin(filters.regions)]
+    names = sorted(drivers["variable"].unique())
+    choice = st.selectbox("Compare with a model that uses a driver", [NO_DRIVER, *names], key="driver",
+                          bind="query-params", help="A SARIMAX with the driver as regressor, against the same model "
+                          "without it, on the last periods held out.")
+    if choice == NO_DRIVER:
+        return
+    rows = drivers[drivers["variable"] == choice]
+    # Spend adds up across regions; an index is averaged.
+    x = rows.groupby("date")["value"].sum() if "spend" in choice else rows.groupby("date")["value"].mean()
+    try:
+        with st.spinner(f"Fitting SARIMAX with and without {choice}…"):
+            result = compare_with_driver(series, x, choice, horizon=horizon, season=season, level=level)
+    except (ValueError, np.linalg.LinAlgError) as reason:
+        unavailable(f"No comparison with {choice}: {reason}.")
+        return
+    st.markdown(result.describe())
+    chart(charts.forecast_chart(series, result.mean, result.lower, result.upper, level=level,
+                                money=measure == "revenue", y_title=measure_axis(measure, filters.periodicity),
+                                title=f"Market {label} forecast with {choice} as a driver (SARIMAX)"),
+          pd.DataFrame({"mean": result.mean, "lower": result.lower, "upper": result.upper}).reset_index(names="date"),
+          key="driver_forecast")
 
 
 forecast_section()

@@ -34,3 +34,10 @@ def test_garbage_forecast_settings_are_named():
     notice = " ".join(w.value for w in at.warning)
     assert "Horizon “9999”: not a whole number of periods from 1 to 36" in notice
     assert "Interval level “42”: not 80, 90 or 95" in notice and "crystal" in notice
+
+
+def test_a_driver_comparison_from_the_link():
+    at = open_app({"driver": "price_index", "horizon": "12"}, PAGE)
+    assert not at.exception
+    assert any(m.value.startswith("With price_index as a regressor") for m in at.markdown)
+    assert any("with price_index as a driver (SARIMAX)" in t for t in chart_titles(at))
