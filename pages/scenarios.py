@@ -11,6 +11,7 @@ from dashboard.context import page_context
 from dashboard.data_access import demand_history, market_totals
 from dashboard.formatting import compact
 from dashboard.link_notice import warn_about_link
+from dashboard.sharing import current_params, link, view_store
 from dashboard.url_state import ParamSpec
 from dashboard.widgets import chart, unavailable
 
@@ -106,21 +107,26 @@ def compare(levers: Levers, sums: dict) -> None:
     saved = st.session_state.setdefault("_scenarios", {})
     name = st.text_input("Save this scenario as", key="scenario_name", placeholder="e.g. Price cut 5%")
     if st.button("Save scenario", disabled=not name.strip(), icon=":material/bookmark_add:"):
-        saved[name.strip()[:60]] = {**levers.__dict__, **sums}
+        view = view_store().save(name, "scenarios", current_params())  # the durable part: a short link
+        saved[name.strip()[:60]] = {**levers.__dict__, **sums, "link": link({"view": [view.id]}, "scenarios")}
         while len(saved) > 4:
             saved.pop(next(iter(saved)))
+        st.success(f"Saved “{view.name}”. This link reopens it: `{link({'view': [view.id]}, 'scenarios')}`")
     if saved:
         table = pd.DataFrame([{"scenario": n, **v} for n, v in saved.items()])
         st.dataframe(table[["scenario", "price", "marketing", "market_growth", "competitor_price", "share_shift",
-                            "scenario_units", "scenario_revenue", "scenario_margin", "scenario_share"]],
-                     hide_index=True, column_config={c: st.column_config.NumberColumn(format="compact") for c in
-                                                     ("scenario_units", "scenario_revenue", "scenario_margin")})
+                            "scenario_units", "scenario_revenue", "scenario_margin", "scenario_share", "link"]],
+                     hide_index=True, column_config={
+                         **{c: st.column_config.NumberColumn(format="compact") for c in
+                            ("scenario_units", "scenario_revenue", "scenario_margin")},
+                         "link": st.column_config.LinkColumn("Link", display_text="open")})
         chart(charts.bubbles(table.assign(size=1.0), x="scenario_revenue", y="scenario_share", size="size",
                              label="scenario", title="Saved scenarios: revenue against share",
                              x_title="Revenue over the horizon (USD)", y_title="Share at the end",
                              hover={"scenario_revenue": "Revenue", "scenario_margin": "Margin"}),
               table, key="scenario_compare")
-        st.caption("Each saved scenario's levers are also in its link: use Share this view in the sidebar to keep one.")
+        st.caption("This comparison lasts for the session; each saved scenario's link lasts until it is deleted "
+                   "(Share this view → Saved views).")
 
 
 levers_and_outcome()
