@@ -62,6 +62,18 @@ price = float(history["price"].iloc[-12:].mean())
 market = market_totals(store, key, filters.market_filter(), ("date",)).set_index("date")["units"]
 ours_fc, market_fc = forecast(units, HORIZON), forecast(market, HORIZON)
 baseline = ours_fc.frame
+unit_cost = price * st.slider("Unit cost (% of today's price), for gross margin", 0, 100, 60, key="cost_pct",
+                              bind="query-params") / 100
+
+st.subheader("Which lever matters most")
+swings = sensitivity(baseline, market_fc.mean, price, elasticities, Levers(unit_cost=unit_cost))
+left, right = st.columns(2)
+with left:
+    chart(charts.lever_tornado(swings, value="revenue", title="Revenue when each lever moves a realistic amount"),
+          swings, key="tornado_revenue")
+with right:
+    chart(charts.lever_tornado(swings, value="margin", title="Margin when each lever moves a realistic amount"),
+          swings, key="tornado_margin")
 
 
 @st.fragment
@@ -75,8 +87,7 @@ def levers_and_outcome() -> None:
         market_growth=c.slider("Market growth change (pts a year)", -20, 20, 0, key="d_growth", bind="query-params"),
         competitor_price=a.slider("Competitors' price response (%)", -30, 30, 0, key="d_comp", bind="query-params"),
         share_shift=b.slider("Direct share shift (pts)", -10, 10, 0, key="d_share", bind="query-params"),
-        unit_cost=price * c.slider("Unit cost (% of today's price)", 0, 100, 60, key="cost_pct",
-                                   bind="query-params") / 100,
+        unit_cost=unit_cost,
     )
     outcome = project(baseline, market_fc.mean, price, elasticities, levers)
     sums = totals(outcome)
@@ -91,14 +102,6 @@ def levers_and_outcome() -> None:
                                 title=f"{ours} units: scenario {compact(sums['scenario_units'])} vs baseline "
                                       f"{compact(sums['baseline_units'])} over the next {HORIZON} periods"),
           outcome.reset_index(names="date"), key="scenario")
-    swings = sensitivity(baseline, market_fc.mean, price, elasticities, levers)
-    left, right = st.columns(2)
-    with left:
-        chart(charts.lever_tornado(swings, value="revenue", title="Which lever moves revenue most"), swings,
-              key="tornado_revenue")
-    with right:
-        chart(charts.lever_tornado(swings, value="margin", title="Which lever moves margin most"), swings,
-              key="tornado_margin")
     compare(levers, sums)
 
 
