@@ -88,3 +88,10 @@ def wait_rendered(page, timeout: float = 90_000) -> None:
         "() => document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0",
         timeout=timeout,
     )
+
+
+def fresh_page(browser):
+    """A page in a new browser context (no cookies, no session), as a colleague opening a link would have."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(60_000)  # a busy 2-core CI machine can take a while to render a cold page
+    return page

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.harness import wait_rendered
+from tests.e2e.harness import wait_rendered, fresh_page
 
 pytestmark = pytest.mark.e2e
 
@@ -63,7 +63,7 @@ def test_a_changed_filter_reopens_from_its_link(browser, page, app_url):
     assert after != before and "share of units" in after[1]
     assert state["chips"] == [[], ["Europe"]] and state["measure"] == ["units"]
 
-    fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    fresh = fresh_page(browser)
     try:
         open_page(fresh, page.url)
         assert sidebar_state(fresh) == state

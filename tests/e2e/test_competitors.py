@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.harness import wait_rendered
+from tests.e2e.harness import wait_rendered, fresh_page
 from tests.e2e.test_browser import chart_titles
 
 pytestmark = pytest.mark.e2e
@@ -35,7 +35,7 @@ def test_changed_controls_reopen_from_the_link(browser, page, app_url):
     assert any("Northwind vs Corvid" in t for t in titles)
     assert page.locator("[data-testid='stException']").count() == 0
 
-    fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    fresh = fresh_page(browser)
     try:
         open_competitors(fresh, page.url)
         fresh.wait_for_function("() => document.querySelectorAll('.gtitle').length >= %d" % len(titles))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import wait_rendered
+from tests.e2e.harness import wait_rendered, fresh_page
 from tests.e2e.test_browser import chart_titles
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,7 @@ def test_the_share_link_of_each_page_reopens_it(browser, page, app_url, view):
     page.get_by_text("Share this view").click()
     link = page.locator("[data-testid='stPopoverBody'] code").first.inner_text().strip()
     assert link.startswith(app_url) and all(part in link for part in view.split("?")[1].split("&"))
-    fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    fresh = fresh_page(browser)
     try:
         fresh.goto(link)
         fresh.wait_for_function("n => document.querySelectorAll('.gtitle').length >= n", arg=len(titles))

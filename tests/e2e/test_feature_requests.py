@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.harness import wait_rendered
+from tests.e2e.harness import wait_rendered, fresh_page
 from tests.e2e.test_browser import chart_titles
 
 pytestmark = pytest.mark.e2e
@@ -54,7 +54,7 @@ def test_feature_and_sort_order_reopen_from_the_link(browser, page, app_url):
     assert page.get_by_text("Ranked by RICE, highest first.").count() == 1
     assert page.locator("[data-testid='stException']").count() == 0
 
-    fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    fresh = fresh_page(browser)
     try:
         open_feature_requests(fresh, page.url)
         assert drill_title(fresh) == title

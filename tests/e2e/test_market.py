@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.harness import wait_rendered
+from tests.e2e.harness import wait_rendered, fresh_page
 from tests.e2e.test_browser import chart_titles
 
 pytestmark = pytest.mark.e2e
@@ -16,7 +16,7 @@ def test_forecast_settings_reopen_from_the_link(browser, page, app_url):
     page.goto(f"{app_url}/market?horizon=12&level=80")
     wait_rendered(page)
     page.wait_for_function("() => [...document.querySelectorAll('.gtitle')].some(e => e.textContent.includes('forecast'))")
-    model = page.locator("[data-testid='stSelectbox']", has_text="Model")
+    model = page.locator("[data-testid='stSelectbox']", has=page.get_by_text("Model", exact=True))
     model.scroll_into_view_if_needed()
     model.click()
     page.get_by_role("option", name="damped", exact=True).click()
@@ -27,12 +27,13 @@ def test_forecast_settings_reopen_from_the_link(browser, page, app_url):
     assert any("Dec 2026 forecast" in t for t in titles)
     assert page.locator("[data-testid='stException']").count() == 0
 
-    fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    fresh = fresh_page(browser)
     try:
         fresh.goto(page.url)
         wait_rendered(fresh)
         fresh.wait_for_function("n => document.querySelectorAll('.gtitle').length >= n", arg=len(titles))
         assert chart_titles(fresh) == titles
-        assert fresh.locator("[data-testid='stSelectbox']", has_text="Model").locator("input").input_value() == "damped"
+        picker = fresh.locator("[data-testid='stSelectbox']", has=fresh.get_by_text("Model", exact=True))
+        assert picker.locator("input").input_value() == "damped"
     finally:
         fresh.context.close()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.harness import wait_rendered
+from tests.e2e.harness import wait_rendered, fresh_page
 from tests.e2e.test_browser import chart_titles, sidebar_state
 
 pytestmark = pytest.mark.e2e
@@ -30,7 +30,7 @@ def test_a_saved_view_reopens_in_a_fresh_browser(browser, page, app_url):
     page.wait_for_selector("text=Short link")
     short = re.search(r"http\S+\?view=[a-z0-9]{8}", page.locator("[data-testid='stPopoverBody']").inner_text()).group(0)
 
-    fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    fresh = fresh_page(browser)
     try:
         open_and_wait(fresh, short)
         fresh.wait_for_url(re.compile(r"/competitors\?"))
