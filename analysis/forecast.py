@@ -1,14 +1,18 @@
-"""One forecast call for every page: the model that would have forecast this series best.
+"""One forecast call for every page: what would have forecast this series best.
 
 Product managers need a forecast they can trust without tuning it. So the engine fits a
-handful of well-known models (naive, exponential smoothing, Theta, a small ARIMA search),
-replays the last few forecast windows as if they were the future (a rolling-origin
-backtest), and keeps what would have worked: usually a combination of the best few, as
-combinations of simple models are hard to beat (M3 and M4 competitions). The interval is
-the chosen model's own h-step spread, stretched to what the backtest errors say, and the
-backtest reports how often past outcomes fell inside it.
+handful of well-known models (naive and seasonal naive, drift, exponential smoothing,
+Holt-Winters, Theta, a small ARIMA search), replays the last few forecast windows as if
+they were the future (a rolling-origin backtest), and averages the models that came close
+to the best there: on a few replays the single winner is partly luck, and the mean of good
+models is rarely far from the best of them (as the M3 and M4 competitions found). On M3
+this beats the competition's winner, Theta, on yearly, quarterly and "other" series
+(`python -m bench.forecast_m3`).
 
-Everything here is pure pandas/numpy/statsmodels so a notebook or batch job can use it.
+The band is the models' own h-step spread plus how much the plausible models disagree,
+stretched to what the backtest errors say; the backtest also reports how often past
+outcomes fell inside it. Everything here is pure pandas/numpy/statsmodels, so a notebook
+or a batch job can use it; results are cached per (series, settings).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -41,10 +45,14 @@ CANDIDATES: tuple[str, ...] = (
     "combination",
 )
 
-_SEASONAL_POLICY = "test"
-_WEAK_SEASON = 0.5
+_SEASONAL_Z = 1.645  # the 90% seasonality test of the M3 Theta method
+_WEAK_Z = 1.0  # below the test but over one standard error of seasonal autocorrelation: half a pattern
+_WEAK_SEASON = 0.5  # share of the seasonal pattern removed when the seasonality test is inconclusive
+_RECENT_SEASONS = 6  # seasonal indices average the last six seasons: patterns drift over the years
 _BACKTEST_ORIGINS = 3  # few origins keep a monthly forecast well under a quarter second
-_COMBINE_TOP = 3  # the combination is the median of the best three by backtest error
+_CLOSE_TO_BEST = 1.4  # average every candidate whose backtest error is at most 1.4 times the best
+_PLAUSIBLE = 3.0  # candidates within 3 times the best error count as plausible: their disagreement widens the band
+_CALIBRATION_PRIOR = 1.0  # pseudo-replays of trust in the models' own spread when calibrating the band
 _CACHE_SIZE = 256
 _MAX_HW_SEASON = 24  # Holt-Winters with 52 weekly states is slow and rarely better than adjusting first
 
@@ -101,17 +109,26 @@ def forecast(
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        result = _forecast(y, horizon, season_length, level, method)
-    _CACHE.put(key, result)
+    # One fit at a time: warning filters are process-wide, so concurrent `catch_warnings`
+    # blocks (Streamlit sessions run in threads) could leave them changed. Fitting is
+    # GIL-bound anyway, and a session waiting here may find its result cached.
+    with _FIT_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            return cached
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            result = _forecast(y, horizon, season_length, level, method)
+        _CACHE.put(key, result)
     return result
 
 
 def available_methods(y: pd.Series, season_length: int | None = None) -> tuple[str, ...]:
     """The candidates this series can support, for a model picker ("auto" first)."""
-    prepared = _prepare(y, season_length)
-    window = _Window.of(prepared.values, prepared.season_length)
+    with _FIT_LOCK, warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        prepared = _prepare(y, season_length)
+        window = _Window.of(prepared.values, prepared.season_length)
     usable = [name for name in CANDIDATES if name != "combination" and _MODELS[name].usable(window)]
     if len(usable) >= 3:
         usable.append("combination")
@@ -191,6 +208,7 @@ class _LRUCache:
 
 
 _CACHE = _LRUCache(_CACHE_SIZE)
+_FIT_LOCK = threading.Lock()
 
 
 # ---------------------------------------------------------------------------------------
@@ -222,7 +240,12 @@ def _prepare(y: pd.Series, season_length: int | None) -> _Prepared:
     notes: list[str] = []
     values = pd.to_numeric(y, errors="coerce").astype(float)
     values = values.where(np.isfinite(values))
+    if not values.notna().any():
+        raise ValueError("y has no numeric values to forecast from")
     index = y.index
+    if index.dtype == object and len(index) and pd.api.types.infer_dtype(index, skipna=True) in ("datetime", "date"):
+        index = pd.DatetimeIndex(index)  # dates stored as Python objects
+        values.index = index
     if isinstance(index, pd.DatetimeIndex):
         series, future, unit, default_m = _regular_dates(values, notes)
     elif isinstance(index, pd.PeriodIndex):
@@ -235,29 +258,67 @@ def _prepare(y: pd.Series, season_length: int | None) -> _Prepared:
         )
 
     observed = series.notna().to_numpy()
-    if not observed.any():
-        raise ValueError("y has no numeric values to forecast from")
     first, last = int(np.argmax(observed)), len(observed) - int(np.argmax(observed[::-1])) - 1
     if first > 0:
         notes.append(f"{first} leading {_plural(unit, first)} without data ignored")
     trailing = len(observed) - 1 - last
     if trailing > 0:
-        notes.append(f"the last {trailing} {_plural(unit, trailing)} have no data; the forecast covers them too")
+        gap = f"the last {unit} has" if trailing == 1 else f"the last {trailing} {_plural(unit, trailing)} have"
+        notes.append(f"{gap} no data; the forecast starts after the last value")
     series = series.iloc[first : last + 1]
     holes = int(series.isna().sum())
     if holes:
         series = series.interpolate(method="linear")
         notes.append(f"{holes} missing {_plural(unit, holes)} filled by linear interpolation")
-    m = int(season_length) if season_length is not None else default_m
+    m = max(1, int(season_length) if season_length is not None else default_m)
+    values, outliers = _replace_outliers(series.to_numpy(dtype=float), m)
+    if len(outliers):
+        when = ", ".join(str(label)[:10] for label in series.index[outliers])
+        values_word = _plural("value", len(outliers))
+        notes.append(f"{len(outliers)} extreme {values_word} ({when}) replaced by the expected value")
     return _Prepared(
-        values=series.to_numpy(dtype=float),
-        season_length=max(1, m),
+        values=values,
+        season_length=m,
         future=future,
         trailing_missing=trailing,
         unit=unit,
         name=y.name,
         notes=tuple(notes),
     )
+
+
+def _replace_outliers(values: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Replace gross outliers (6 robust standard deviations and half the level off a robust fit).
+
+    A one-off spike (a data error, a one-time deal) would otherwise pull every model's
+    level and inflate its band. The robust fit is a running median of five periods, after
+    removing a seasonal pattern of medians when there are two seasons or more. The latest
+    value is left alone (it may start something new), and if more than 5% of values look
+    extreme they are the data, not outliers.
+    """
+    n = len(values)
+    if n < 8:
+        return values, np.zeros(0, dtype=int)
+    multiplicative = bool(np.all(values > 0))
+    pattern = np.ones(n) if multiplicative else np.zeros(n)
+    if 1 < m and 2 * m <= n:
+        level = pd.Series(values).rolling(m, center=True, min_periods=m // 2 + 1).median().to_numpy()
+        detrended = values / level if multiplicative else values - level
+        pattern = np.array([np.nanmedian(detrended[k::m]) for k in range(m)])[np.arange(n) % m]
+    adjusted = values / pattern if multiplicative else values - pattern
+    smooth = pd.Series(adjusted).rolling(5, center=True, min_periods=3).median().to_numpy()
+    expected = smooth * pattern if multiplicative else smooth + pattern
+    residual = values - expected
+    scale = 1.4826 * np.median(np.abs(residual - np.median(residual)))
+    typical = np.abs(expected) if multiplicative else np.full(n, np.median(np.abs(values)))
+    extreme = (np.abs(residual) > 6 * scale) & (np.abs(residual) > 0.5 * typical)  # rare *and* material
+    flagged = np.flatnonzero(extreme) if scale > 0 else np.zeros(0, dtype=int)
+    flagged = flagged[flagged < n - 1]
+    if len(flagged) == 0 or len(flagged) > max(1, 0.05 * n):
+        return values, np.zeros(0, dtype=int)
+    cleaned = values.copy()
+    cleaned[flagged] = expected[flagged]
+    return cleaned, flagged
 
 
 def _deduplicate(values: pd.Series, notes: list[str]) -> pd.Series:
@@ -269,7 +330,10 @@ def _deduplicate(values: pd.Series, notes: list[str]) -> pd.Series:
     return values
 
 
-def _regular_dates(values: pd.Series, notes: list[str]):
+_Regular = tuple[pd.Series, Callable[[int], pd.Index], str, int]  # values on a grid, future labels, unit, season
+
+
+def _regular_dates(values: pd.Series, notes: list[str]) -> _Regular:
     """Regular dates: use the index's frequency, infer it, or read it off the spacing."""
     freq = values.index.freq
     values = _deduplicate(values, notes)
@@ -281,13 +345,21 @@ def _regular_dates(values: pd.Series, notes: list[str]):
         days = step / pd.Timedelta(days=1)
         unit, m = _unit_for_days(days)
         last = index[-1]
-        return values.reset_index(drop=True), lambda k: pd.DatetimeIndex([last + step * i for i in range(1, k + 1)]), unit, m
+        def future(k: int) -> pd.DatetimeIndex:
+            return pd.DatetimeIndex([last + step * i for i in range(1, k + 1)])
+
+        return values.reset_index(drop=True), future, unit, m
     grid = pd.date_range(index[0], index[-1], freq=offset)
     values = values.reindex(grid)  # missing periods become NaN, filled (and noted) by the caller
     last = grid[-1]
-    days = _offset_days(offset, last)
-    unit, m = _unit_for_days(days)
-    return values, lambda k: pd.date_range(last, periods=k + 1, freq=offset)[1:], unit, m
+    unit, m = _unit_for_days(_offset_days(offset, last))
+    if len(index) == 1 and freq is None:
+        notes.append(f"a single date gives no spacing; periods one {unit} apart assumed")
+
+    def future(k: int) -> pd.DatetimeIndex:
+        return pd.date_range(last, periods=k + 1, freq=offset)[1:]
+
+    return values, future, unit, m
 
 
 def _infer_offset(index: pd.DatetimeIndex):
@@ -298,7 +370,9 @@ def _infer_offset(index: pd.DatetimeIndex):
             return pd.tseries.frequencies.to_offset(inferred)
     if len(index) < 2:
         first = index[0]
-        return pd.offsets.MonthBegin() if first.day == 1 else pd.offsets.MonthEnd() if first.is_month_end else pd.DateOffset(months=1)
+        if first.day == 1:
+            return pd.offsets.MonthBegin()
+        return pd.offsets.MonthEnd() if first.is_month_end else pd.DateOffset(months=1)
     days = _median_step(index) / pd.Timedelta(days=1)
     first = index[0]
     month_starts = bool((index.day == 1).all())
@@ -345,7 +419,7 @@ def _unit_for_days(days: float) -> tuple[str, int]:
     return _UNITS[nearest]
 
 
-def _regular_periods(values: pd.Series, notes: list[str]):
+def _regular_periods(values: pd.Series, notes: list[str]) -> _Regular:
     values = _deduplicate(values, notes)
     index = values.index
     grid = pd.period_range(index[0], index[-1], freq=index.freq)
@@ -353,18 +427,29 @@ def _regular_periods(values: pd.Series, notes: list[str]):
     last = grid[-1]
     days = (last + 1).start_time - last.start_time
     unit, m = _unit_for_days(days / pd.Timedelta(days=1))
-    return values, lambda k: pd.period_range(last + 1, periods=k, freq=index.freq), unit, m
+    def future(k: int) -> pd.PeriodIndex:
+        return pd.period_range(last + 1, periods=k, freq=index.freq)
+
+    return values, future, unit, m
 
 
-def _regular_integers(values: pd.Series, notes: list[str]):
+def _regular_integers(values: pd.Series, notes: list[str]) -> _Regular:
+    """Integer labels: the common step between them; missing labels become holes to fill."""
     values = _deduplicate(values, notes)
     index = values.index.to_numpy(dtype=np.int64)
-    step = int(np.gcd.reduce(np.diff(index))) if len(index) > 1 else 1
-    step = max(step, 1)
-    grid = pd.RangeIndex(int(index[0]), int(index[-1]) + step, step) if len(index) else pd.RangeIndex(0)
-    values = values.reindex(grid)
-    last = int(index[-1]) if len(index) else -1
-    return values, lambda k: pd.RangeIndex(last + step, last + step * (k + 1), step), "period", 1
+    step = max(int(np.gcd.reduce(np.diff(index))), 1) if len(index) > 1 else 1
+    last = int(index[-1])
+    if (last - int(index[0])) // step + 1 > 100 * len(index):  # no common step worth a grid
+        step = max(int(np.median(np.diff(index))), 1)
+        notes.append("labels are irregular; treated as equally spaced")
+        values = values.reset_index(drop=True)
+    else:
+        values = values.reindex(pd.RangeIndex(int(index[0]), last + step, step))
+
+    def future(k: int) -> pd.RangeIndex:
+        return pd.RangeIndex(last + step, last + step * (k + 1), step)
+
+    return values, future, "period", 1
 
 
 def _plural(unit: str, count: int) -> str:
@@ -379,14 +464,17 @@ def _plural(unit: str, count: int) -> str:
 class _Window:
     """Training values plus what every candidate needs to know about them.
 
-    When the series is seasonal (a 90% autocorrelation test at the seasonal lag, as in the
-    M3 Theta method), the non-seasonal models run on data adjusted by classical
-    decomposition and the seasonal pattern is put back on their forecasts.
+    With two full seasons or more, the non-seasonal models run on seasonally adjusted
+    data (classical decomposition, multiplicative for positive data) and the pattern is
+    put back on their forecasts. The whole pattern is removed when the 90% autocorrelation
+    test of the M3 Theta method says seasonal, half of it otherwise: shrinking a noisy
+    estimate towards "no pattern" beat both all-or-nothing choices on M3 quarterly data.
+    Indices average the last `_RECENT_SEASONS` seasons, as patterns drift.
     """
 
     y: np.ndarray
     m: int
-    seasonal: bool
+    strength: float  # share of the seasonal pattern removed: 0, `_WEAK_SEASON` or 1
     multiplicative: bool
     adjusted: np.ndarray
     indices: np.ndarray  # seasonal index of the next m periods (position n + k uses indices[k % m])
@@ -394,18 +482,29 @@ class _Window:
     @classmethod
     def of(cls, y: np.ndarray, m: int) -> _Window:
         if m <= 1 or len(y) < 2 * m or np.ptp(y) == 0:
-            return cls(y, m, False, False, y, np.zeros(0))
-        tested = _seasonal_test(y, m)
-        strength = 1.0 if tested else {"test": 0.0, "always": 1.0, "shrink": _WEAK_SEASON}[_SEASONAL_POLICY]
-        if strength == 0:
-            return cls(y, m, False, False, y, np.zeros(0))
+            return cls(y, m, 0.0, False, y, np.zeros(0))
         from statsmodels.tsa.seasonal import seasonal_decompose
 
+        evidence = _seasonal_evidence(y, m)
+        if len(y) >= 3 * m and abs(evidence) > _SEASONAL_Z:
+            strength = 1.0
+        elif evidence > _WEAK_Z:
+            strength = _WEAK_SEASON
+        else:
+            return cls(y, m, 0.0, False, y, np.zeros(0))
         multiplicative = bool(np.all(y > 0))
-        pattern = np.asarray(seasonal_decompose(y, period=m, model="mul" if multiplicative else "add").seasonal)
+        trend = np.asarray(seasonal_decompose(y, period=m, model="mul" if multiplicative else "add").trend)
+        detrended = y / trend if multiplicative else y - trend
+        index = np.array([np.nanmean(detrended[i::m][-_RECENT_SEASONS:]) for i in range(m)])
+        index = index / index.mean() if multiplicative else index - index.mean()
+        pattern = index[np.arange(len(y)) % m]
         pattern = 1 + strength * (pattern - 1) if multiplicative else strength * pattern
         adjusted = y / pattern if multiplicative else y - pattern
-        return cls(y, m, True, multiplicative, adjusted, pattern[len(y) - m :])
+        return cls(y, m, strength, multiplicative, adjusted, pattern[len(y) - m :])
+
+    @property
+    def seasonal(self) -> bool:
+        return self.strength > 0
 
     @property
     def n(self) -> int:
@@ -432,15 +531,17 @@ class _Window:
         return mean + factors, sd
 
 
-def _seasonal_test(y: np.ndarray, m: int) -> bool:
-    """The 90% autocorrelation test at lag m used by the M3/M4 Theta benchmarks (needs 3 seasons)."""
-    if m <= 1 or len(y) < 3 * m or np.ptp(y) == 0:
-        return False
+def _seasonal_evidence(y: np.ndarray, m: int) -> float:
+    """Autocorrelation at lag m in standard errors: the M3/M4 Theta seasonality test statistic.
+
+    Seasonal at 90% when above 1.645 (with three seasons of data or more, as in M4).
+    """
+    if m <= 1 or len(y) < 2 * m or np.ptp(y) == 0:
+        return 0.0
     from statsmodels.tsa.stattools import acf
 
     r = acf(y, nlags=m, fft=False)
-    limit = stats.norm.ppf(0.95) * math.sqrt((1 + 2 * np.sum(r[1:m] ** 2)) / len(y))
-    return bool(abs(r[m]) > limit)
+    return float(r[m] / math.sqrt((1 + 2 * np.sum(r[1:m] ** 2)) / len(y)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -452,8 +553,7 @@ class _Fit:
     mean: np.ndarray
     sd: np.ndarray  # the model's own h-step standard deviation, before backtest calibration
     label: str
-    option: object = None  # what a replay should reuse (the ARIMA order chosen on the full series)
-    resid: np.ndarray | None = None  # one-step in-sample errors, where the model gives them
+    option: object = None  # what a replay reuses: the ARIMA order and estimates, the Holt-Winters form
 
 
 @dataclass(frozen=True)
@@ -470,10 +570,13 @@ class _Model:
 
 
 def _adjusted_suffix(window: _Window) -> str:
-    if not window.seasonal:
-        return ""
+    return f" on {_adjustment_words(window)}" if window.seasonal else ""
+
+
+def _adjustment_words(window: _Window) -> str:
     kind = "multiplicative" if window.multiplicative else "additive"
-    return f" on seasonally adjusted data ({kind} classical decomposition)"
+    partly = "" if window.strength == 1 else "half-"
+    return f"{partly}seasonally adjusted data ({kind} classical decomposition)"
 
 
 def _rms(x: np.ndarray) -> float:
@@ -514,7 +617,7 @@ def _exponential_smoothing(window: _Window, h: int, trend: bool, damped: bool) -
     bounds = _TREND_BOUNDS if damped else _TREND_BOUNDS_UNDAMPED if trend else None
     result = ExponentialSmoothing(
         a, trend="add" if trend else None, damped_trend=damped, bounds=bounds
-    ).fit(use_brute=False)
+    ).fit(use_brute=False, minimize_kwargs=_FAST_FIT)
     mean = np.asarray(result.forecast(h), dtype=float)
     params = result.params
     alpha = float(params["smoothing_level"])
@@ -532,13 +635,15 @@ def _exponential_smoothing(window: _Window, h: int, trend: bool, damped: bool) -
         if trend
         else "ETS(A,N,N) — simple exponential smoothing"
     )
-    return _Fit(mean, sd, label + _adjusted_suffix(window), resid=np.asarray(result.resid, dtype=float))
+    return _Fit(mean, sd, label + _adjusted_suffix(window))
 
 
 # A slowly updated trend that fades (phi in [0.8, 0.98], as in Hyndman et al. 2008) does not
 # chase the last few periods: on M3 it cut the damped trend's sMAPE from 9.7 to 9.1 (quarterly).
 _TREND_BOUNDS = {"smoothing_trend": (1e-4, 0.1), "damping_trend": (0.8, 0.98)}
 _TREND_BOUNDS_UNDAMPED = {"smoothing_trend": (1e-4, 0.1)}
+# Sums of squares need no nine-digit precision: a looser tolerance halves the fitting time.
+_FAST_FIT = {"options": {"ftol": 1e-6}}
 
 
 def _ets_variance_multipliers(
@@ -566,25 +671,32 @@ def _fit_damped(window: _Window, h: int) -> _Fit:
     return _exponential_smoothing(window, h, trend=True, damped=True)
 
 
-def _fit_holt_winters(window: _Window, h: int) -> _Fit:
-    """Damped Holt-Winters on the raw data; multiplicative seasonality only for positive data."""
+def _fit_holt_winters(window: _Window, h: int, kind: str | None = None) -> _Fit:
+    """Damped Holt-Winters on the raw data; multiplicative seasonality only for positive data.
+
+    AICc picks additive or multiplicative seasonality on the whole series; replays reuse
+    that choice (`kind`), which halves their cost.
+    """
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
     y, m = window.y, window.m
     best = None
-    for kind in ("mul", "add") if window.positive else ("add",):
+    forms = ("mul", "add") if window.positive else ("add",)
+    if kind in forms:
+        forms = (kind,)
+    for form in forms:
         result = ExponentialSmoothing(
             y,
             trend="add",
             damped_trend=True,
-            seasonal=kind,
+            seasonal=form,
             seasonal_periods=m,
             initialization_method="heuristic",
             bounds=_TREND_BOUNDS,
-        ).fit(use_brute=False)
+        ).fit(use_brute=False, minimize_kwargs=_FAST_FIT)
         mean = np.asarray(result.forecast(h), dtype=float)
         if np.all(np.isfinite(mean)) and (best is None or result.aicc < best[0].aicc):
-            best = (result, kind, mean)
+            best = (result, form, mean)
     if best is None:
         raise FloatingPointError("Holt-Winters diverged")
     result, kind, mean = best
@@ -596,94 +708,106 @@ def _fit_holt_winters(window: _Window, h: int) -> _Fit:
     sigma = math.sqrt(max(float(result.sse), 0.0) / len(y))
     if kind == "mul":  # errors are proportional to the seasonal level: scale by the season's index
         level_now = float(np.mean(y[-m:]))
-        sd = sigma * np.sqrt(_ets_variance_multipliers(h, alpha, beta, phi, gamma, m)) * np.maximum(mean, 0) / max(level_now, 1e-12)
+        spread = sigma * np.sqrt(_ets_variance_multipliers(h, alpha, beta, phi, gamma, m))
+        sd = spread * np.maximum(mean, 0) / max(level_now, 1e-12)
         label = "ETS(A,Ad,M) — damped trend, multiplicative seasonality (Holt-Winters)"
     else:
         sd = sigma * np.sqrt(_ets_variance_multipliers(h, alpha, beta, phi, gamma, m))
         label = "ETS(A,Ad,A) — damped trend, additive seasonality (Holt-Winters)"
-    return _Fit(mean, sd, label)
+    return _Fit(mean, sd, label, option=kind)
 
 
 def _fit_theta(window: _Window, h: int) -> _Fit:
-    """The M3 winner: SES plus half the linear trend (Hyndman & Billah 2003), on adjusted data."""
-    from statsmodels.tsa.forecasting.theta import ThetaModel
+    """The M3 winner: SES plus half the linear trend (Hyndman & Billah 2003), on adjusted data.
+
+    The same two-step estimate as statsmodels' `ThetaModel` (OLS slope, then SES started
+    at the first value), written out so that the smoothing weight is found by a grid and
+    a bounded Brent search over vectorised SSEs: a quarter of `ThetaModel`'s time, and
+    the grid guards against the local minima that a start from one point can fall into.
+    """
+    from scipy.optimize import minimize_scalar
 
     a = window.adjusted
-    result = ThetaModel(a, deseasonalize=False).fit()
-    mean = np.asarray(result.forecast(h), dtype=float)
-    alpha = float(np.clip(result.params.iloc[1], 1e-6, 1.0))
-    level = np.empty_like(a)
-    level[0] = a[0]
-    for t in range(1, len(a)):  # one-step SES errors give the scale of the spread
-        level[t] = alpha * a[t] + (1 - alpha) * level[t - 1]
-    sigma = _rms(a[1:] - level[:-1] - result.params.iloc[0] / 2)
+    n = len(a)
+    b0 = float(np.polyfit(np.arange(n, dtype=float), a, 1)[0])
+    grid = np.linspace(0.02, 1.0, 50)
+    sse = [_ses_sse(alpha, a) for alpha in grid]
+    best = int(np.argmin(sse))
+    low, high = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
+    refined = minimize_scalar(_ses_sse, bounds=(max(low, 1e-4), high), args=(a,), method="bounded",
+                              options={"xatol": 1e-5})
+    alpha = float(refined.x) if refined.fun <= sse[best] else float(grid[best])
+    level = _ses_levels(alpha, a)
+    steps = np.arange(h, dtype=float) + 1 / alpha - (1 - alpha) ** n / alpha
+    mean = level[-1] + 0.5 * b0 * steps
+    sigma = _rms(a[1:] - level[:-1] - b0 / 2)  # one-step SES errors give the scale of the spread
     sd = sigma * np.sqrt(_ets_variance_multipliers(h, alpha, 0.0, 1.0))
     mean, sd = window.reseason(mean, sd)
     return _Fit(mean, sd, "Theta method (SES with half the linear trend)" + _adjusted_suffix(window))
 
 
-_ARMA_ORDERS = ((0, 0), (1, 0), (0, 1), (1, 1), (2, 0), (0, 2))
+def _ses_levels(alpha: float, a: np.ndarray) -> np.ndarray:
+    """Simple exponential smoothing levels started at the first value, as one linear filter."""
+    from scipy.signal import lfilter
+
+    levels, _ = lfilter([alpha], [1.0, alpha - 1.0], a[1:], zi=[(1.0 - alpha) * a[0]])
+    return np.concatenate([[a[0]], levels])
 
 
-def _fit_arima(window: _Window, h: int, order: tuple[int, int, int] | None = None) -> _Fit:
-    """ARIMA(p,d,q) on adjusted data, with drift when differenced (d=1) and a mean otherwise.
+def _ses_sse(alpha: float, a: np.ndarray) -> float:
+    return float(np.sum((a[1:] - _ses_levels(alpha, a)[:-1]) ** 2))
 
-    d comes from a KPSS test; (p, q) from six small orders by AICc, each scored with fast
-    Hannan-Rissanen estimates so that only the winner is fitted by maximum likelihood.
-    Replays reuse the order chosen on the whole series (`order`).
+
+# Differenced (with drift) and undifferenced (with mean) orders; AICc picks among them all.
+_ARIMA_ORDERS = ((0, 1, 1), (1, 1, 0), (1, 1, 1), (2, 1, 0), (1, 0, 0), (2, 0, 0), (1, 0, 1))
+# ARIMA(0,1,1) with drift is SES with drift, which the Theta candidate already is (Hyndman & Billah 2003).
+_COVERED_ORDERS = {(0, 1, 1)}
+
+
+def _fit_arima(window: _Window, h: int, chosen: tuple[tuple[int, int, int], np.ndarray] | None = None) -> _Fit:
+    """ARIMA(p,d,q) on adjusted data: drift when differenced, a mean otherwise.
+
+    Seven small orders are fitted by maximum likelihood on centred data (fast: no trend
+    parameters to optimise) and AICc picks one; replays reuse that order and start from its
+    full-series estimates (`chosen`), which halves their optimiser's work.
     """
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
     from statsmodels.tsa.arima.model import ARIMA
 
     a = window.adjusted
-    d = order[1] if order else _differences(a)
-    changes = np.diff(a) if d else a
-    centre = float(np.mean(changes))  # the drift (d=1) or the mean (d=0)
-    z = changes - centre
-    if order:
-        p, q = order[0], order[2]
-    else:
-        scored = []
-        for p, q in _ARMA_ORDERS:
-            k = p + q + 2  # ARMA terms, centre and variance
-            if len(z) - k - 1 <= 2:
-                continue
+    best = None
+    order, start = chosen if chosen else (None, None)
+    for p, d, q in (order,) if order else _ARIMA_ORDERS:
+        changes = np.diff(a) if d else a
+        k = p + q + 2  # ARMA terms, centre and variance
+        if len(changes) - k - 1 <= 2:
+            continue
+        centre = float(np.mean(changes))  # the drift (d=1) or the mean (d=0)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             try:
-                quick = ARIMA(z, order=(p, 0, q), trend="n").fit(method="hannan_rissanen")
+                model = ARIMA(changes - centre, order=(p, 0, q), trend="n", concentrate_scale=True)
+                # No parameter covariance or smoothed states: only the likelihood and forecasts are used.
+                result = model.fit(start_params=start, cov_type="none", low_memory=True)
             except (ValueError, np.linalg.LinAlgError):
                 continue
-            aicc = quick.aic + 2 + 2 * k * (k + 1) / (len(z) - k - 1)
-            if np.isfinite(aicc):
-                scored.append((aicc, p, q))
-        if not scored:
-            raise ValueError("no ARIMA order could be scored")
-        _, p, q = min(scored)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = ARIMA(z, order=(p, 0, q), trend="n").fit()
-    if any(issubclass(w.category, ConvergenceWarning) for w in caught):
-        raise FloatingPointError("ARIMA likelihood did not converge")
+        if any(issubclass(w.category, ConvergenceWarning) for w in caught):
+            continue  # an order that did not converge is no candidate; the others may be
+        aicc = -2 * result.llf + 2 * k + 2 * k * (k + 1) / (len(changes) - k - 1)
+        if np.isfinite(aicc) and (best is None or aicc < best[0]):
+            best = (aicc, result, (p, d, q), centre)
+    if best is None:
+        raise ValueError("no ARIMA order could be fitted")
+    _, result, (p, d, q), centre = best
     mean = centre + np.asarray(result.forecast(h), dtype=float)
     psi = np.asarray(result.impulse_responses(steps=h - 1), dtype=float).reshape(-1)[:h]
     if d:  # forecast changes, then add them up from the last level
         mean, psi = a[-1] + np.cumsum(mean), np.cumsum(psi)
-    sigma2 = float(np.asarray(result.params)[-1])
-    sd = math.sqrt(max(sigma2, 0.0)) * np.sqrt(np.cumsum(psi**2))
+    sd = math.sqrt(max(float(result.scale), 0.0)) * np.sqrt(np.cumsum(psi**2))
     mean, sd = window.reseason(mean, sd)
     drift = "with drift" if d else "with mean"
-    return _Fit(mean, sd, f"ARIMA({p},{d},{q}) {drift}" + _adjusted_suffix(window), option=(p, d, q))
-
-
-def _differences(a: np.ndarray) -> int:
-    """1 when a KPSS test (5%) rejects a stable level, or the series is too short to tell."""
-    from statsmodels.tsa.stattools import kpss
-
-    if len(a) < 12:
-        return 1
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # KPSS warns when its p-value is off the table's ends
-        pvalue = kpss(a, regression="c", nlags="auto")[1]
-    return int(pvalue < 0.05)
+    label = f"ARIMA({p},{d},{q}) {drift}" + _adjusted_suffix(window)
+    return _Fit(mean, sd, label, option=((p, d, q), np.asarray(result.params)))
 
 
 _MODELS: dict[str, _Model] = {
@@ -695,7 +819,7 @@ _MODELS: dict[str, _Model] = {
         _Model("ses", _fit_ses, lambda m: 4),
         _Model("holt", _fit_holt, lambda m: 6),
         _Model("damped", _fit_damped, lambda m: 8),
-        _Model("holt_winters", _fit_holt_winters, lambda m: 2 * m + 2 if m <= _MAX_HW_SEASON else 10**9, seasonal_only=True),
+        _Model("holt_winters", _fit_holt_winters, lambda m: 2 * m + 2 if m <= _MAX_HW_SEASON else 10**9, True),
         _Model("theta", _fit_theta, lambda m: 4),
         _Model("arima", _fit_arima, lambda m: 12),
     )
@@ -761,7 +885,7 @@ class _Backtest:
 
 def _backtest_origins(n: int, h: int, m: int) -> tuple[tuple[int, ...], int]:
     """Training lengths for the replays: the latest `_BACKTEST_ORIGINS`, half a horizon apart."""
-    min_train = m + 2 if m > 1 else 6
+    min_train = m + 2 if m > 1 and n >= 2 * m else 6  # seasonal models need a season and a bit
     horizon = min(h, n - min_train)
     if horizon < 1:
         return (), 0
@@ -824,19 +948,34 @@ _FALLBACK = {  # the simpler model to use when one cannot be fitted
 
 @dataclass(frozen=True)
 class _Choice:
+    """What the forecast is made of: members averaged for the point forecast, plus the
+    other plausible candidates whose disagreement with them widens the band."""
+
+    method: str  # the candidate name reported to the user ("combination" for several)
+    fits: dict[str, _Fit]  # final fits on the whole series, members first
     members: tuple[str, ...]
-    fits: tuple[_Fit, ...]  # final fits on the whole series
-    method: str  # the candidate name reported to the user
     fallback: str = ""  # why a simpler model stands in, in words
 
     @property
     def mean(self) -> np.ndarray:
-        return np.mean([fit.mean for fit in self.fits], axis=0)
+        return _combine(self.fits, self.members)[0]
 
     @property
     def sd(self) -> np.ndarray:
-        # Members' errors are highly correlated, so the spread of the mean is close to their mean spread.
-        return np.mean([fit.sd for fit in self.fits], axis=0)
+        return _combine(self.fits, self.members)[1]
+
+
+def _combine(fits: dict[str, _Fit], members: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Mean of the members; spread = members' own spread plus how much the plausible models disagree.
+
+    Each model's spread assumes it is the right model; when equally plausible models
+    point different ways, that disagreement is uncertainty too (it grows with the
+    horizon, which is where model-based bands are most often too narrow).
+    """
+    mean = np.mean([fits[name].mean for name in members], axis=0)
+    own = np.mean([fits[name].sd ** 2 for name in members], axis=0)
+    disagreement = np.var([fit.mean for fit in fits.values()], axis=0)
+    return mean, np.sqrt(own + disagreement)
 
 
 def _score(errors: dict[str, float], positive: bool) -> float:
@@ -850,26 +989,75 @@ def _rank(backtest: _Backtest, positive: bool) -> list[tuple[str, dict[str, floa
     return sorted(rows, key=lambda row: (_score(row[1], positive), _BASE.index(row[0])))
 
 
-def _member_backtest(backtest: _Backtest, members: Sequence[str]) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    means = [np.mean([backtest.fits[name][i].mean for name in members], axis=0) for i in range(len(backtest.origins))]
-    sds = [np.mean([backtest.fits[name][i].sd for name in members], axis=0) for i in range(len(backtest.origins))]
+def _within(ranking: list[tuple[str, dict[str, float]]], positive: bool, factor: float) -> list[str]:
+    best = _score(ranking[0][1], positive)
+    return [name for name, errors in ranking if _score(errors, positive) <= factor * best + 1e-12]
+
+
+def _choose(
+    method: str,
+    ranking: list[tuple[str, dict[str, float]]],
+    window: _Window,
+    h: int,
+    ready: dict[str, _Fit],
+    stepped_down: str = "",
+) -> _Choice:
+    """Pick the members, fit them (and the other plausible candidates) on the whole series.
+
+    "auto" averages every candidate whose backtest error is within `_CLOSE_TO_BEST` of
+    the best: selection on a few replays is noisy, and the mean of the near-best models
+    is rarely far from the best of them (this is what beat Theta on M3). A forced
+    "combination" takes at least the best two; a named model is used alone, stepping
+    down to simpler ones if it cannot be fitted.
+    """
+    if method not in ("auto", "combination"):
+        name, fit, why = _fit_with_fallback(window, method, h, ready)
+        return _Choice(name, {name: fit}, (name,), "; ".join(filter(None, [stepped_down, why])))
+    if not ranking:
+        start = "seasonal_naive" if window.m > 1 and window.n >= 2 * window.m else "naive"
+        name, fit, why = _fit_with_fallback(window, start, h, ready)
+        return _Choice(name, {name: fit}, (name,), "; ".join(filter(None, ["series too short to compare models", why])))
+    members = _within(ranking, window.positive, _CLOSE_TO_BEST)
+    if method == "combination" and len(members) < 2:
+        members = [name for name, _ in ranking[:2]]
+    plausible = [name for name in _within(ranking, window.positive, _PLAUSIBLE) if name not in members]
+    fits, dropped = {}, []
+    for name in [*members, *plausible]:
+        try:
+            fits[name] = ready[name] if name in ready else _safe_fit(name, window, h)
+        except _FitFailed as failure:
+            if name in members:
+                dropped.append(str(failure))
+    kept = tuple(name for name in members if name in fits)
+    if not kept:
+        name, fit, why = _fit_with_fallback(window, "naive", h, ready)
+        return _Choice(name, {name: fit}, (name,), "; ".join([*dropped, why]))
+    return _Choice("combination" if len(kept) > 1 else kept[0], fits, kept, "; ".join(dropped))
+
+
+def _member_backtest(backtest: _Backtest, choice: _Choice) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The choice's mean and spread at each replay, combined exactly as on the whole series."""
+    means, sds = [], []
+    for i in range(len(backtest.origins)):
+        fits = {name: backtest.fits[name][i] for name in choice.fits}
+        mean, sd = _combine(fits, choice.members)
+        means.append(mean)
+        sds.append(sd)
     return means, sds
 
 
-def _calibrate(
-    backtest: _Backtest, members: Sequence[str], level: float
-) -> tuple[float, float]:
-    """How many model standard deviations the band needs, and its honest backtest coverage.
+def _calibrate(backtest: _Backtest, choice: _Choice, level: float) -> tuple[float, float]:
+    """How many standard deviations the band needs, and its honest backtest coverage.
 
-    Model-based intervals are usually too narrow out of sample (M3, M4), so the multiplier
-    is the normal quantile blended with the quantile of the backtest's standardised
-    errors, never below the normal one. Coverage is leave-one-origin-out: each replay is
+    Model-based bands are usually too narrow out of sample (M3, M4), so the multiplier
+    blends the normal quantile with the quantile of the backtest's standardised errors,
+    never going below the normal one. Coverage is leave-one-origin-out: each replay is
     judged by a band calibrated on the other replays only.
     """
     normal = float(stats.norm.ppf(0.5 + level / 2))
-    if not backtest.origins or any(name not in backtest.fits for name in members):
+    if not backtest.origins or any(name not in backtest.fits for name in choice.fits):
         return normal, float("nan")
-    means, sds = _member_backtest(backtest, members)
+    means, sds = _member_backtest(backtest, choice)
     scaled = []
     for actual, mean, sd in zip(backtest.actuals, means, sds):
         floor = 1e-9 * (np.max(np.abs(actual)) + 1.0)
@@ -878,29 +1066,12 @@ def _calibrate(
     def multiplier(parts: list[np.ndarray]) -> float:
         if not parts:
             return normal
-        pooled = np.concatenate(parts)
-        empirical = float(np.quantile(pooled, level))
+        empirical = float(np.quantile(np.concatenate(parts), level))
         weight = len(parts) / (len(parts) + _CALIBRATION_PRIOR)
         return float(np.clip(weight * empirical + (1 - weight) * normal, normal, 4 * normal))
 
-    k = multiplier(scaled)
     inside = [part <= multiplier(scaled[:i] + scaled[i + 1 :]) for i, part in enumerate(scaled)]
-    return k, float(np.mean(np.concatenate(inside)))
-
-
-_CALIBRATION_PRIOR = 2.0  # pseudo-replays of trust in the model's own spread
-
-
-def _final_fits(window: _Window, members: Sequence[str], h: int, ready: dict[str, _Fit]) -> tuple[list[str], list[_Fit], list[str]]:
-    """Fit the chosen members on the whole series; drop (and name) any that fail there."""
-    kept, fits, dropped = [], [], []
-    for name in members:
-        try:
-            fits.append(ready[name] if name in ready else _safe_fit(name, window, h))
-            kept.append(name)
-        except _FitFailed as failure:
-            dropped.append(str(failure))
-    return kept, fits, dropped
+    return multiplier(scaled), float(np.mean(np.concatenate(inside)))
 
 
 def _fit_with_fallback(window: _Window, name: str, h: int, ready: dict[str, _Fit]) -> tuple[str, _Fit, str]:
@@ -917,66 +1088,66 @@ def _fit_with_fallback(window: _Window, name: str, h: int, ready: dict[str, _Fit
             name = _FALLBACK.get(name, "naive")
 
 
+def _candidates(window: _Window, method: str, h: int, ready: dict[str, _Fit]) -> tuple[list[str], str, str]:
+    """The candidates worth replaying, the model to start from, and why it is not `method`.
+
+    ARIMA and Holt-Winters choose their form (order, seasonality) on the whole series
+    here, once; replays reuse it. In "auto", ARIMA is replayed only when it has a chance.
+    A named model the data cannot support steps down to a simpler one.
+    """
+    reasons = []
+    if method in ("auto", "combination"):
+        names = [name for name in _BASE if _MODELS[name].usable(window)]
+        if "arima" in names and not _arima_has_a_chance(window, h, ready):
+            names.remove("arima")
+    else:
+        while not _MODELS[method].usable(window) and method != "naive":
+            model = _MODELS[method]
+            needs = "a season length above 1" if model.seasonal_only and window.m <= 1 else (
+                f"at least {model.min_size(window.m)} observations"
+            )
+            reasons.append(f"{_SHORT_NAMES[method]} needs {needs}")
+            method = _FALLBACK.get(method, "naive")
+        names = [method]
+    for name in set(names) & {"arima", "holt_winters"} - set(ready):
+        try:
+            ready[name] = _safe_fit(name, window, h)
+        except _FitFailed as failure:
+            names.remove(name)
+            reasons.append(str(failure))
+            if method == name:
+                method = _FALLBACK[name]
+                names = [method]
+    return names, method, "; ".join(reasons)
+
+
 def _forecast(y: pd.Series, horizon: int, season_length: int | None, level: float, method: str) -> Forecast:
     prepared = _prepare(y, season_length)
     values, m = prepared.values, prepared.season_length
+    if np.ptp(values) == 0:
+        return _constant_forecast(prepared, horizon, level)
     steps = horizon + prepared.trailing_missing  # forecast across trailing holes, show only the future
     window = _Window.of(values, m)
-    if np.ptp(values) == 0:
-        return _constant_forecast(prepared, horizon, steps, level)
-
-    ready: dict[str, _Fit] = {}  # full-series fits made before the backtest, reused at the end
-    if method == "auto" or method == "combination":
-        names = [name for name in _BASE if _MODELS[name].usable(window)]
-        if "arima" in names and not _arima_has_a_chance(window, steps, ready):
-            names.remove("arima")
-    else:
-        names = [method] if _MODELS[method].usable(window) else []
-        if method == "arima" and names:
-            try:
-                ready["arima"] = _safe_fit("arima", window, steps)
-            except _FitFailed:
-                names = []
+    ready: dict[str, _Fit] = {}  # whole-series fits made before the backtest, reused after it
+    names, start, stepped_down = _candidates(window, method, steps, ready)
     orders = {name: fit.option for name, fit in ready.items() if fit.option is not None}
     backtest = _run_backtest(values, m, steps, names, orders)
     ranking = _rank(backtest, window.positive)
+    choice = _choose(start, ranking, window, steps, ready, stepped_down)
 
-    fallback = ""
-    if method in ("auto", "combination") and len(ranking) >= 2:
-        members = [name for name, _ in ranking[:_COMBINE_TOP]]
-        kept, fits, dropped = _final_fits(window, members, steps, ready)
-        fallback = "; ".join(dropped)
-        if len(kept) >= 2:
-            choice = _Choice(tuple(kept), tuple(fits), "combination", fallback)
-        elif kept:
-            choice = _Choice(tuple(kept), tuple(fits), kept[0], fallback)
-        else:
-            name, fit, why = _fit_with_fallback(window, "naive", steps, ready)
-            choice = _Choice((name,), (fit,), name, "; ".join(filter(None, [fallback, why])))
-    elif method in ("auto", "combination"):
-        start = ranking[0][0] if ranking else ("seasonal_naive" if m > 1 and window.n >= m else "naive")
-        name, fit, why = _fit_with_fallback(window, start, steps, ready)
-        if not ranking:
-            why = "; ".join(filter(None, ["series too short to compare models", why]))
-        choice = _Choice((name,), (fit,), name, why)
-    else:
-        name, fit, why = _fit_with_fallback(window, method, steps, ready)
-        choice = _Choice((name,), (fit,), name, why)
-
-    k, coverage = _calibrate(backtest, choice.members, level)
+    k, coverage = _calibrate(backtest, choice, level)
     mean, sd = choice.mean, choice.sd
     lower, upper = mean - k * sd, mean + k * sd
     if window.nonnegative:  # units and revenue cannot go below zero, nor can their bands
         mean, lower, upper = (np.maximum(a, 0.0) for a in (mean, lower, upper))
+    future = slice(prepared.trailing_missing, None)
     index = prepared.future(horizon)
-    cut = slice(prepared.trailing_missing, None)
-    table = _backtest_table(ranking, choice, backtest, window.positive)
-    model = _describe(choice, window, prepared.notes)
+    table = _backtest_table(ranking, choice, backtest)
     return Forecast(
-        mean=pd.Series(mean[cut], index=index, name=prepared.name),
-        lower=pd.Series(lower[cut], index=index, name=prepared.name),
-        upper=pd.Series(upper[cut], index=index, name=prepared.name),
-        model=model,
+        mean=pd.Series(mean[future], index=index, name=prepared.name),
+        lower=pd.Series(lower[future], index=index, name=prepared.name),
+        upper=pd.Series(upper[future], index=index, name=prepared.name),
+        model=_describe(choice, window, prepared.notes),
         method=choice.method,
         level=level,
         season_length=m,
@@ -990,54 +1161,45 @@ def _forecast(y: pd.Series, horizon: int, season_length: int | None, level: floa
 
 
 def _arima_has_a_chance(window: _Window, h: int, ready: dict[str, _Fit]) -> bool:
-    """Fit the slow ARIMA search only when the cheap models leave structure behind.
+    """Replay the (slowest) candidate, ARIMA, only when AICc picks an order the others lack.
 
-    Exponential smoothing already spans the ARIMA models without autoregression
-    (SES is ARIMA(0,1,1), damped trend ARIMA(1,1,2)); a search can only add something
-    when their residuals are still autocorrelated (Ljung-Box, 5%). The search itself
-    is pruned by AICc, and the backtest refits only the order it picked.
+    ARIMA(0,1,1) with drift is the Theta method in another guise; any other order brings
+    something new to compare. Either way the order is chosen once, on the whole series.
     """
     if window.n < _ARIMA_MIN_SIZE:
-        return False
-    try:
-        damped = _safe_fit("damped", window, h)
-    except _FitFailed:
-        return False
-    ready["damped"] = damped
-    if damped.resid is None or not _autocorrelated(damped.resid, window.m):
         return False
     try:
         ready["arima"] = _safe_fit("arima", window, h)
     except _FitFailed:
         return False
-    return True
+    return ready["arima"].option[0] not in _COVERED_ORDERS
 
 
-_ARIMA_MIN_SIZE = 20
+_ARIMA_MIN_SIZE = 12
 
 
-def _autocorrelated(resid: np.ndarray, m: int) -> bool:
-    from statsmodels.stats.diagnostic import acorr_ljungbox
-
-    resid = resid[np.isfinite(resid)]
-    lags = max(2, min(10 if m <= 1 else 2 * m, len(resid) // 5))
-    if len(resid) < 10 or np.ptp(resid) == 0:
-        return False
-    pvalue = float(acorr_ljungbox(resid, lags=[lags], model_df=0)["lb_pvalue"].iloc[0])
-    return pvalue < 0.05
-
-
-def _constant_forecast(prepared: _Prepared, horizon: int, steps: int, level: float) -> Forecast:
-    """A constant series forecasts itself, with no spread: there is nothing to be unsure about."""
+def _constant_forecast(prepared: _Prepared, horizon: int, level: float) -> Forecast:
+    """A constant series (or a single value) forecasts itself with no spread: nothing varies."""
     value = float(prepared.values[-1])
     index = prepared.future(horizon)
     series = pd.Series(np.full(horizon, value), index=index, name=prepared.name)
-    notes = "; ".join(prepared.notes)
+    if len(prepared.values) == 1:
+        model = "Naive (a single observation, repeated)"
+        summary = (
+            f"With a single observation ({value:,.6g}) there is no trend or variation to learn from, "
+            "so the forecast repeats it and shows no range."
+        )
+    else:
+        model = "Naive (the series is constant, so is the forecast)"
+        summary = (
+            f"Every past value is {value:,.6g}, so the forecast repeats it; "
+            "there is no variation from which to estimate a range."
+        )
     return Forecast(
         mean=series,
         lower=series.copy(),
         upper=series.copy(),
-        model="Naive (the series is constant, so is the forecast)" + (f"; {notes}" if notes else ""),
+        model="; ".join([model, *prepared.notes]),
         method="naive",
         level=level,
         season_length=prepared.season_length,
@@ -1045,10 +1207,7 @@ def _constant_forecast(prepared: _Prepared, horizon: int, steps: int, level: flo
         coverage=float("nan"),
         backtest_origins=0,
         backtest_horizon=0,
-        summary=(
-            f"Every past value is {value:,.6g}, so the forecast repeats it; "
-            "there is no variation from which to estimate a range."
-        ),
+        summary=summary,
         notes=prepared.notes,
     )
 
@@ -1067,15 +1226,13 @@ def _empty_table() -> pd.DataFrame:
     return table
 
 
-def _backtest_table(
-    ranking: list[tuple[str, dict[str, float]]], choice: _Choice, backtest: _Backtest, positive: bool
-) -> pd.DataFrame:
+def _backtest_table(ranking: list[tuple[str, dict[str, float]]], choice: _Choice, backtest: _Backtest) -> pd.DataFrame:
     """Backtest errors per candidate (best first), the combination on top when it was chosen."""
     if not ranking:
         return _empty_table()
     rows = {}
-    if choice.method == "combination" and all(name in backtest.fits for name in choice.members):
-        means, _ = _member_backtest(backtest, choice.members)
+    if choice.method == "combination" and all(name in backtest.fits for name in choice.fits):
+        means, _ = _member_backtest(backtest, choice)
         rows["combination"] = {"model": _combination_label(choice), **_errors(backtest, means), "chosen": True}
     for name, errors in ranking:
         label = _short_label(backtest.fits[name][0].label)
@@ -1086,13 +1243,18 @@ def _backtest_table(
 
 
 def _short_label(label: str) -> str:
-    return label.split(" on seasonally adjusted data")[0]
+    return label.split(" on ")[0] if " on " in label and "seasonally adjusted" in label else label
 
 
 def _combination_label(choice: _Choice) -> str:
-    labels = [_short_label(fit.label).split(" — ")[0] for fit in choice.fits]
+    labels = [_member_name(choice.fits[name].label) for name in choice.members]
     listed = ", ".join(labels[:-1]) + f" and {labels[-1]}" if len(labels) > 1 else labels[0]
-    return f"Combination (mean) of {listed}"
+    return f"Combination (mean) of {len(labels)} models: {listed}"
+
+
+def _member_name(label: str) -> str:
+    """"ETS(A,Ad,N) — damped trend" -> "ETS(A,Ad,N)"; "Naive (last value ...)" -> "Naive"."""
+    return _short_label(label).split(" — ")[0].split(" (")[0]
 
 
 def _describe(choice: _Choice, window: _Window, notes: Sequence[str]) -> str:
@@ -1100,11 +1262,11 @@ def _describe(choice: _Choice, window: _Window, notes: Sequence[str]) -> str:
     if choice.method == "combination":
         text = _combination_label(choice)
     else:
-        text = _short_label(choice.fits[0].label)
-    adjusted = [fit.label != _short_label(fit.label) for fit in choice.fits]
+        text = _short_label(choice.fits[choice.method].label)
+    labels = [choice.fits[name].label for name in choice.members]
+    adjusted = [label != _short_label(label) for label in labels]
     if any(adjusted):
-        kind = "multiplicative" if window.multiplicative else "additive"
-        where = f"seasonally adjusted data ({kind} classical decomposition)"
+        where = _adjustment_words(window)
         text += f", on {where}" if all(adjusted) else f"; the non-seasonal ones on {where}"
     if choice.fallback:
         text += f" (fallback: {choice.fallback})"
@@ -1121,7 +1283,7 @@ def _span_words(periods: int, unit: str) -> str:
     if per_year and per_year > 1 and periods >= per_year and periods % per_year == 0:
         years = periods // per_year
         return "the last year" if years == 1 else f"the last {years} years"
-    return f"the last {periods} {_plural(unit, periods)}"
+    return f"the last {unit}" if periods == 1 else f"the last {periods} {_plural(unit, periods)}"
 
 
 def _summary(
@@ -1134,27 +1296,31 @@ def _summary(
     compared: int,
     auto: bool,
 ) -> str:
-    """Two sentences an executive can follow: how wrong it has been, how often the band held."""
-    who = "This combination of models" if choice.method == "combination" else "This model"
+    """Two or three sentences an executive can follow: how wrong it has been, how often the band held."""
     band = f"{level:.0%} band"
     if choice.method not in table.index:
         reason = f" ({choice.fallback})" if choice.fallback else ""
         return (
-            f"Too little history to test models against the past{reason}, so this is a simple "
-            f"{_SHORT_NAMES[choice.method]} forecast; treat the {band} as a rough guide."
+            f"This {_SHORT_NAMES[choice.method]} forecast could not be checked against the past{reason}; "
+            f"treat its {band} as a rough guide."
         )
     row = table.loc[choice.method]
-    span = _span_words(backtest.span, unit)
     if np.isfinite(row["mape"]):
         miss = f"missed by {row['mape']:.0f}% on average"
     elif np.isfinite(row["smape"]):
         miss = f"missed by {row['smape'] / 2:.0f}% on average (relative to the size of actuals and forecasts)"
     else:
-        miss = f"made errors {row['mase']:.1f} times the typical period-to-period change"
-    replays = backtest.origins and len(backtest.origins)
-    how = f"replaying {replays} forecast{'s' if replays != 1 else ''} of {backtest.horizon} {_plural(unit, backtest.horizon)}"
-    picked = f" It was picked from {compared} models by that test." if compared > 1 and auto else ""
-    text = f"{who} {miss} over {span} ({how}).{picked}"
+        miss = f"made errors {row['mase']:.1f} times the typical change from one {unit} to the next"
+    replays = len(backtest.origins)
+    forecasts = "forecast" if replays == 1 else "forecasts"
+    how = f"replaying {replays} {forecasts} of {backtest.horizon} {_plural(unit, backtest.horizon)}"
+    who = "This forecast" if choice.method == "combination" else "This model"
+    text = f"{who} {miss} over {_span_words(backtest.span, unit)} ({how})."
+    if auto and compared > 1:
+        if choice.method == "combination":
+            text += f" It averages the {len(choice.members)} of {compared} models that came closest in that test."
+        else:
+            text += f" It did best of {compared} models in that test."
     if np.isfinite(coverage):
         text += f" {coverage:.0%} of past outcomes fell inside the {band}."
     else:

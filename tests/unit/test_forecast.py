@@ -7,6 +7,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis.forecast import CANDIDATES, Forecast, available_methods, clear_cache, forecast
 
@@ -112,6 +114,29 @@ def test_gaps_in_the_dates_are_filled_and_reported():
     assert result.mean.index[0] == pd.Timestamp("2022-01-01")
 
 
+def test_a_one_off_spike_neither_drags_the_forecast_nor_blows_up_the_band():
+    clean = monthly(AWKWARD["outlier"]).where(lambda s: s.index != s.index[25], _base[25])
+    spiked, calm = forecast(monthly(AWKWARD["outlier"]), 8), forecast(clean, 8)
+    assert "1 extreme value (2020-02-01) replaced" in spiked.model
+    assert np.allclose(spiked.mean, calm.mean, rtol=0.05)
+    assert ((spiked.upper - spiked.lower) <= 1.5 * (calm.upper - calm.lower) + 1e-9).all()
+
+
+def test_a_spike_in_the_latest_period_is_kept():
+    values = [*_base[:30], 8 * _base[30]]
+    assert "extreme" not in forecast(monthly(values), 3).model
+
+
+def test_a_series_that_dropped_to_zero_and_stayed_there_is_forecast_near_zero():
+    leaver = forecast(monthly([30.0] * 20 + [0.0] * 16), 6)
+    assert leaver.mean.max() < 1.0
+
+
+def test_after_a_level_shift_the_forecast_starts_from_the_new_level():
+    result = forecast(pd.Series([50.0 + (i % 3) for i in range(30)] + [110.0 + (i % 3) for i in range(12)]), 4)
+    assert (result.mean > 100).all() and (result.mean < 125).all()
+
+
 def test_a_constant_series_forecasts_itself_without_a_band():
     result = forecast(monthly([4.0] * 20), 3)
     assert (result.mean == 4.0).all() and (result.lower == 4.0).all() and (result.upper == 4.0).all()
@@ -130,6 +155,17 @@ def test_no_statsmodels_warning_reaches_the_user():
             forecast(monthly(values), 12, method="auto")
         forecast(monthly(AWKWARD["level shift"]), 12, method="arima")
     assert [str(w.message) for w in caught] == []
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    values=st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=40),
+    horizon=st.integers(min_value=1, max_value=12),
+)
+def test_any_nonnegative_series_gets_a_well_formed_forecast(values, horizon):
+    result = forecast(pd.Series(values), horizon)
+    assert_well_formed(result, horizon, nonnegative=True)
+    assert list(result.mean.index) == list(range(len(values), len(values) + horizon))
 
 
 # --- the index continues the input's --------------------------------------------------
