@@ -159,6 +159,8 @@ def concentration_change(market: pd.DataFrame, season: int = 12) -> list[Finding
 
 def findings(market: pd.DataFrame, ours: str, season: int = 12, limit: int = 8) -> list[Finding]:
     """Every kind of finding, biggest money first; at most two of a kind so the list stays varied."""
+    recent = np.sort(market["date"].unique())[-2 * season :]
+    market = market[market["date"].isin(recent)]  # every finding compares the last two years: skip the rest
     candidates = (share_moves(market, ours, season) + growth_spots(market, ours, season)
                   + price_moves(market, ours, season) + growth_lags(market, ours, season)
                   + concentration_change(market, season))

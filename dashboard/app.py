@@ -16,6 +16,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+import dashboard.runtime  # noqa: E402,F401  (one BLAS thread: see the module)
 from dashboard.context import PageContext, set_page_context  # noqa: E402
 from dashboard.active_data import active_dataset  # noqa: E402
 from dashboard.data_access import filter_options, store_for  # noqa: E402

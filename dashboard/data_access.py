@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.findings import Finding, findings
 from dashboard.filters import period_labels
 from data.dataset import Dataset, load_demo
 from data.periods import infer_periodicity
@@ -36,6 +37,13 @@ def store_for(dataset: Dataset) -> Store:
 def market_totals(_store: Store, content_hash: str, where: MarketFilter, by: tuple[str, ...]) -> pd.DataFrame:
     """`Store.market_totals`, cached per (dataset, slice, grouping)."""
     return _store.market_totals(where, by)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
+def slice_findings(_store: Store, content_hash: str, where: MarketFilter, ours: str, season: int) -> list[Finding]:
+    """The Briefing's findings for a slice, cached: they take a third of the page's time and
+    do not depend on the measure shown, so toggling it or coming back costs nothing."""
+    return findings(market_totals(_store, content_hash, where, ("date", "segment", "region", "company")), ours, season)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)

@@ -5,13 +5,12 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from analysis.briefing import market_outlook, risks_and_opportunities, turning_point
-from analysis.findings import findings
 from analysis.kpis import growth_by, headline
 from analysis.market import outlook
 from analysis.share import share_change, share_over_time
 from dashboard.charts import lines, stacked_area
 from dashboard.context import page_context
-from dashboard.data_access import market_totals
+from dashboard.data_access import market_totals, slice_findings
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, percent, points
 from dashboard.report import Card, Section, chrome_for_images, html_report, png_zip
 from dashboard.theme import company_colors
@@ -68,8 +67,7 @@ basis_caption(context)
 link = lambda page, params: f"/{page}?" + urlencode({"company": ours, **params}, doseq=True)  # noqa: E731
 found, risks, opportunities, by_segment_outlook = [], [], [], None
 if {"units", "revenue"} <= set(store.measures()):
-    detail = market_totals(store, key, filters.market_filter(), ("date", "segment", "region", "company"))
-    found = findings(detail, ours, window)
+    found = slice_findings(store, key, filters.market_filter(), ours, window)
     if next_year is not None and st.toggle("Add the forecast outlook of every segment", key="outlook",
                                            bind="query-params", help="One forecast per segment: takes a moment."):
         by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment"))
