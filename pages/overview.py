@@ -8,6 +8,7 @@ from analysis.briefing import market_outlook, risks_and_opportunities, turning_p
 from analysis.kpis import growth_by, headline
 from analysis.market import outlook
 from analysis.share import share_change, share_over_time
+from dashboard.background import in_background
 from dashboard.charts import lines, stacked_area
 from dashboard.context import page_context
 from dashboard.data_access import market_totals, slice_findings
@@ -34,64 +35,11 @@ if by_company.empty or by_company[measure].isna().all():
     st.stop()
 
 h = headline(by_company, ours, measure, window)
-vs = f"vs prior {span}"
-gap = None if h.our_growth is None or h.market_growth is None else h.our_growth - h.market_growth
-cards = [dict(label=f"{ours} {share_of}", value=percent(h.share), delta=points(h.share_change), delta_description=vs)]
 market_series = by_company.groupby("date")[measure].sum()
-forecast_card, next_year = None, None
-if measure == "share":
-    cards.insert(0, dict(label="Market size", value="n/a",
-                         help="This data has shares only: load units or revenue to see the market's size and growth."))
-else:
-    cards[:0] = [
-        dict(label=f"Market {label}, last {span}", value=compact(h.market, measure),
-             delta=percent(h.market_growth, signed=True), delta_description=vs,
-             help=f"{h.window_start:%b %Y} – {h.window_end:%b %Y}, selected segments and regions."),
-        dict(label=f"{ours} {label}, last {span}", value=compact(h.ours, measure),
-             delta=points(gap), delta_description="growth vs the market's",
-             help=f"{ours} grew {percent(h.our_growth, signed=True) or 'n/a'}, the market "
-                  f"{percent(h.market_growth, signed=True) or 'n/a'}."),
-    ]
-    if len(market_series) >= 2 * window:
-        next_year = market_outlook(market_series, season=window)
-        low, high = next_year.growth_range
-        cards.append(dict(label=f"Market forecast, next {span}", value=compact(next_year.next, measure),
-                          delta=percent(next_year.growth, signed=True), delta_description=f"range {low:+.0f}% to {high:+.0f}%",
-                          help=f"{next_year.level:.0%} interval: {compact(next_year.low, measure)} to "
-                               f"{compact(next_year.high, measure)}. {next_year.summary}"))
-for column, card in zip(st.columns(len(cards)), cards):
-    with column:
-        st.metric(**card, border=True, height="stretch")
-basis_caption(context)
-
-link = lambda page, params: f"/{page}?" + urlencode({"company": ours, **params}, doseq=True)  # noqa: E731
-found, risks, opportunities, by_segment_outlook = [], [], [], None
-if {"units", "revenue"} <= set(store.measures()):
-    found = slice_findings(store, key, filters.market_filter(), ours, window)
-    if next_year is not None and st.toggle("Add the forecast outlook of every segment", key="outlook",
-                                           bind="query-params", help="One forecast per segment: takes a moment."):
-        by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment"))
-        by_segment_outlook = outlook(by_segment, "segment", measure, season=window)
-    if next_year is not None and (turn := turning_point(next_year, h.market_growth)) is not None:
-        found = sorted([*found, turn], key=lambda f: f.impact, reverse=True)
-    risks, opportunities = risks_and_opportunities(found, by_segment_outlook, "segment")
-
-st.subheader("What changed")
-if not found:
-    st.caption("Findings need units and revenue over at least two years of data.")
-for f in found:
-    st.markdown(f"- {f.text} [Evidence →]({link(f.page, f.params)})")
-left, right = st.columns(2)
-for column, title, items in ((left, "Risks", risks), (right, "Opportunities", opportunities)):
-    with column, st.container(border=True):
-        st.markdown(f"**{title}**")
-        for f in items or []:
-            st.markdown(f"- {f.text} [→]({link(f.page, f.params)})")
-        if not items:
-            st.caption("None stands out in this slice.")
-if by_segment_outlook is not None:
-    st.subheader(f"Outlook by segment: next {span} against the last")
-    outlook_table(by_segment_outlook, "segment")
+# The forecast is the slowest number here: it runs on the other core while the rest is drawn.
+forecasting = measure != "share" and len(market_series) >= 2 * window
+pending = in_background(market_outlook, market_series, season=window) if forecasting else None
+headline_area, findings_area = st.container(), st.container()
 
 shares = share_over_time(by_company, measure)
 first, last = share_change(by_company, ours, measure, window)
@@ -116,6 +64,68 @@ with left:
         chart(segment_chart, by_seg, key="market_by_segment")
 with right:
     chart(share_chart, shares, key="share_by_company")
+
+link = lambda page, params: f"/{page}?" + urlencode({"company": ours, **params}, doseq=True)  # noqa: E731
+found = []
+if {"units", "revenue"} <= set(store.measures()):
+    found = slice_findings(store, key, filters.market_filter(), ours, window)
+next_year = pending.result() if pending is not None else None
+
+vs = f"vs prior {span}"
+gap = None if h.our_growth is None or h.market_growth is None else h.our_growth - h.market_growth
+cards = [dict(label=f"{ours} {share_of}", value=percent(h.share), delta=points(h.share_change), delta_description=vs)]
+if measure == "share":
+    cards.insert(0, dict(label="Market size", value="n/a",
+                         help="This data has shares only: load units or revenue to see the market's size and growth."))
+else:
+    cards[:0] = [
+        dict(label=f"Market {label}, last {span}", value=compact(h.market, measure),
+             delta=percent(h.market_growth, signed=True), delta_description=vs,
+             help=f"{h.window_start:%b %Y} – {h.window_end:%b %Y}, selected segments and regions."),
+        dict(label=f"{ours} {label}, last {span}", value=compact(h.ours, measure),
+             delta=points(gap), delta_description="growth vs the market's",
+             help=f"{ours} grew {percent(h.our_growth, signed=True) or 'n/a'}, the market "
+                  f"{percent(h.market_growth, signed=True) or 'n/a'}."),
+    ]
+    if next_year is not None:
+        low, high = next_year.growth_range
+        cards.append(dict(label=f"Market forecast, next {span}", value=compact(next_year.next, measure),
+                          delta=percent(next_year.growth, signed=True), delta_description=f"range {low:+.0f}% to {high:+.0f}%",
+                          help=f"{next_year.level:.0%} interval: {compact(next_year.low, measure)} to "
+                               f"{compact(next_year.high, measure)}. {next_year.summary}"))
+with headline_area:
+    for column, card in zip(st.columns(len(cards)), cards):
+        with column:
+            st.metric(**card, border=True, height="stretch")
+    basis_caption(context)
+
+risks, opportunities, by_segment_outlook = [], [], None
+with findings_area:
+    if {"units", "revenue"} <= set(store.measures()):
+        if next_year is not None and st.toggle("Add the forecast outlook of every segment", key="outlook",
+                                               bind="query-params", help="One forecast per segment: takes a moment."):
+            by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment"))
+            by_segment_outlook = outlook(by_segment, "segment", measure, season=window)
+        if next_year is not None and (turn := turning_point(next_year, h.market_growth)) is not None:
+            found = sorted([*found, turn], key=lambda f: f.impact, reverse=True)
+        risks, opportunities = risks_and_opportunities(found, by_segment_outlook, "segment")
+
+    st.subheader("What changed")
+    if not found:
+        st.caption("Findings need units and revenue over at least two years of data.")
+    for f in found:
+        st.markdown(f"- {f.text} [Evidence →]({link(f.page, f.params)})")
+    left, right = st.columns(2)
+    for column, title, items in ((left, "Risks", risks), (right, "Opportunities", opportunities)):
+        with column, st.container(border=True):
+            st.markdown(f"**{title}**")
+            for f in items or []:
+                st.markdown(f"- {f.text} [→]({link(f.page, f.params)})")
+            if not items:
+                st.caption("None stands out in this slice.")
+    if by_segment_outlook is not None:
+        st.subheader(f"Outlook by segment: next {span} against the last")
+        outlook_table(by_segment_outlook, "segment")
 
 report = lambda: html_report(  # noqa: E731 (built only when downloaded: it embeds 4.5 MB of plotly.js)
     f"Market briefing: {ours}", f"Basis: {filters.basis()} · Data: {context.dataset.name}",

@@ -1,0 +1,122 @@
+"""A second core for the slowest number on a page: it is computed in a worker process
+while the script queries, ranks and draws everything else.
+
+A Briefing on a new slice spends half its time on one forecast. Python runs one
+thread at a time, so a thread would not help; a process does. The page asks for the
+result where it shows it (`Pending.result()`). Whenever the worker cannot take the job
+(still starting, busy with another session, or broken), the work runs in the script
+as before: the numbers are the same either way, only the wait differs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import threading
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Generic, TypeVar
+
+import streamlit as st
+
+T = TypeVar("T")
+
+
+class Pending(Generic[T]):
+    """A result on its way from the worker, or a call still to make in the script."""
+
+    def __init__(self, call: Callable[..., T], args: tuple, kwargs: dict, future: Future | None) -> None:
+        self._call, self._args, self._kwargs, self._future = call, args, kwargs, future
+
+    @property
+    def in_background(self) -> bool:
+        return self._future is not None
+
+    def result(self) -> T:
+        if self._future is not None:
+            try:
+                return self._future.result(timeout=30)
+            except Exception:  # a dead or stuck worker costs time, never the number
+                pass
+        return self._call(*self._args, **self._kwargs)
+
+
+class _Worker:
+    """One worker process, warmed up at start; it takes a job only when idle."""
+
+    def __init__(self) -> None:
+        # "spawn": forking a server that runs threads can copy a held lock into the child.
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_start_worker)
+        with _without_main_module():  # the process starts here, on the first job
+            self._ready = self._pool.submit(_warm_up)
+        self._lock = threading.Lock()
+        self._busy = False
+
+    def submit(self, call: Callable[..., T], args: tuple, kwargs: dict) -> Future | None:
+        with self._lock:
+            if self._busy or not self._ready.done() or self._ready.exception() is not None:
+                return None
+            try:
+                future = self._pool.submit(call, *args, **kwargs)
+            except RuntimeError:  # the pool broke or shut down
+                return None
+            self._busy = True
+        future.add_done_callback(self._idle)
+        return future
+
+    def _idle(self, _: Future) -> None:
+        with self._lock:
+            self._busy = False
+
+
+@contextmanager
+def _without_main_module() -> Iterator[None]:
+    """A spawned process first re-runs the parent's `__main__`; under Streamlit that is the
+    app script, which must not run in the worker. An empty stand-in has nothing to re-run."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
+@st.cache_resource(show_spinner=False)
+def _worker() -> _Worker | None:
+    try:
+        return _Worker()
+    except (OSError, RuntimeError):  # no processes allowed here: everything runs in the script
+        return None
+
+
+def in_background(call: Callable[..., T], *args: object, **kwargs: object) -> Pending[T]:
+    """Start `call(*args, **kwargs)` in the worker if it is free; `.result()` gets the value.
+
+    `call` and its arguments must pickle: a module-level function and plain data.
+    """
+    worker = _worker()
+    future = worker.submit(call, args, kwargs) if worker is not None else None
+    return Pending(call, args, kwargs, future)
+
+
+def _start_worker() -> None:
+    from dashboard.runtime import one_blas_thread  # as in the server: see that module
+
+    one_blas_thread()
+
+
+def _warm_up() -> bool:
+    """Import and run the forecast engine once, so the first real job pays no start-up cost."""
+    import numpy as np
+    import pandas as pd
+
+    from analysis.briefing import market_outlook
+
+    t = np.arange(48)
+    market_outlook(pd.Series(100 + t + 10 * np.sin(t * np.pi / 6), index=pd.date_range("2020-01-01", periods=48,
+                                                                                    freq="MS")), season=12)
+    return True
