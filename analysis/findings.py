@@ -38,6 +38,11 @@ def _years(frame: pd.DataFrame, season: int) -> tuple[pd.DataFrame, pd.DataFrame
     return frame[frame["date"].isin(last)], frame[frame["date"].isin(previous)]
 
 
+def _moved(growth: float) -> str:
+    """'grew 9%' or 'shrank 2%': a minus sign after "grew" reads as a typo."""
+    return f"{'grew' if growth >= 0 else 'shrank'} {abs(growth):.0f}%"
+
+
 def _where(segment: str, region: str) -> str:
     return f"{segment} in {region}"
 
@@ -135,7 +140,7 @@ def growth_lags(market: pd.DataFrame, ours: str, season: int = 12) -> list[Findi
         if gap > -MIN_GROWTH_GAP:
             continue
         findings.append(Finding(
-            "lag", f"In {segment}, {ours} grew {our_growth:+.0f}% while the market grew {market_growth:+.0f}%: "
+            "lag", f"In {segment}, {ours} {_moved(our_growth)} while the market {_moved(market_growth)}: "
                    f"{abs(gap):.0f} points behind.",
             impact=abs(gap) / 100 * ours_now, page="overview", params={"segment": [segment]}, sentiment="risk",
         ))

@@ -52,7 +52,9 @@ def test_a_planted_price_cut_and_growth_lag():
     assert [f.text for f in price_moves(market, "Us")] == [
         "Rival cut its average price in Asia by 20% over the last 12 months."]
     lagging = flat_market({("Phones", "Rival"): 1.3})
-    assert growth_lags(lagging, "Us")[0].text.startswith("In Phones, Us grew +0% while the market grew +15%")
+    assert growth_lags(lagging, "Us")[0].text.startswith("In Phones, Us grew 0% while the market grew 15%")
+    shrinking = flat_market({("Phones", "Us"): 0.8})
+    assert growth_lags(shrinking, "Us")[0].text.startswith("In Phones, Us shrank 20% while the market shrank")
 
 
 def test_demo_findings_are_ranked_and_varied():
