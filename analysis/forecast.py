@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["CANDIDATES", "Forecast", "available_methods", "clear_cache", "forecast"]
+__all__ = ["CANDIDATES", "ON_REQUEST", "Forecast", "available_methods", "clear_cache", "forecast"]
 
 #: Names accepted by ``forecast(method=...)`` besides "auto", simplest first.
 CANDIDATES: tuple[str, ...] = (
@@ -42,8 +42,11 @@ CANDIDATES: tuple[str, ...] = (
     "holt_winters",
     "theta",
     "arima",
+    "sarima",
     "combination",
 )
+#: Candidates fitted only when named: too slow for every "auto" forecast (see `_fit_sarima`).
+ON_REQUEST: tuple[str, ...] = ("sarima",)
 
 _SEASONAL_Z = 1.645  # the 90% seasonality test of the M3 Theta method
 _WEAK_Z = 1.0  # below the test but over one standard error of seasonal autocorrelation: half a pattern
@@ -129,9 +132,10 @@ def available_methods(y: pd.Series, season_length: int | None = None) -> tuple[s
         warnings.simplefilter("ignore")
         prepared = _prepare(y, season_length)
         window = _Window.of(prepared.values, prepared.season_length)
-    usable = [name for name in CANDIDATES if name != "combination" and _MODELS[name].usable(window)]
+    usable = [name for name in _BASE if _MODELS[name].usable(window)]
     if len(usable) >= 3:
         usable.append("combination")
+    usable += [name for name in ON_REQUEST if _MODELS[name].usable(window)]
     return ("auto", *usable)
 
 
@@ -810,6 +814,59 @@ def _fit_arima(window: _Window, h: int, chosen: tuple[tuple[int, int, int], np.n
     return _Fit(mean, sd, label, option=((p, d, q), np.asarray(result.params)))
 
 
+# Seasonal ARIMA: the "airline" family, a seasonal difference and a seasonal MA term.
+_SARIMA_ORDERS = ((0, 1, 1), (1, 1, 0))
+
+
+def _fit_sarima(window: _Window, h: int, chosen: tuple[tuple[int, int, int], np.ndarray] | None = None) -> _Fit:
+    """SARIMA(p,1,q)(0,1,1)m on the raw series, the seasonal pattern left to the model.
+
+    The differences (1-B)(1-B^m)y are fitted as an ARMA with concentrated variance,
+    which is ~7 times faster than statsmodels' full state space (22 ms against 150 ms
+    on 120 months). That is still too slow to replay in every "auto" forecast within
+    its budget, so this candidate runs when named; the ARIMA search on seasonally
+    adjusted data stands in for it in "auto".
+    """
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+    from statsmodels.tsa.arima.model import ARIMA
+
+    y, m = window.y, window.m
+    z = (y[m + 1 :] - y[m:-1]) - (y[1:-m] - y[: -m - 1])
+    order, start = chosen if chosen else (None, None)
+    best = None
+    for p, _, q in (order,) if order else _SARIMA_ORDERS:
+        k = p + q + 2  # ARMA terms, seasonal MA and variance
+        if len(z) - k - 1 <= 2:
+            continue
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                model = ARIMA(z, order=(p, 0, q), seasonal_order=(0, 0, 1, m), trend="n", concentrate_scale=True)
+                result = model.fit(start_params=start, cov_type="none", low_memory=True)
+            except (ValueError, np.linalg.LinAlgError):
+                continue
+        if any(issubclass(w.category, ConvergenceWarning) for w in caught):
+            continue
+        aicc = -2 * result.llf + 2 * k + 2 * k * (k + 1) / (len(z) - k - 1)
+        if np.isfinite(aicc) and (best is None or aicc < best[0]):
+            best = (aicc, result, (p, 1, q))
+    if best is None:
+        raise ValueError("no seasonal ARIMA order could be fitted")
+    _, result, (p, d, q) = best
+    changes = np.asarray(result.forecast(h), dtype=float)
+    psi = np.asarray(result.impulse_responses(steps=h - 1), dtype=float).reshape(-1)[:h]
+    # Undo both differences: y_t = y_{t-1} + y_{t-m} - y_{t-m-1} + z_t, step by step.
+    path = list(y)
+    for change in changes:
+        path.append(path[-1] + path[-m] - path[-m - 1] + change)
+    mean = np.array(path[len(y) :])
+    integrate = np.array([j // m + 1 for j in range(h)], dtype=float)  # 1/((1-B)(1-B^m)) weights
+    psi_full = np.convolve(psi, integrate)[:h]
+    sd = math.sqrt(max(float(result.scale), 0.0)) * np.sqrt(np.cumsum(psi_full**2))
+    label = f"SARIMA({p},{d},{q})(0,1,1)[{m}] on the raw series"
+    return _Fit(mean, sd, label, option=((p, d, q), np.asarray(result.params)))
+
+
 _MODELS: dict[str, _Model] = {
     model.name: model
     for model in (
@@ -822,6 +879,7 @@ _MODELS: dict[str, _Model] = {
         _Model("holt_winters", _fit_holt_winters, lambda m: 2 * m + 2 if m <= _MAX_HW_SEASON else 10**9, True),
         _Model("theta", _fit_theta, lambda m: 4),
         _Model("arima", _fit_arima, lambda m: 12),
+        _Model("sarima", _fit_sarima, lambda m: 3 * m + 4, seasonal_only=True),
     )
 }
 
@@ -861,6 +919,7 @@ _SHORT_NAMES = {
     "holt_winters": "Holt-Winters",
     "theta": "Theta",
     "arima": "ARIMA",
+    "sarima": "seasonal ARIMA",
     "combination": "the combination",
 }
 
@@ -933,10 +992,11 @@ def _errors(backtest: _Backtest, forecasts: Sequence[np.ndarray]) -> dict[str, f
 # ---------------------------------------------------------------------------------------
 # Choosing, combining and calibrating
 
-_BASE = tuple(name for name in CANDIDATES if name != "combination")
+_BASE = tuple(name for name in CANDIDATES if name != "combination" and name not in ON_REQUEST)
 _FALLBACK = {  # the simpler model to use when one cannot be fitted
     "holt_winters": "damped",
     "arima": "damped",
+    "sarima": "holt_winters",
     "damped": "ses",
     "holt": "ses",
     "theta": "ses",
@@ -986,7 +1046,7 @@ def _score(errors: dict[str, float], positive: bool) -> float:
 
 def _rank(backtest: _Backtest, positive: bool) -> list[tuple[str, dict[str, float]]]:
     rows = [(name, _errors(backtest, [f.mean for f in fits])) for name, fits in backtest.fits.items()]
-    return sorted(rows, key=lambda row: (_score(row[1], positive), _BASE.index(row[0])))
+    return sorted(rows, key=lambda row: (_score(row[1], positive), CANDIDATES.index(row[0])))
 
 
 def _within(ranking: list[tuple[str, dict[str, float]]], positive: bool, factor: float) -> list[str]:
@@ -1109,7 +1169,7 @@ def _candidates(window: _Window, method: str, h: int, ready: dict[str, _Fit]) ->
             reasons.append(f"{_SHORT_NAMES[method]} needs {needs}")
             method = _FALLBACK.get(method, "naive")
         names = [method]
-    for name in set(names) & {"arima", "holt_winters"} - set(ready):
+    for name in set(names) & {"arima", "sarima", "holt_winters"} - set(ready):
         try:
             ready[name] = _safe_fit(name, window, h)
         except _FitFailed as failure:

@@ -36,10 +36,34 @@ if by_company.empty or by_company[measure].isna().all():
 
 h = headline(by_company, ours, measure, window)
 market_series = by_company.groupby("date")[measure].sum()
-# The forecast is the slowest number here: it runs on the other core while the rest is drawn.
+# The forecast is the slowest number here: it runs on the other core while the rest is drawn,
+# and its card fills the slot kept for it at the end.
 forecasting = measure != "share" and len(market_series) >= 2 * window
 pending = in_background(market_outlook, market_series, season=window) if forecasting else None
-headline_area, findings_area = st.container(), st.container()
+
+vs = f"vs prior {span}"
+gap = None if h.our_growth is None or h.market_growth is None else h.our_growth - h.market_growth
+cards = [dict(label=f"{ours} {share_of}", value=percent(h.share), delta=points(h.share_change), delta_description=vs)]
+if measure == "share":
+    cards.insert(0, dict(label="Market size", value="n/a",
+                         help="This data has shares only: load units or revenue to see the market's size and growth."))
+else:
+    cards[:0] = [
+        dict(label=f"Market {label}, last {span}", value=compact(h.market, measure),
+             delta=percent(h.market_growth, signed=True), delta_description=vs,
+             help=f"{h.window_start:%b %Y} – {h.window_end:%b %Y}, selected segments and regions."),
+        dict(label=f"{ours} {label}, last {span}", value=compact(h.ours, measure),
+             delta=points(gap), delta_description="growth vs the market's",
+             help=f"{ours} grew {percent(h.our_growth, signed=True) or 'n/a'}, the market "
+                  f"{percent(h.market_growth, signed=True) or 'n/a'}."),
+    ]
+columns = st.columns(len(cards) + forecasting)
+for column, card in zip(columns, cards):
+    with column:
+        st.metric(**card, border=True, height="stretch")
+forecast_slot = columns[-1].empty() if forecasting else None
+basis_caption(context)
+findings_area = st.container()
 
 shares = share_over_time(by_company, measure)
 first, last = share_change(by_company, ours, measure, window)
@@ -70,34 +94,13 @@ found = []
 if {"units", "revenue"} <= set(store.measures()):
     found = slice_findings(store, key, filters.market_filter(), ours, window)
 next_year = pending.result() if pending is not None else None
-
-vs = f"vs prior {span}"
-gap = None if h.our_growth is None or h.market_growth is None else h.our_growth - h.market_growth
-cards = [dict(label=f"{ours} {share_of}", value=percent(h.share), delta=points(h.share_change), delta_description=vs)]
-if measure == "share":
-    cards.insert(0, dict(label="Market size", value="n/a",
-                         help="This data has shares only: load units or revenue to see the market's size and growth."))
-else:
-    cards[:0] = [
-        dict(label=f"Market {label}, last {span}", value=compact(h.market, measure),
-             delta=percent(h.market_growth, signed=True), delta_description=vs,
-             help=f"{h.window_start:%b %Y} – {h.window_end:%b %Y}, selected segments and regions."),
-        dict(label=f"{ours} {label}, last {span}", value=compact(h.ours, measure),
-             delta=points(gap), delta_description="growth vs the market's",
-             help=f"{ours} grew {percent(h.our_growth, signed=True) or 'n/a'}, the market "
-                  f"{percent(h.market_growth, signed=True) or 'n/a'}."),
-    ]
-    if next_year is not None:
-        low, high = next_year.growth_range
-        cards.append(dict(label=f"Market forecast, next {span}", value=compact(next_year.next, measure),
-                          delta=percent(next_year.growth, signed=True), delta_description=f"range {low:+.0f}% to {high:+.0f}%",
-                          help=f"{next_year.level:.0%} interval: {compact(next_year.low, measure)} to "
-                               f"{compact(next_year.high, measure)}. {next_year.summary}"))
-with headline_area:
-    for column, card in zip(st.columns(len(cards)), cards):
-        with column:
-            st.metric(**card, border=True, height="stretch")
-    basis_caption(context)
+if next_year is not None:
+    low, high = next_year.growth_range
+    cards.append(dict(label=f"Market forecast, next {span}", value=compact(next_year.next, measure),
+                      delta=percent(next_year.growth, signed=True), delta_description=f"range {low:+.0f}% to {high:+.0f}%",
+                      help=f"{next_year.level:.0%} interval: {compact(next_year.low, measure)} to "
+                           f"{compact(next_year.high, measure)}. {next_year.summary}"))
+    forecast_slot.metric(**cards[-1], border=True, height="stretch")
 
 risks, opportunities, by_segment_outlook = [], [], None
 with findings_area:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.harness import wait_rendered, fresh_page
 
@@ -24,7 +25,7 @@ def open_page(page, url: str) -> None:
 def test_overview_renders_without_exception(page, app_url):
     open_page(page, app_url)
     assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator("[data-testid='stMetric']").count() == 4
+    expect(page.locator("[data-testid='stMetric']")).to_have_count(4)  # the forecast card arrives last
     titles = chart_titles(page)
     assert len(titles) == 2 and "grew fastest" in titles[0] and "Northwind share of revenue" in titles[1]
 
@@ -58,6 +59,7 @@ def test_a_changed_filter_reopens_from_its_link(browser, page, app_url):
         ".some(e => e.textContent.includes('share of units'))"
     )
     wait_rendered(page)
+    expect(page.locator("[data-testid='stMetric']")).to_have_count(4)
     after, state = chart_titles(page), sidebar_state(page)
     metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
     assert after != before and "share of units" in after[1]
@@ -68,7 +70,7 @@ def test_a_changed_filter_reopens_from_its_link(browser, page, app_url):
         open_page(fresh, page.url)
         assert sidebar_state(fresh) == state
         assert chart_titles(fresh) == after
-        assert fresh.locator("[data-testid='stMetricValue']").all_inner_texts() == metrics
+        expect(fresh.locator("[data-testid='stMetricValue']")).to_have_text(metrics)
         assert fresh.locator("[data-testid='stException']").count() == 0
     finally:
         fresh.context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.harness import wait_rendered
 
@@ -35,7 +36,7 @@ def test_broken_csv_shows_the_message_and_keeps_the_data(page, app_url, tmp_path
     assert "Demo market" in sidebar_caption(page)
     page.locator("[data-testid='stSidebarNavLink']", has_text="Briefing").click()
     wait_rendered(page)
-    assert page.locator("[data-testid='stMetric']").count() == 4  # the demo data, unchanged
+    expect(page.locator("[data-testid='stMetric']")).to_have_count(4)  # the demo data, unchanged
 
 
 def test_wide_share_file_confirmed_changes_the_overview(page, app_url, tmp_path):

@@ -218,6 +218,7 @@ def test_season_length_follows_the_frequency(freq, season):
         ("holt_winters", "Holt-Winters"),
         ("theta", "Theta"),
         ("arima", "ARIMA"),
+        ("sarima", "SARIMA"),
         ("combination", "Combination"),
     ],
 )
@@ -226,6 +227,23 @@ def test_naming_a_method_uses_it(method, words):
     assert result.method == method
     assert words in result.model
     assert_well_formed(result, 12, nonnegative=True)
+
+
+def test_seasonal_arima_follows_a_seasonal_pattern_on_a_trend():
+    t = np.arange(132)
+    truth = 100 + 0.5 * t + 10 * np.sin(2 * np.pi * t / 12)
+    noisy = truth[:120] + np.random.default_rng(1).normal(0, 1, 120)
+    result = forecast(monthly(noisy), 12, method="sarima")
+    assert result.model.startswith("SARIMA(") and "(0,1,1)[12]" in result.model
+    assert np.abs(result.mean.to_numpy() - truth[120:]).max() < 3  # noise sd 1, pattern amplitude 10
+    assert ((result.lower.to_numpy() < truth[120:]) & (truth[120:] < result.upper.to_numpy())).mean() >= 0.75
+
+
+def test_seasonal_arima_is_fitted_only_when_named():
+    auto = forecast(seasonal_series(72, noise=3.0), 12)
+    assert "sarima" not in auto.backtest.index and "SARIMA" not in auto.model
+    yearly = forecast(pd.Series(np.arange(30.0)), 5, method="sarima")
+    assert yearly.method != "sarima" and "seasonal ARIMA needs a season length above 1" in yearly.model
 
 
 def test_every_candidate_is_offered_for_a_long_seasonal_series():
