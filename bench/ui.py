@@ -1,6 +1,6 @@
-"""Time the app in real Chromium: cold start, and a filter change to a re-rendered page.
+"""Time the app in real Chromium: cold start, and changes to re-rendered pages.
 
-    python -m bench.ui               # 3 cold starts, 20 filter changes
+    python -m bench.ui               # 3 cold starts, 20 changes of each kind
     python -m bench.ui --starts 5 --changes 40
 
 Cold start is measured from launching `streamlit run` to the first page fully
@@ -8,7 +8,8 @@ rendered in the browser (script finished, charts drawn, no skeleton left).
 A filter change is timed from the input to the page re-rendered with the new
 numbers. Two kinds, alternating: a click on the measure control (revenue or
 units), and one step left of the period slider's end (a slice nobody asked for
-yet, so nothing is cached).
+yet, so nothing is cached). Then the Competitors page (another competitor; the
+share bridge's first period one step back) and the Scenarios page (one lever step).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +30,23 @@ import pandas as pd  # noqa: E402
 from tests.e2e.harness import CHROMIUM_FLAGS, chromium_path, free_port, start_app, wait_healthy, wait_rendered  # noqa: E402
 
 CHART_TITLE = "[data-testid='stPlotlyChart'] .gtitle"
+
+
+@contextmanager
+def served_page(browser, path: str, timeout: float = 120_000) -> Iterator:
+    """A fresh server and a page on `path`, fully rendered; the server stops afterwards."""
+    port = free_port()
+    server = start_app(port)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", server)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"http://127.0.0.1:{port}{path}")
+        wait_rendered(page, timeout=timeout)
+        page.wait_for_selector(CHART_TITLE)
+        yield page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def cold_start(browser) -> float:
@@ -48,14 +68,7 @@ def cold_start(browser) -> float:
 
 
 def filter_changes(browser, changes: int) -> dict[str, list[float]]:
-    port = free_port()
-    server = start_app(port)
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}", server)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"http://127.0.0.1:{port}/")
-        wait_rendered(page)
-        page.wait_for_selector(CHART_TITLE)
+    with served_page(browser, "/") as page:
         times: dict[str, list[float]] = {"measure": [], "period": []}
         end_thumb = page.locator("[data-testid='stSlider'] input[type='range']").last
         for i in range(changes):
@@ -76,21 +89,11 @@ def filter_changes(browser, changes: int) -> dict[str, list[float]]:
             wait_rendered(page)
             times["measure" if i % 2 == 0 else "period"].append(time.perf_counter() - t0)
         return times
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def competitor_changes(browser, changes: int) -> list[float]:
     """Competitors page: pick another competitor, time until every chart shows it."""
-    port = free_port()
-    server = start_app(port)
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}", server)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"http://127.0.0.1:{port}/competitors")
-        wait_rendered(page, timeout=60_000)
-        page.wait_for_selector(CHART_TITLE)
+    with served_page(browser, "/competitors") as page:
         times = []
         for i in range(changes):
             rival = ("Corvid", "Dynamo", "Brightline")[i % 3]
@@ -105,21 +108,33 @@ def competitor_changes(browser, changes: int) -> list[float]:
             wait_rendered(page)
             times.append(time.perf_counter() - t0)
         return times
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+
+
+def bridge_period_changes(browser, changes: int) -> list[float]:
+    """Competitors page: move the share bridge's first period one step, timed until the bridge shows it.
+
+    Each step is a pair of periods nobody asked for yet, so nothing is cached.
+    """
+    with served_page(browser, "/competitors") as page:
+        bridge = page.locator("[data-testid='stSlider']", has_text="Compare the year ending in").locator(
+            "input[type='range']").first
+        bridge.scroll_into_view_if_needed()
+        times = []
+        for _ in range(changes):
+            month = pd.Timestamp(bridge.get_attribute("aria-valuetext") + "-01") - pd.DateOffset(months=1)
+            t0 = time.perf_counter()
+            bridge.press("ArrowLeft")
+            page.wait_for_function(
+                "m => [...document.querySelectorAll('.gtitle')].some(e => e.textContent.includes('year to ' + m + ' vs'))",
+                arg=f"{month:%b %Y}")
+            wait_rendered(page)
+            times.append(time.perf_counter() - t0)
+        return times
 
 
 def lever_changes(browser, changes: int) -> list[float]:
     """Scenarios page: one step of the price lever, timed until the outcome chart shows the new scenario."""
-    port = free_port()
-    server = start_app(port)
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}", server)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"http://127.0.0.1:{port}/scenarios?region=Europe")
-        wait_rendered(page, timeout=120_000)
-        page.wait_for_selector(CHART_TITLE)
+    with served_page(browser, "/scenarios?region=Europe") as page:
         scenario_title = "() => [...document.querySelectorAll('.gtitle')].find(e => e.textContent.includes('units: scenario'))?.textContent"
         slider = page.locator("[data-testid='stSlider']", has_text="Our price change").locator("[role='slider'], input").first
         times = []
@@ -132,9 +147,6 @@ def lever_changes(browser, changes: int) -> list[float]:
             wait_rendered(page)
             times.append(time.perf_counter() - t0)
         return times
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def main() -> None:
@@ -152,6 +164,7 @@ def main() -> None:
         starts = [cold_start(browser) for _ in range(args.starts)]
         changes = filter_changes(browser, args.changes)
         rivals = competitor_changes(browser, args.changes)
+        bridges = bridge_period_changes(browser, args.changes)
         levers = lever_changes(browser, args.changes)
         browser.close()
     print(f"cold start to first rendered page: median {statistics.median(starts):.2f} s "
@@ -165,6 +178,8 @@ def main() -> None:
           f"(min {1000 * min(levers):.0f}, max {1000 * max(levers):.0f}, n={len(levers)}); budget < 300 ms")
     print(f"Competitors page, another competitor to re-rendered page: median {1000 * statistics.median(rivals):.0f} ms "
           f"(min {1000 * min(rivals):.0f}, max {1000 * max(rivals):.0f}, n={len(rivals)}); budget < 500 ms")
+    print(f"Competitors page, share bridge period step to re-rendered page: median {1000 * statistics.median(bridges):.0f} ms "
+          f"(min {1000 * min(bridges):.0f}, max {1000 * max(bridges):.0f}, n={len(bridges)}); budget < 500 ms")
 
 
 if __name__ == "__main__":
