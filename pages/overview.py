@@ -116,15 +116,15 @@ with findings_area:
     st.subheader("What changed")
     if not found:
         st.caption("Findings need units and revenue over at least two years of data.")
-    for f in found:
-        st.markdown(f"- {f.text} [Evidence →]({link(f.page, f.params)})")
+    if found:  # one list, one element: the browser redraws it in one go
+        st.markdown("\n".join(f"- {f.text} [Evidence →]({link(f.page, f.params)})" for f in found))
     left, right = st.columns(2)
     for column, title, items in ((left, "Risks", risks), (right, "Opportunities", opportunities)):
         with column, st.container(border=True):
             st.markdown(f"**{title}**")
-            for f in items or []:
-                st.markdown(f"- {f.text} [→]({link(f.page, f.params)})")
-            if not items:
+            if items:
+                st.markdown("\n".join(f"- {f.text} [→]({link(f.page, f.params)})" for f in items))
+            else:
                 st.caption("None stands out in this slice.")
     if by_segment_outlook is not None:
         st.subheader(f"Outlook by segment: next {span} against the last")
