@@ -49,12 +49,12 @@ if measure == "share":
                          help="This data has shares only: load units or revenue to see the market's size and growth."))
 else:
     cards[:0] = [
-        dict(label=f"Market {label}, last {span}", value=compact(h.market, measure),
+        dict(label=f"Market {label}", value=compact(h.market, measure),
              delta=percent(h.market_growth, signed=True), delta_description=vs,
-             help=f"{h.window_start:%b %Y} – {h.window_end:%b %Y}, selected segments and regions."),
-        dict(label=f"{ours} {label}, last {span}", value=compact(h.ours, measure),
-             delta=points(gap), delta_description="growth vs the market's",
-             help=f"{ours} grew {percent(h.our_growth, signed=True) or 'n/a'}, the market "
+             help=f"Sum over the last {span}, {h.window_start:%b %Y} – {h.window_end:%b %Y}, selected segments and regions."),
+        dict(label=f"{ours} {label}", value=compact(h.ours, measure),
+             delta=points(gap), delta_description="vs market growth",
+             help=f"Sum over the last {span}. {ours} grew {percent(h.our_growth, signed=True) or 'n/a'}, the market "
                   f"{percent(h.market_growth, signed=True) or 'n/a'}."),
     ]
 columns = st.columns(len(cards) + forecasting)
@@ -96,7 +96,7 @@ if {"units", "revenue"} <= set(store.measures()):
 next_year = pending.result() if pending is not None else None
 if next_year is not None:
     low, high = next_year.growth_range
-    cards.append(dict(label=f"Market forecast, next {span}", value=compact(next_year.next, measure),
+    cards.append(dict(label=f"Forecast, next {span}", value=compact(next_year.next, measure),
                       delta=percent(next_year.growth, signed=True), delta_description=f"range {low:+.0f}% to {high:+.0f}%",
                       help=f"{next_year.level:.0%} interval: {compact(next_year.low, measure)} to "
                            f"{compact(next_year.high, measure)}. {next_year.summary}"))
