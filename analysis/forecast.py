@@ -664,7 +664,47 @@ def _ets_variance_multipliers(
 
 
 def _fit_ses(window: _Window, h: int) -> _Fit:
-    return _exponential_smoothing(window, h, trend=False, damped=False)
+    """ETS(A,N,N) with its initial level estimated, as statsmodels' default does.
+
+    For a given smoothing weight the one-step errors are linear in the initial level,
+    so the best initial level has a closed form; only the weight is searched (a grid,
+    then a bounded Brent step). That finds the exact least-squares fit in a fraction of
+    the time of a joint numerical optimisation, which can also stop short of it.
+    """
+    a = window.adjusted
+    alpha, sse, level = _best_smoothing(a, _ses_fit_with_best_start)
+    sigma = math.sqrt(max(sse, 0.0) / len(a))
+    sd = sigma * np.sqrt(_ets_variance_multipliers(h, alpha, 0.0, 1.0))
+    mean, sd = window.reseason(np.full(h, level), sd)
+    return _Fit(mean, sd, "ETS(A,N,N) — simple exponential smoothing" + _adjusted_suffix(window))
+
+
+def _ses_fit_with_best_start(alpha: float, a: np.ndarray) -> tuple[float, float]:
+    """SSE of one-step SES forecasts with the best initial level, and the final level."""
+    from scipy.signal import lfilter
+
+    from_zero = lfilter([alpha], [1.0, alpha - 1.0], a)  # levels had the start been 0
+    forecasts = np.concatenate([[0.0], from_zero[:-1]])
+    weight = (1.0 - alpha) ** np.arange(len(a))  # how the start level reaches each forecast
+    start = float(np.dot(weight, a - forecasts) / np.dot(weight, weight))
+    errors = a - forecasts - weight * start
+    return float(np.dot(errors, errors)), float(from_zero[-1] + (1.0 - alpha) ** len(a) * start)
+
+
+def _best_smoothing(a: np.ndarray, fit: Callable[[float, np.ndarray], tuple[float, float]]
+                    ) -> tuple[float, float, float]:
+    """The smoothing weight in (0, 1] with the least SSE: a grid, then Brent between its neighbours."""
+    from scipy.optimize import minimize_scalar
+
+    grid = np.linspace(0.02, 1.0, 50)
+    sse = [fit(alpha, a)[0] for alpha in grid]
+    best = int(np.argmin(sse))
+    low, high = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
+    refined = minimize_scalar(lambda x: fit(x, a)[0], bounds=(max(low - 0.02, 1e-4) if best == 0 else low, high),
+                              method="bounded", options={"xatol": 1e-5})
+    alpha = float(refined.x) if refined.fun <= sse[best] else float(grid[best])
+    sse_best, level = fit(alpha, a)
+    return alpha, sse_best, level
 
 
 def _fit_holt(window: _Window, h: int) -> _Fit:
@@ -729,18 +769,10 @@ def _fit_theta(window: _Window, h: int) -> _Fit:
     a bounded Brent search over vectorised SSEs: a quarter of `ThetaModel`'s time, and
     the grid guards against the local minima that a start from one point can fall into.
     """
-    from scipy.optimize import minimize_scalar
-
     a = window.adjusted
     n = len(a)
     b0 = float(np.polyfit(np.arange(n, dtype=float), a, 1)[0])
-    grid = np.linspace(0.02, 1.0, 50)
-    sse = [_ses_sse(alpha, a) for alpha in grid]
-    best = int(np.argmin(sse))
-    low, high = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
-    refined = minimize_scalar(_ses_sse, bounds=(max(low, 1e-4), high), args=(a,), method="bounded",
-                              options={"xatol": 1e-5})
-    alpha = float(refined.x) if refined.fun <= sse[best] else float(grid[best])
+    alpha, _, _ = _best_smoothing(a, lambda x, values: (_ses_sse(x, values), 0.0))
     level = _ses_levels(alpha, a)
     steps = np.arange(h, dtype=float) + 1 / alpha - (1 - alpha) ** n / alpha
     mean = level[-1] + 0.5 * b0 * steps
