@@ -800,12 +800,28 @@ _ARIMA_ORDERS = ((0, 1, 1), (1, 1, 0), (1, 1, 1), (2, 1, 0), (1, 0, 0), (2, 0, 0
 _COVERED_ORDERS = {(0, 1, 1)}
 
 
+def _clearly_wanders(a: np.ndarray) -> bool:
+    """The KPSS test rejects a stable level at 5%: fitting the level itself is pointless."""
+    from statsmodels.tsa.stattools import kpss
+
+    if len(a) < 10 or np.ptp(a) == 0:
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # p-values beyond the table's range come with a warning
+        try:
+            return bool(kpss(a, regression="c", nlags="auto")[1] < 0.05)
+        except (ValueError, np.linalg.LinAlgError):
+            return False
+
+
 def _fit_arima(window: _Window, h: int, chosen: tuple[tuple[int, int, int], np.ndarray] | None = None) -> _Fit:
     """ARIMA(p,d,q) on adjusted data: drift when differenced, a mean otherwise.
 
     Seven small orders are fitted by maximum likelihood on centred data (fast: no trend
-    parameters to optimise) and AICc picks one; replays reuse that order and start from its
-    full-series estimates (`chosen`), which halves their optimiser's work.
+    parameters to optimise) and AICc picks one; when a KPSS test says the series clearly
+    wanders, the three undifferenced orders are skipped (as auto.arima's unit-root step
+    would). Replays reuse the order and start from its full-series estimates (`chosen`),
+    which halves their optimiser's work.
     """
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
     from statsmodels.tsa.arima.model import ARIMA
@@ -813,7 +829,9 @@ def _fit_arima(window: _Window, h: int, chosen: tuple[tuple[int, int, int], np.n
     a = window.adjusted
     best = None
     order, start = chosen if chosen else (None, None)
-    for p, d, q in (order,) if order else _ARIMA_ORDERS:
+    if order is None:  # a series that clearly wanders needs no undifferenced candidates
+        candidates = [o for o in _ARIMA_ORDERS if o[1] == 1] if _clearly_wanders(a) else list(_ARIMA_ORDERS)
+    for p, d, q in (order,) if order else candidates:
         changes = np.diff(a) if d else a
         k = p + q + 2  # ARMA terms, centre and variance
         if len(changes) - k - 1 <= 2:
