@@ -614,31 +614,25 @@ def _fit_drift(window: _Window, h: int) -> _Fit:
     return _Fit(mean, sd, "Random walk with drift (last value plus the average change)" + _adjusted_suffix(window))
 
 
-def _exponential_smoothing(window: _Window, h: int, trend: bool, damped: bool) -> _Fit:
+def _trend_smoothing(window: _Window, h: int, damped: bool) -> _Fit:
+    """Holt's linear trend or its damped form, on adjusted data (SES has its own exact fit)."""
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
     a = window.adjusted
-    bounds = _TREND_BOUNDS if damped else _TREND_BOUNDS_UNDAMPED if trend else None
     result = ExponentialSmoothing(
-        a, trend="add" if trend else None, damped_trend=damped, bounds=bounds
+        a, trend="add", damped_trend=damped, bounds=_TREND_BOUNDS if damped else _TREND_BOUNDS_UNDAMPED
     ).fit(use_brute=False, minimize_kwargs=_FAST_FIT)
     mean = np.asarray(result.forecast(h), dtype=float)
     params = result.params
     alpha = float(params["smoothing_level"])
-    beta = float(params.get("smoothing_trend", 0.0) or 0.0) if trend else 0.0
+    beta = float(params.get("smoothing_trend", 0.0) or 0.0)
     phi = float(params.get("damping_trend", 1.0) or 1.0) if damped else 1.0
     sigma = math.sqrt(max(float(result.sse), 0.0) / len(a))
     sd = sigma * np.sqrt(_ets_variance_multipliers(h, alpha, alpha * beta, phi))
     mean, sd = window.reseason(mean, sd)
     if not np.all(np.isfinite(mean)):
         raise FloatingPointError("exponential smoothing diverged")
-    label = (
-        "ETS(A,Ad,N) — damped trend"
-        if damped
-        else "ETS(A,A,N) — Holt's linear trend"
-        if trend
-        else "ETS(A,N,N) — simple exponential smoothing"
-    )
+    label = "ETS(A,Ad,N) — damped trend" if damped else "ETS(A,A,N) — Holt's linear trend"
     return _Fit(mean, sd, label + _adjusted_suffix(window))
 
 
@@ -708,11 +702,11 @@ def _best_smoothing(a: np.ndarray, fit: Callable[[float, np.ndarray], tuple[floa
 
 
 def _fit_holt(window: _Window, h: int) -> _Fit:
-    return _exponential_smoothing(window, h, trend=True, damped=False)
+    return _trend_smoothing(window, h, damped=False)
 
 
 def _fit_damped(window: _Window, h: int) -> _Fit:
-    return _exponential_smoothing(window, h, trend=True, damped=True)
+    return _trend_smoothing(window, h, damped=True)
 
 
 def _fit_holt_winters(window: _Window, h: int, kind: str | None = None) -> _Fit:
