@@ -808,6 +808,34 @@ def _clearly_wanders(a: np.ndarray) -> bool:
             return False
 
 
+def _arma_by_aicc(z: np.ndarray, p: int, q: int, start: np.ndarray | None,
+                  seasonal_ma: int = 0) -> tuple[float, object] | None:
+    """ARMA(p,q) on zero-mean `z` (with a seasonal MA term at lag `seasonal_ma`), and its AICc.
+
+    Maximum likelihood with the variance concentrated out, no parameter covariance and no
+    smoothed states: only the likelihood and forecasts are used. None when the order
+    cannot be fitted or did not converge: it is no candidate, the others may be.
+    """
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+    from statsmodels.tsa.arima.model import ARIMA
+
+    k = p + q + 2  # ARMA terms, the variance, and the centre (removed by the caller) or the seasonal MA term
+    if len(z) - k - 1 <= 2:
+        return None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            seasonal = (0, 0, 1, seasonal_ma) if seasonal_ma else (0, 0, 0, 0)
+            model = ARIMA(z, order=(p, 0, q), seasonal_order=seasonal, trend="n", concentrate_scale=True)
+            result = model.fit(start_params=start, cov_type="none", low_memory=True)
+        except (ValueError, np.linalg.LinAlgError):
+            return None
+    if any(issubclass(w.category, ConvergenceWarning) for w in caught):
+        return None
+    aicc = -2 * result.llf + 2 * k + 2 * k * (k + 1) / (len(z) - k - 1)
+    return (aicc, result) if np.isfinite(aicc) else None
+
+
 def _fit_arima(window: _Window, h: int, chosen: tuple[tuple[int, int, int], np.ndarray] | None = None) -> _Fit:
     """ARIMA(p,d,q) on adjusted data: drift when differenced, a mean otherwise.
 
@@ -817,9 +845,6 @@ def _fit_arima(window: _Window, h: int, chosen: tuple[tuple[int, int, int], np.n
     would). Replays reuse the order and start from its full-series estimates (`chosen`),
     which halves their optimiser's work.
     """
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
-    from statsmodels.tsa.arima.model import ARIMA
-
     a = window.adjusted
     best = None
     order, start = chosen if chosen else (None, None)
@@ -827,23 +852,10 @@ def _fit_arima(window: _Window, h: int, chosen: tuple[tuple[int, int, int], np.n
         candidates = [o for o in _ARIMA_ORDERS if o[1] == 1] if _clearly_wanders(a) else list(_ARIMA_ORDERS)
     for p, d, q in (order,) if order else candidates:
         changes = np.diff(a) if d else a
-        k = p + q + 2  # ARMA terms, centre and variance
-        if len(changes) - k - 1 <= 2:
-            continue
         centre = float(np.mean(changes))  # the drift (d=1) or the mean (d=0)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                model = ARIMA(changes - centre, order=(p, 0, q), trend="n", concentrate_scale=True)
-                # No parameter covariance or smoothed states: only the likelihood and forecasts are used.
-                result = model.fit(start_params=start, cov_type="none", low_memory=True)
-            except (ValueError, np.linalg.LinAlgError):
-                continue
-        if any(issubclass(w.category, ConvergenceWarning) for w in caught):
-            continue  # an order that did not converge is no candidate; the others may be
-        aicc = -2 * result.llf + 2 * k + 2 * k * (k + 1) / (len(changes) - k - 1)
-        if np.isfinite(aicc) and (best is None or aicc < best[0]):
-            best = (aicc, result, (p, d, q), centre)
+        fitted = _arma_by_aicc(changes - centre, p, q, start)
+        if fitted is not None and (best is None or fitted[0] < best[0]):
+            best = (*fitted, (p, d, q), centre)
     if best is None:
         raise ValueError("no ARIMA order could be fitted")
     _, result, (p, d, q), centre = best
@@ -871,29 +883,14 @@ def _fit_sarima(window: _Window, h: int, chosen: tuple[tuple[int, int, int], np.
     its budget, so this candidate runs when named; the ARIMA search on seasonally
     adjusted data stands in for it in "auto".
     """
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
-    from statsmodels.tsa.arima.model import ARIMA
-
     y, m = window.y, window.m
     z = (y[m + 1 :] - y[m:-1]) - (y[1:-m] - y[: -m - 1])
     order, start = chosen if chosen else (None, None)
     best = None
     for p, _, q in (order,) if order else _SARIMA_ORDERS:
-        k = p + q + 2  # ARMA terms, seasonal MA and variance
-        if len(z) - k - 1 <= 2:
-            continue
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                model = ARIMA(z, order=(p, 0, q), seasonal_order=(0, 0, 1, m), trend="n", concentrate_scale=True)
-                result = model.fit(start_params=start, cov_type="none", low_memory=True)
-            except (ValueError, np.linalg.LinAlgError):
-                continue
-        if any(issubclass(w.category, ConvergenceWarning) for w in caught):
-            continue
-        aicc = -2 * result.llf + 2 * k + 2 * k * (k + 1) / (len(z) - k - 1)
-        if np.isfinite(aicc) and (best is None or aicc < best[0]):
-            best = (aicc, result, (p, 1, q))
+        fitted = _arma_by_aicc(z, p, q, start, seasonal_ma=m)
+        if fitted is not None and (best is None or fitted[0] < best[0]):
+            best = (*fitted, (p, 1, q))
     if best is None:
         raise ValueError("no seasonal ARIMA order could be fitted")
     _, result, (p, d, q) = best
