@@ -93,7 +93,7 @@ store = store_for(dataset)
 filters = sidebar_filters(filter_options(store, dataset.content_hash), dataset.ours)
 with st.sidebar:
     st.caption(f"**Data:** {dataset.name} · {dataset.source}")
-    share_panel(page.url_path or "overview")
+    share_panel(page.url_path or "overview", dataset.content_hash)
 show_view_notice()
 set_page_context(PageContext(dataset=dataset, store=store, filters=filters))
 page.run()

@@ -3,20 +3,29 @@
 Every control is bound to the URL, so the link in the address bar already is
 the view; this module makes it easy to copy, gives long links a short name,
 and restores a saved one by navigating to its page with its parameters.
+
+Saved views live in a file that can break; when it does, the links still work,
+the Share popover says in one line why saving is unavailable, and no page fails.
+Until sign-in exists, a random id in a first-party cookie (`mtd_browser`) says
+which views this browser saved: it lists and deletes only those.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from dashboard.url_state import shown
-from data.views import ViewStore
+from data.views import SavedView, ViewStore, ViewStoreError
 
 VIEW_KEY, PRESENT_KEY = "view", "present"
-_NOTICE = "_view_notice"
+BROWSER_COOKIE = "mtd_browser"
+_BROWSER_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_NOTICE, _SESSION_BROWSER, _CONFIRM_DELETE = "_view_notice", "_browser_id", "_confirm_delete_view"
 _HIDDEN_IN_PRESENTATION = (
     "stSidebar", "stSidebarCollapsedControl", "stHeader", "stSelectbox", "stMultiSelect", "stSlider",
     "stButtonGroup", "stRadio", "stTextInput", "stCheckbox", "stDownloadButton", "stButton", "stFileUploader",
@@ -26,6 +35,7 @@ _HIDDEN_IN_PRESENTATION = (
 
 @st.cache_resource
 def view_store() -> ViewStore:
+    """One store per server; creating it opens no file, so a broken one cannot poison this cache."""
     return ViewStore()
 
 
@@ -34,14 +44,21 @@ def restore_saved_view(pages: Mapping[str, st.Page]) -> None:
     view_id = st.query_params.get(VIEW_KEY)
     if view_id is None:
         return
-    view = view_store().get(view_id)
+    try:
+        view = view_store().get(view_id)
+    except ViewStoreError as error:
+        _fall_back_to_default(f"The saved view “{shown(view_id)}” cannot be opened. {_inert(str(error))}")
+        return
     if view is None or view.page not in pages:
-        st.session_state[_NOTICE] = (f"No saved view “{shown(view_id)}” exists (it may have been deleted); "
-                                     "showing the default view.")
-        del st.query_params[VIEW_KEY]
+        _fall_back_to_default(f"No saved view “{shown(view_id)}” exists (it may have been deleted).")
         return
     st.session_state[_NOTICE] = f"Opened the saved view “{shown(view.name)}”."
     st.switch_page(pages[view.page], query_params=view.params)
+
+
+def _fall_back_to_default(reason: str) -> None:
+    st.session_state[_NOTICE] = f"{reason} Showing the default view."
+    del st.query_params[VIEW_KEY]
 
 
 def show_view_notice() -> None:
@@ -61,28 +78,115 @@ def link(params: Mapping[str, list[str]], page: str) -> str:
     return f"{base}?{query}" if query else base
 
 
-def share_panel(page: str) -> None:
-    """The sidebar's Share control: the link, a presentation link, save under a name, saved views."""
+def browser_id(create: bool = False) -> str | None:
+    """This browser's id: from its cookie, else (with `create`) a new one for this session, set by `remember_browser`."""
+    cookie = _cookie()
+    if cookie is not None:
+        return cookie
+    if create and _SESSION_BROWSER not in st.session_state:
+        st.session_state[_SESSION_BROWSER] = secrets.token_urlsafe(18)
+    return st.session_state.get(_SESSION_BROWSER)
+
+
+def _cookie() -> str | None:
+    """The browser id cookie sent with this session's first request, if it is one of ours."""
+    cookie = st.context.cookies.get(BROWSER_COOKIE)
+    return cookie if isinstance(cookie, str) and _BROWSER_ID.match(cookie) else None
+
+
+def remember_browser() -> None:
+    """Store this session's new browser id in a cookie, so the next visit lists the same views.
+
+    Only a browser that saved a view gets the cookie. The value is ours
+    (`token_urlsafe`), never user input, so the script has nothing to escape.
+    """
+    new_id = st.session_state.get(_SESSION_BROWSER)
+    if new_id is None or _cookie() == new_id:
+        return
+    st.html(
+        f"<script>document.cookie = '{BROWSER_COOKIE}={new_id}; Max-Age=31536000; Path=/; SameSite=Lax'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def save_view(name: str, page: str, params: Mapping[str, list[str]], dataset_key: str) -> SavedView | None:
+    """Save a view as this browser's; on failure show why in one line and return None (inputs keep their text)."""
+    try:
+        saved = view_store().save(name, page, dict(params), owner=browser_id(create=True), dataset=dataset_key)
+    except ViewStoreError as error:
+        st.error(f"Could not save this view. {_inert(str(error))}", icon=":material/error:")
+        return None
+    remember_browser()
+    return saved
+
+
+def share_panel(page: str, dataset_key: str) -> None:
+    """The sidebar's Share control: the link, a presentation link, save under a name, this browser's saved views."""
     params = current_params()
     with st.popover("Share this view", icon=":material/share:", use_container_width=True):
         st.caption("This link reopens exactly what you see (page, filters and every control):")
         st.code(link(params, page), language=None, wrap_lines=True)
         st.caption("For a meeting-room screen, without the sidebar and controls:")
         st.code(link({**params, PRESENT_KEY: ["1"]}, page), language=None, wrap_lines=True)
+        try:
+            views = view_store().list_for(browser_id(), dataset_key)
+        except ViewStoreError as error:
+            st.warning(f"Saved views are unavailable. {_inert(str(error))}", icon=":material/bookmark_remove:")
+            return
         name = st.text_input("Save this view as", max_chars=80, key="save_view_name",
                              placeholder="e.g. Board deck: Europe pricing")
         if st.button("Save view", icon=":material/bookmark_add:", disabled=not name.strip(), key="save_view"):
-            saved = view_store().save(name, page, params)
-            st.success(f"Saved. Short link: `{link({VIEW_KEY: [saved.id]}, page)}`")
-        saved_views = view_store().all()
-        if saved_views:
-            st.markdown("**Saved views**")
-        for view in saved_views[:20]:
-            open_col, delete_col = st.columns([4, 1])
-            open_col.markdown(f"[{shown(view.name)}](?{VIEW_KEY}={view.id}) · {view.page}")
-            if delete_col.button("", icon=":material/delete:", key=f"delete_view_{view.id}", help=f"Delete {view.name}"):
-                view_store().delete(view.id)
-                st.rerun()
+            saved = save_view(name, page, params, dataset_key)
+            if saved is not None:
+                st.success(f"Saved. Short link: `{link({VIEW_KEY: [saved.id]}, page)}`")
+                views = [saved, *views]
+        _saved_views(views)
+    remember_browser()
+
+
+def _saved_views(views: list[SavedView]) -> None:
+    """This browser's views on this data, as inert names with our own `?view=` links; deleting asks first."""
+    if not views:
+        return
+    st.markdown("**Your saved views** (this browser, this data)")
+    for view in views:
+        open_col, delete_col = st.columns([4, 1], vertical_alignment="center")
+        open_col.markdown(f"[{shown(view.name)}](?{VIEW_KEY}={view.id}) · {shown(view.page)}")
+        if delete_col.button("", icon=":material/delete:", key=f"delete_view_{view.id}",
+                             help="Delete this saved view (asks first)"):
+            st.session_state[_CONFIRM_DELETE] = view.id
+    pending = next((v for v in views if v.id == st.session_state.get(_CONFIRM_DELETE)), None)
+    if pending is not None:
+        _confirm_delete(pending)
+
+
+def _confirm_delete(view: SavedView) -> None:
+    st.warning(f"Delete “{shown(view.name)}”? Its link stops working for everyone.", icon=":material/delete:")
+    confirm_col, cancel_col = st.columns(2)
+    if cancel_col.button("Cancel", key="cancel_delete_view"):
+        del st.session_state[_CONFIRM_DELETE]
+        st.rerun()
+    if not confirm_col.button("Confirm delete", type="primary", key="confirm_delete_view"):
+        return
+    del st.session_state[_CONFIRM_DELETE]
+    try:
+        deleted = view_store().delete(view.id, browser_id())
+    except ViewStoreError as error:
+        st.error(f"Could not delete this view. {_inert(str(error))}", icon=":material/error:")
+        return
+    if not deleted:
+        st.error("Could not delete this view: it was not saved from this browser, or is already gone.")
+        return
+    st.rerun()
+
+
+def _inert(text: str) -> str:
+    """A message (which may name a file) shown as text, not Markdown; unlike `shown`, never shortened.
+
+    To be replaced by the shared escaping module (dashboard/safe_text.py) once it lands.
+    """
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", re.sub(r"[\x00-\x1f\x7f]", " ", text))
 
 
 def presentation_mode() -> bool:

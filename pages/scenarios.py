@@ -11,8 +11,8 @@ from dashboard.context import page_context
 from dashboard.data_access import demand_history, market_totals
 from dashboard.formatting import compact
 from dashboard.link_notice import warn_about_link
-from dashboard.sharing import current_params, link, view_store
-from dashboard.url_state import ParamSpec
+from dashboard.sharing import current_params, link, save_view
+from dashboard.url_state import ParamSpec, shown
 from dashboard.widgets import chart, unavailable
 
 context = page_context()
@@ -110,11 +110,12 @@ def compare(levers: Levers, sums: dict) -> None:
     saved = st.session_state.setdefault("_scenarios", {})
     name = st.text_input("Save this scenario as", key="scenario_name", placeholder="e.g. Price cut 5%")
     if st.button("Save scenario", disabled=not name.strip(), icon=":material/bookmark_add:"):
-        view = view_store().save(name, "scenarios", current_params())  # the durable part: a short link
-        saved[name.strip()[:60]] = {**levers.__dict__, **sums, "link": link({"view": [view.id]}, "scenarios")}
-        while len(saved) > 4:
-            saved.pop(next(iter(saved)))
-        st.success(f"Saved “{view.name}”. This link reopens it: `{link({'view': [view.id]}, 'scenarios')}`")
+        view = save_view(name, "scenarios", current_params(), key)  # the durable part: a short link
+        if view is not None:  # else save_view said why, and the name stays in the box
+            saved[name.strip()[:60]] = {**levers.__dict__, **sums, "link": link({"view": [view.id]}, "scenarios")}
+            while len(saved) > 4:
+                saved.pop(next(iter(saved)))
+            st.success(f"Saved “{shown(view.name)}”. This link reopens it: `{link({'view': [view.id]}, 'scenarios')}`")
     if saved:
         table = pd.DataFrame([{"scenario": n, **v} for n, v in saved.items()])
         st.dataframe(table[["scenario", "price", "marketing", "market_growth", "competitor_price", "share_shift",
@@ -129,7 +130,7 @@ def compare(levers: Levers, sums: dict) -> None:
                              hover={"scenario_revenue": "Revenue", "scenario_margin": "Margin"}),
               table, key="scenario_compare")
         st.caption("This comparison lasts for the session; each saved scenario's link lasts until it is deleted "
-                   "(Share this view → Saved views).")
+                   "(Share this view → Your saved views).")
 
 
 levers_and_outcome()
