@@ -20,10 +20,11 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from dashboard.url_state import shown
-from data.views import SavedView, ViewStore, ViewStoreError
+from data.views import MAX_NAME, SavedView, ViewStore, ViewStoreError
 
 VIEW_KEY, PRESENT_KEY = "view", "present"
 BROWSER_COOKIE = "mtd_browser"
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")  # controls, bidi overrides
 _BROWSER_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _NOTICE, _SESSION_BROWSER, _CONFIRM_DELETE = "_view_notice", "_browser_id", "_confirm_delete_view"
 _HIDDEN_IN_PRESENTATION = (
@@ -47,12 +48,12 @@ def restore_saved_view(pages: Mapping[str, st.Page]) -> None:
     try:
         view = view_store().get(view_id)
     except ViewStoreError as error:
-        _fall_back_to_default(f"The saved view “{shown(view_id)}” cannot be opened. {_inert(str(error))}")
+        _fall_back_to_default(f"The saved view “{inert_name(view_id)}” cannot be opened. {_inert(str(error))}")
         return
     if view is None or view.page not in pages:
-        _fall_back_to_default(f"No saved view “{shown(view_id)}” exists (it may have been deleted).")
+        _fall_back_to_default(f"No saved view “{inert_name(view_id)}” exists (it may have been deleted).")
         return
-    st.session_state[_NOTICE] = f"Opened the saved view “{shown(view.name)}”."
+    st.session_state[_NOTICE] = f"Opened the saved view “{inert_name(view.name)}”."
     st.switch_page(pages[view.page], query_params=view.params)
 
 
@@ -152,7 +153,8 @@ def _saved_views(views: list[SavedView]) -> None:
     st.markdown("**Your saved views** (this browser, this data)")
     for view in views:
         open_col, delete_col = st.columns([4, 1], vertical_alignment="center")
-        open_col.markdown(f"[{shown(view.name)}](?{VIEW_KEY}={view.id}) · {shown(view.page)}")
+        # Link text never becomes a link of its own, so the escaped name is inert; the target is ours.
+        open_col.markdown(f"[{shown(_INVISIBLE.sub(' ', view.name))}](?{VIEW_KEY}={view.id}) · {shown(view.page)}")
         if delete_col.button("", icon=":material/delete:", key=f"delete_view_{view.id}",
                              help="Delete this saved view (asks first)"):
             st.session_state[_CONFIRM_DELETE] = view.id
@@ -162,7 +164,7 @@ def _saved_views(views: list[SavedView]) -> None:
 
 
 def _confirm_delete(view: SavedView) -> None:
-    st.warning(f"Delete “{shown(view.name)}”? Its link stops working for everyone.", icon=":material/delete:")
+    st.warning(f"Delete “{inert_name(view.name)}”? Its link stops working for everyone.", icon=":material/delete:")
     confirm_col, cancel_col = st.columns(2)
     if cancel_col.button("Cancel", key="cancel_delete_view"):
         del st.session_state[_CONFIRM_DELETE]
@@ -179,6 +181,22 @@ def _confirm_delete(view: SavedView) -> None:
         st.error("Could not delete this view: it was not saved from this browser, or is already gone.")
         return
     st.rerun()
+
+
+def inert_name(name: str) -> str:
+    """A user-given name (a view's, or a link's id) as a Markdown code span: shown exactly, never interpreted.
+
+    Backslash escapes are not enough: Streamlit's Markdown turns a bare
+    `https://…` or `a@b.example` in plain text into a live link after unescaping,
+    but never inside a code span. The fence is longer than any run of backticks
+    in the name; control and direction-override characters become spaces.
+    """
+    flat = " ".join(_INVISIBLE.sub(" ", str(name)).split())[:MAX_NAME]
+    if not flat:
+        return "(empty)"
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def _inert(text: str) -> str:

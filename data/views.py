@@ -37,6 +37,7 @@ MAX_NAME = 80
 MAX_PARAMS_BYTES = 16_000
 LISTED = 50  # most recent views listed per browser and dataset
 
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")  # controls, bidi overrides
 log = logging.getLogger(__name__)
 
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS views (id TEXT PRIMARY KEY, name TEXT NOT NULL, page TEXT NOT NULL, "
@@ -77,7 +78,7 @@ class ViewStore:
 
     def save(self, name: str, page: str, params: dict[str, list[str]], *, owner: str, dataset: str) -> SavedView:
         """Store a view under a new random id; the name is trimmed, never interpreted."""
-        name = " ".join(str(name).split())[:MAX_NAME] or "Untitled view"
+        name = " ".join(_UNPRINTABLE.sub(" ", str(name)).split())[:MAX_NAME] or "Untitled view"
         payload = json.dumps({str(k): [str(v) for v in values] for k, values in params.items()}, sort_keys=True)
         size = len(payload.encode())
         if size > MAX_PARAMS_BYTES:

@@ -11,8 +11,8 @@ from dashboard.context import page_context
 from dashboard.data_access import demand_history, market_totals
 from dashboard.formatting import compact
 from dashboard.link_notice import warn_about_link
-from dashboard.sharing import current_params, link, save_view
-from dashboard.url_state import ParamSpec, shown
+from dashboard.sharing import current_params, inert_name, link, save_view
+from dashboard.url_state import ParamSpec
 from dashboard.widgets import chart, unavailable
 
 context = page_context()
@@ -115,7 +115,7 @@ def compare(levers: Levers, sums: dict) -> None:
             saved[name.strip()[:60]] = {**levers.__dict__, **sums, "link": link({"view": [view.id]}, "scenarios")}
             while len(saved) > 4:
                 saved.pop(next(iter(saved)))
-            st.success(f"Saved “{shown(view.name)}”. This link reopens it: `{link({'view': [view.id]}, 'scenarios')}`")
+            st.success(f"Saved “{inert_name(view.name)}”. This link reopens it: `{link({'view': [view.id]}, 'scenarios')}`")
     if saved:
         table = pd.DataFrame([{"scenario": n, **v} for n, v in saved.items()])
         st.dataframe(table[["scenario", "price", "marketing", "market_growth", "competitor_price", "share_shift",

@@ -85,6 +85,12 @@ def test_a_view_link_with_a_broken_store_shows_a_notice_and_the_default_view(vie
     assert at.title[0].value == "Briefing"
 
 
+def test_a_hostile_view_id_is_echoed_as_code_not_as_a_link(views_at):
+    at = open_app({"view": "[x](https://evil.example/)"})
+    assert not at.exception
+    assert "No saved view “`[x](https://evil.example/)`” exists" in "\n".join(w.value for w in at.warning)
+
+
 def test_saving_to_a_read_only_file_says_why_and_keeps_the_name(views_at, tmp_path):
     read_only(views_at(tmp_path / "views.sqlite3"))
     at = save(open_app({}), "Board deck")

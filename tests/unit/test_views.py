@@ -45,6 +45,11 @@ def test_markup_in_names_is_kept_as_text(tmp_path):
     assert store.get(saved.id).name.startswith("<script>") and len(saved.name) == 80
 
 
+def test_control_and_direction_override_characters_leave_names(tmp_path):
+    saved = save(ViewStore(tmp_path / "v.sqlite3"), "Europe\u202e\x00 deck\u2066\n")
+    assert saved.name == "Europe deck"
+
+
 # Owners: a visitor lists and deletes only what this browser saved, on this dataset.
 
 def test_only_this_browsers_views_of_this_dataset_are_listed(tmp_path):
