@@ -81,7 +81,7 @@ def test_a_view_link_with_a_broken_store_shows_a_notice_and_the_default_view(vie
     corrupt(views_at(tmp_path / "views.sqlite3"))
     at = open_app({"view": "abcd1234"})
     assert not at.exception
-    assert "The saved view “abcd1234” cannot be opened" in texts(at) and "default view" in texts(at)
+    assert "The saved view “`abcd1234`” cannot be opened" in texts(at) and "default view" in texts(at)
     assert at.title[0].value == "Briefing"
 
 

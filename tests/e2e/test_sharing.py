@@ -88,6 +88,7 @@ def test_view_names_stay_text_and_only_their_browser_lists_and_deletes_them(brow
     assert ours.inner_text() == HOSTILE_NAME  # our link, the name as plain text
 
     # The same browser in a new session (a reload): the cookie brings its views back.
+    page.wait_for_function("() => document.cookie.includes('mtd_browser=')")
     [cookie] = [c for c in page.context.cookies() if c["name"] == "mtd_browser"]
     assert cookie["sameSite"] == "Lax" and cookie["expires"] > time.time() + 300 * 86400
     popover = open_share(page, f"{app_url}/data")
@@ -110,7 +111,7 @@ def test_view_names_stay_text_and_only_their_browser_lists_and_deletes_them(brow
     page.get_by_text("Its link stops working for everyone").wait_for()
     assert popover.locator(f"a[href='?view={view_id}']").count() == 1  # nothing deleted yet
     page.get_by_role("button", name="Confirm delete").click()
-    wait_rendered(page)
+    popover.locator(f"a[href='?view={view_id}']").wait_for(state="detached")  # the rerun did the delete
     popover = open_share(page, f"{app_url}/data")
     popover.get_by_text("Save this view as").wait_for()
     assert popover.locator(f"a[href='?view={view_id}']").count() == 0
