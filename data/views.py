@@ -35,7 +35,7 @@ ID_LENGTH = 8
 ID_PATTERN = re.compile(rf"^[a-z0-9]{{{ID_LENGTH}}}$")
 MAX_NAME = 80
 MAX_PARAMS_BYTES = 16_000
-LISTED = 50  # most recent views listed per browser and dataset
+LISTED = 20  # most recent views listed per browser and dataset (a popover, not a catalogue)
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")  # controls, bidi overrides
 log = logging.getLogger(__name__)
