@@ -12,13 +12,13 @@ import streamlit as st
 
 from analysis.coverage import coverage, missing_by_company
 from dashboard.charts import missing_heatmap
+from dashboard.safe_text import md
 from data.http_source import fetch
 from data.mapping import ALL, LONG, SYNONYMS, WIDE, WIDE_VALUES, Mapping, suggest_mapping
 from data.readers import SUPPORTED, UPLOAD_LIMIT_MB, RawFile
 from data.report import LoadError
 from data.schema import SCHEMAS
 from data.validate import Loaded, load
-from dashboard.safe_text import md
 
 NONE = "(none)"
 
