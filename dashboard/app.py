@@ -21,6 +21,7 @@ from dashboard.context import PageContext, set_page_context  # noqa: E402
 from dashboard.active_data import active_dataset  # noqa: E402
 from dashboard.data_access import filter_options, store_for  # noqa: E402
 from dashboard.filters import sidebar_filters  # noqa: E402
+from dashboard.safe_text import md  # noqa: E402
 from dashboard.sharing import presentation_mode, restore_saved_view, share_panel, show_view_notice  # noqa: E402
 
 st.set_page_config(
@@ -92,7 +93,7 @@ dataset = active_dataset()
 store = store_for(dataset)
 filters = sidebar_filters(filter_options(store, dataset.content_hash), dataset.ours)
 with st.sidebar:
-    st.caption(f"**Data:** {dataset.name} · {dataset.source}")
+    st.caption(f"**Data:** {md(dataset.name)} · {md(dataset.source)}")
     share_panel(page.url_path or "overview", dataset.content_hash)
 show_view_notice()
 set_page_context(PageContext(dataset=dataset, store=store, filters=filters))

@@ -2,6 +2,8 @@
 
 Pages never style a chart themselves; everything visual lives here and in theme.py,
 so every chart shares one look, one date format and one colour per company.
+Plotly reads its labels as HTML: every name and title from data passes through
+`plot` on the way in (colours stay keyed by the raw name).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.formatting import hover_format, measure_axis
+from dashboard.safe_text import plot
 from dashboard.theme import CATEGORY_PALETTE, OUR_COLOR, TEMPLATE, TEXT_COLOR
 
 DATE_HOVER = "%b %Y"  # "Mar 2024": how people say months in a meeting
@@ -83,8 +86,8 @@ def _one_trace_per_group(
         part = frame[frame[color] == name]
         fig.add_trace(
             go.Scatter(
-                x=part[x], y=part[y], name=str(name), mode="lines",
-                hovertemplate=f"{hover}<extra>{name}</extra>", **style(name, palette[name]),
+                x=part[x], y=part[y], name=plot(name), mode="lines",
+                hovertemplate=f"{hover}<extra>{plot(name)}</extra>", **style(name, palette[name]),
             )
         )
     return fig
@@ -95,13 +98,13 @@ def _palette(groups: list) -> dict:
 
 
 def _finish(fig: go.Figure, *, title: str, y_title: str, money: bool = False) -> go.Figure:
-    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=440)
+    fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=440)
     fig.update_xaxes(title_text="Period", hoverformat=DATE_HOVER, tickformat="%b %Y")
     periods = sorted({x for trace in fig.data for x in trace.x})
     if len(periods) <= 15:  # few periods: one tick each, not Plotly's in-between dates
         fig.update_xaxes(tickvals=periods)
     # exponentformat "B" writes 2B rather than d3's 2G, which reads as gigabytes.
-    fig.update_yaxes(title_text=y_title, exponentformat="B", tickprefix="$" if money else "")
+    fig.update_yaxes(title_text=plot(y_title), exponentformat="B", tickprefix="$" if money else "")
     return fig
 
 
@@ -111,7 +114,7 @@ def missing_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:
         go.Heatmap(
             z=matrix.to_numpy(),
             x=list(matrix.columns),
-            y=[str(i) for i in matrix.index],
+            y=[plot(i) for i in matrix.index],
             zmin=0,
             zmax=100,
             colorscale=[[0.0, "#eef2f7"], [1.0, "#c23b22"]],
@@ -119,7 +122,7 @@ def missing_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:
             hovertemplate="%{y}, %{x|%b %Y}: %{z:.0f}% of cells missing<extra></extra>",
         )
     )
-    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=max(260, 60 + 28 * len(matrix)),
+    fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=max(260, 60 + 28 * len(matrix)),
                       hovermode="closest")
     fig.update_xaxes(title_text="Period", tickformat="%b %Y")
     fig.update_yaxes(title_text="Company", autorange="reversed", rangemode="normal")
@@ -144,21 +147,21 @@ def bubbles(
     """
     sizes = frame[size].fillna(0.0).clip(lower=0.0)
     scale = 2.0 * max(float(sizes.max()), 1e-9) / 60.0**2  # the largest bubble 60 px across
-    lines_ = "<br>".join(f"{name}: %{{customdata[{i}]:,.1f}}" for i, name in enumerate(hover.values()))
+    lines_ = "<br>".join(f"{plot(name)}: %{{customdata[{i}]:,.1f}}" for i, name in enumerate(hover.values()))
     fig = go.Figure(
         go.Scatter(
-            x=frame[x], y=frame[y], mode="markers+text", text=frame[label].astype(str), textposition="top center",
+            x=frame[x], y=frame[y], mode="markers+text", text=frame[label].map(plot), textposition="top center",
             marker=dict(size=sizes, sizemode="area", sizeref=scale, sizemin=6, color=CATEGORY_PALETTE[0],
                         opacity=0.75, line=dict(width=1, color="white")),
             customdata=frame[list(hover)].to_numpy(),
             hovertemplate=f"<b>%{{text}}</b><br>{lines_}<extra></extra>",
         )
     )
-    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=440, hovermode="closest", showlegend=False)
-    fig.update_xaxes(title_text=x_title, exponentformat="B", showgrid=True, gridcolor="#e4e7eb")
+    fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=440, hovermode="closest", showlegend=False)
+    fig.update_xaxes(title_text=plot(x_title), exponentformat="B", showgrid=True, gridcolor="#e4e7eb")
     spread = float(frame[y].max() - frame[y].min()) if len(frame) else 1.0
     pad = max(spread * 0.2, 1.0)  # room for the labels above the top bubble
-    fig.update_yaxes(title_text=y_title, ticksuffix="%", rangemode="normal", zeroline=True, zerolinecolor="#c0c6cc",
+    fig.update_yaxes(title_text=plot(y_title), ticksuffix="%", rangemode="normal", zeroline=True, zerolinecolor="#c0c6cc",
                      range=[float(frame[y].min()) - pad, float(frame[y].max()) + pad] if len(frame) else None)
     return fig
 
@@ -167,7 +170,7 @@ def divide_at(fig: go.Figure, *, x: float, left: str, right: str) -> go.Figure:
     """A vertical reference line (e.g. relative share 1: we lead) with a label either side."""
     fig.add_vline(x=x, line=dict(color="#7b8794", dash="dot", width=1))
     for text, anchor in ((left, "right"), (right, "left")):
-        fig.add_annotation(x=x, y=1.0, xref="x", yref="paper", text=text, showarrow=False, xanchor=anchor,
+        fig.add_annotation(x=x, y=1.0, xref="x", yref="paper", text=plot(text), showarrow=False, xanchor=anchor,
                            yanchor="bottom", xshift=-6 if anchor == "right" else 6, font=dict(size=11, color="#7b8794"))
     return fig
 
@@ -185,11 +188,11 @@ def decomposition(frame: pd.DataFrame, *, title: str, y_title: str) -> go.Figure
             mode="lines", line=dict(color=CATEGORY_PALETTE[0], width=1.8))
         fig.add_trace(kind(x=frame["date"], y=frame[column], name=name, showlegend=False,
                            hovertemplate=f"{name}: %{{y:,.3s}}<extra></extra>", **style), row=row, col=1)
-    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=640, margin=dict(t=90))
+    fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=640, margin=dict(t=90))
     fig.update_xaxes(hoverformat=DATE_HOVER, tickformat="%b %Y")
     fig.update_xaxes(title_text="Period", row=4, col=1)
     fig.update_yaxes(rangemode="normal", exponentformat="B")
-    fig.update_yaxes(title_text=y_title, row=1, col=1)
+    fig.update_yaxes(title_text=plot(y_title), row=1, col=1)
     return fig
 
 
@@ -241,7 +244,7 @@ def share_area(shares: pd.DataFrame, *, title: str, colors: Mapping[str, str], o
 def waterfall(bridge: pd.DataFrame, *, start_share: float, end_share: float, title: str,
               start_label: str, end_label: str) -> go.Figure:
     """Our share from one period to another, one bar per competitor we won from or lost to."""
-    labels = [start_label, *bridge["company"].astype(str), end_label]
+    labels = [plot(v) for v in (start_label, *bridge["company"], end_label)]
     values = [start_share, *bridge["points"], end_share]
     fig = go.Figure(go.Waterfall(
         x=labels, y=values, measure=["absolute", *["relative"] * len(bridge), "total"],
@@ -251,7 +254,7 @@ def waterfall(bridge: pd.DataFrame, *, start_share: float, end_share: float, tit
         totals=dict(marker=dict(color=OUR_COLOR)), connector=dict(line=dict(color="#c0c6cc")),
         hovertemplate="%{x}: %{text}<extra></extra>",
     ))
-    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=440, hovermode="closest", showlegend=False)
+    fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=440, hovermode="closest", showlegend=False)
     # Zoom on the levels the bars move between: the change is small next to the share itself.
     moves = sum(abs(v) for v in bridge["points"])
     low, high = min(start_share, end_share) - moves - 0.5, max(start_share, end_share) + moves + 0.5
@@ -291,15 +294,15 @@ def company_bubbles(table: pd.DataFrame, *, x: str, y: str, size: str, title: st
     fig = go.Figure()
     for _, row in table.iterrows():
         fig.add_trace(go.Scatter(
-            x=[row[x]], y=[row[y]], mode="markers+text", text=[row["company"]], textposition="top center",
-            name=str(row["company"]), marker=dict(size=[max(row[size], 0.0)], sizemode="area", sizeref=scale,
+            x=[row[x]], y=[row[y]], mode="markers+text", text=[plot(row["company"])], textposition="top center",
+            name=plot(row["company"]), marker=dict(size=[max(row[size], 0.0)], sizemode="area", sizeref=scale,
                                                   sizemin=6, color=colors[row["company"]], opacity=0.8),
-            hovertemplate=(f"<b>{row['company']}</b><br>{x_title}: %{{x:.1f}}{x_suffix}<br>{y_title}: %{{y:.1f}}{y_suffix}"
+            hovertemplate=(f"<b>{plot(row['company'])}</b><br>{plot(x_title)}: %{{x:.1f}}{x_suffix}<br>{plot(y_title)}: %{{y:.1f}}{y_suffix}"
                            f"<br>Revenue: ${row[size]:,.0f}<extra></extra>"),
         ))
-    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=460, hovermode="closest", showlegend=False)
-    fig.update_xaxes(title_text=x_title, showgrid=True, gridcolor="#e4e7eb", ticksuffix=x_suffix)
-    fig.update_yaxes(title_text=y_title, ticksuffix=y_suffix, rangemode="tozero")
+    fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=460, hovermode="closest", showlegend=False)
+    fig.update_xaxes(title_text=plot(x_title), showgrid=True, gridcolor="#e4e7eb", ticksuffix=x_suffix)
+    fig.update_yaxes(title_text=plot(y_title), ticksuffix=y_suffix, rangemode="tozero")
     return fig
 
 
@@ -308,9 +311,9 @@ def price_volume_chart(frame: pd.DataFrame, *, title: str, colors: Mapping[str, 
     fig = go.Figure()
     for company, part in frame.groupby("company", sort=False):
         color = colors[company]
-        fig.add_trace(go.Scatter(x=part["date"], y=part["price"], mode="lines", name=f"{company} price",
+        fig.add_trace(go.Scatter(x=part["date"], y=part["price"], mode="lines", name=f"{plot(company)} price",
                                  line=dict(color=color, width=2.2), hovertemplate="$%{y:,.0f}<extra>%{fullData.name}</extra>"))
-        fig.add_trace(go.Scatter(x=part["date"], y=part["units"], mode="lines", name=f"{company} units", yaxis="y2",
+        fig.add_trace(go.Scatter(x=part["date"], y=part["units"], mode="lines", name=f"{plot(company)} units", yaxis="y2",
                                  line=dict(color=color, width=1.4, dash="dot"),
                                  hovertemplate="%{y:,.3s} units<extra>%{fullData.name}</extra>"))
     fig = _finish(fig, title=title, y_title="Average price (USD per unit)", money=True)
@@ -323,12 +326,12 @@ def price_volume_chart(frame: pd.DataFrame, *, title: str, colors: Mapping[str, 
 def capability_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:
     """Feature scores 0–5, features down, companies across."""
     fig = go.Figure(go.Heatmap(
-        z=matrix.to_numpy(), x=list(matrix.columns), y=list(matrix.index), zmin=0, zmax=5,
+        z=matrix.to_numpy(), x=[plot(c) for c in matrix.columns], y=[plot(i) for i in matrix.index], zmin=0, zmax=5,
         colorscale=[[0, "#f4f6f9"], [0.5, "#9db7dc"], [1, OUR_COLOR]], text=matrix.round(1).to_numpy(),
         texttemplate="%{text}", colorbar=dict(title=dict(text="Score (0–5)")),
         hovertemplate="%{x} · %{y}: %{z:.1f} of 5<extra></extra>",
     ))
-    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=max(360, 80 + 30 * len(matrix)),
+    fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=max(360, 80 + 30 * len(matrix)),
                       hovermode="closest")
     fig.update_xaxes(title_text="Company", side="top")
     fig.update_yaxes(title_text="Feature", autorange="reversed", rangemode="normal")
@@ -338,13 +341,13 @@ def capability_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:
 def capability_radar(matrix: pd.DataFrame, *, title: str, colors: Mapping[str, str]) -> go.Figure:
     """The same scores as a radar, one closed shape per company."""
     fig = go.Figure()
-    features = list(matrix.index)
+    features = [plot(i) for i in matrix.index]
     for company in matrix.columns:
         values = list(matrix[company].fillna(0.0))
-        fig.add_trace(go.Scatterpolar(r=values + values[:1], theta=features + features[:1], name=str(company),
+        fig.add_trace(go.Scatterpolar(r=values + values[:1], theta=features + features[:1], name=plot(company),
                                       line=dict(color=colors[company], width=2), fill="toself", opacity=0.55,
-                                      hovertemplate="%{theta}: %{r:.1f} of 5<extra>" + str(company) + "</extra>"))
-    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=520, hovermode="closest",
+                                      hovertemplate="%{theta}: %{r:.1f} of 5<extra>" + plot(company) + "</extra>"))
+    fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=520, hovermode="closest",
                       polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5])))
     return fig
 
@@ -381,7 +384,7 @@ def demand_quadrant(
     for flagged, name, symbol, color in ((False, other_name, "circle", OUR_COLOR), (True, flag_name, "diamond", "#c23b22")):
         part = table[table[flag] == flagged]
         fig.add_trace(go.Scatter(
-            x=part[x], y=part[y], name=name, mode="markers", hovertext=[hover(r) for _, r in part.iterrows()],
+            x=part[x], y=part[y], name=plot(name), mode="markers", hovertext=[hover(r) for _, r in part.iterrows()],
             hoverinfo="text", showlegend=True,
             marker=dict(size=13, symbol=symbol, color=color, opacity=0.85, line=dict(width=1, color="white")),
         ))
@@ -399,11 +402,11 @@ def demand_quadrant(
         text=[t for _, t, _ in labels], textposition=[p for _, _, p in labels], mode="markers+text",
         marker=dict(size=13, opacity=0), textfont=dict(size=11, color="#3e4c59"), hoverinfo="skip", showlegend=False,
     ))
-    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=560, hovermode="closest")
-    fig.update_xaxes(title_text=x_title, range=list(x_range), showgrid=True, gridcolor="#e4e7eb", zeroline=False)
+    fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=560, hovermode="closest")
+    fig.update_xaxes(title_text=plot(x_title), range=list(x_range), showgrid=True, gridcolor="#e4e7eb", zeroline=False)
     ticks = [m * 10**e for e in range(int(y_range[0]) - 1, int(y_range[1]) + 2) for m in (1, 2, 5)]
     ticks = [t for t in ticks if low <= t <= high]
-    fig.update_yaxes(title_text=y_title, type="log", range=list(y_range), tickvals=ticks,
+    fig.update_yaxes(title_text=plot(y_title), type="log", range=list(y_range), tickvals=ticks,
                      ticktext=[_money(t) for t in ticks], rangemode="normal", minor=dict(showgrid=False))
     fig.add_vline(x=x_split, line=dict(color="#7b8794", dash="dot", width=1))
     fig.add_hline(y=y_split, line=dict(color="#7b8794", dash="dot", width=1))
@@ -462,7 +465,7 @@ def _place_labels(
 
         position = min(options, key=lambda k: cost(options[k]))  # ties go to the first: beside the point
         boxes.append((*options[position], w, h))
-        placed.append((cluster[0], "<br>".join(names), position))
+        placed.append((cluster[0], "<br>".join(plot(n) for n in names), position))
     return placed
 
 
@@ -487,17 +490,17 @@ def ranked_bars(
     fig = go.Figure()
     names = sorted(dict.fromkeys(frame[color].astype(str)), key=lambda n: (n == muted, n))
     palette = {**_palette([n for n in names if n != muted]), muted: OTHERS_COLOR}
-    order = list(frame[y].astype(str))
+    order = [plot(v) for v in frame[y]]
     for name in names:
         part = frame[frame[color].astype(str) == name]
         fig.add_trace(go.Bar(
-            x=part[x], y=part[y].astype(str), orientation="h", name=name, marker_color=palette[name],
+            x=part[x], y=part[y].map(plot), orientation="h", name=plot(name), marker_color=palette[name],
             hovertext=[hover(row) for _, row in part.iterrows()], hoverinfo="text", showlegend=True,
         ))
-    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=max(230, 170 + 26 * len(frame)),
+    fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=max(230, 170 + 26 * len(frame)),
                       hovermode="closest", barmode="stack", bargap=0.25, margin=dict(l=24),
-                      legend=dict(traceorder="normal", title=dict(text=f"{color_title}:" if color_title else None, side="left")))
-    fig.update_xaxes(title_text=x_title, tickprefix="$", exponentformat="B", showgrid=True, gridcolor="#e4e7eb")
+                      legend=dict(traceorder="normal", title=dict(text=f"{plot(color_title)}:" if color_title else None, side="left")))
+    fig.update_xaxes(title_text=plot(x_title), tickprefix="$", exponentformat="B", showgrid=True, gridcolor="#e4e7eb")
     fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", automargin=True,
                      rangemode="normal")
     return fig
@@ -548,7 +551,7 @@ def npv_histogram(outcomes: np.ndarray, *, title: str, p10: float, p90: float) -
     fig.add_vrect(x0=p10, x1=p90, fillcolor=OUR_COLOR, opacity=0.07, line_width=0)
     fig.add_annotation(x=(p10 + p90) / 2, y=0.98, yref="paper", text="10th–90th percentile", showarrow=False,
                        yanchor="top", font=dict(size=11, color="#7b8794"))
-    fig.update_layout(template=TEMPLATE, title=dict(text=title), barmode="overlay", height=400, hovermode="closest")
+    fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), barmode="overlay", height=400, hovermode="closest")
     fig.update_xaxes(title_text="NPV (USD)", tickprefix="$", exponentformat="B")
     fig.update_yaxes(title_text="Draws (of 10,000)")
     return fig
@@ -559,15 +562,15 @@ def tornado_chart(table: pd.DataFrame, *, title: str, x_title: str) -> go.Figure
     rows = table.iloc[::-1]
     base = float(rows["base"].iloc[0])
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=rows["input"], x=rows["npv_low"] - base, base=base, orientation="h", name="Input at its low end",
+    fig.add_trace(go.Bar(y=rows["input"].map(plot), x=rows["npv_low"] - base, base=base, orientation="h", name="Input at its low end",
                          marker_color="#c06c84", customdata=rows["npv_low"],
                          hovertemplate="%{y} low: $%{customdata:,.0f}<extra></extra>"))
-    fig.add_trace(go.Bar(y=rows["input"], x=rows["npv_high"] - base, base=base, orientation="h",
+    fig.add_trace(go.Bar(y=rows["input"].map(plot), x=rows["npv_high"] - base, base=base, orientation="h",
                          name="Input at its high end", marker_color="#6c9a8b", customdata=rows["npv_high"],
                          hovertemplate="%{y} high: $%{customdata:,.0f}<extra></extra>"))
     fig.add_vline(x=base, line=dict(color=TEXT_COLOR, width=1))
-    fig.update_layout(template=TEMPLATE, title=dict(text=title), barmode="overlay", height=380, hovermode="closest")
-    fig.update_xaxes(title_text=x_title, tickprefix="$", exponentformat="B")
+    fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), barmode="overlay", height=380, hovermode="closest")
+    fig.update_xaxes(title_text=plot(x_title), tickprefix="$", exponentformat="B")
     fig.update_yaxes(title_text=None, rangemode="normal")
     return fig
 
@@ -575,7 +578,7 @@ def tornado_chart(table: pd.DataFrame, *, title: str, x_title: str) -> go.Figure
 def risk_return(table: pd.DataFrame, *, title: str) -> go.Figure:
     """Expected NPV against the chance of losing money, with the 10th–90th NPV range as error bars."""
     fig = go.Figure(go.Scatter(
-        x=100 - table["probability_positive"], y=table["expected_npv"], mode="markers+text", text=table["option"],
+        x=100 - table["probability_positive"], y=table["expected_npv"], mode="markers+text", text=table["option"].map(plot),
         textposition=[("top right", "bottom left", "top left", "bottom right")[i % 4] for i in range(len(table))],
         marker=dict(size=14, color=OUR_COLOR),
         error_y=dict(type="data", symmetric=False, array=table["p90"] - table["expected_npv"],
@@ -583,7 +586,7 @@ def risk_return(table: pd.DataFrame, *, title: str) -> go.Figure:
         hovertemplate="<b>%{text}</b><br>Expected NPV $%{y:,.0f}<br>Chance of a loss %{x:.0f}%<extra></extra>",
     ))
     fig.add_hline(y=0, line=dict(color="#7b8794", dash="dot", width=1))
-    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=440, hovermode="closest", showlegend=False)
+    fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=440, hovermode="closest", showlegend=False)
     fig.update_xaxes(title_text="Chance the NPV is below zero (%)", ticksuffix="%", rangemode="tozero", showgrid=True,
                      gridcolor="#e4e7eb")
     fig.update_yaxes(title_text="Expected NPV (USD; bars: 10th–90th percentile)", tickprefix="$", exponentformat="B",
@@ -603,14 +606,15 @@ def share_forecast_chart(history: pd.DataFrame, future: pd.DataFrame, *, title: 
             fig.add_trace(go.Scatter(
                 x=list(ahead["date"]) + list(ahead["date"][::-1]), y=list(ahead["upper"]) + list(ahead["lower"][::-1]),
                 fill="toself", fillcolor="rgba(31, 78, 156, 0.15)", line=dict(width=0), hoverinfo="skip",
-                name=f"{company}: {level:.0%} interval"))
-        fig.add_trace(go.Scatter(x=past["date"], y=past["share"], mode="lines", name=company, legendgroup=company,
-                                 line=dict(color=color, width=width), hovertemplate="%{y:.1f}%<extra>" + company + "</extra>"))
-        fig.add_trace(go.Scatter(x=ahead["date"], y=ahead["share"], mode="lines", name=f"{company} (forecast)",
-                                 legendgroup=company, showlegend=False, line=dict(color=color, width=width, dash="dash"),
+                name=f"{plot(company)}: {level:.0%} interval"))
+        label = plot(company)
+        fig.add_trace(go.Scatter(x=past["date"], y=past["share"], mode="lines", name=label, legendgroup=label,
+                                 line=dict(color=color, width=width), hovertemplate="%{y:.1f}%<extra>" + label + "</extra>"))
+        fig.add_trace(go.Scatter(x=ahead["date"], y=ahead["share"], mode="lines", name=f"{label} (forecast)",
+                                 legendgroup=label, showlegend=False, line=dict(color=color, width=width, dash="dash"),
                                  customdata=ahead[["lower", "upper"]].to_numpy(),
                                  hovertemplate="%{y:.1f}% (%{customdata[0]:.1f} to %{customdata[1]:.1f})<extra>"
-                                               + company + " forecast</extra>"))
+                                               + label + " forecast</extra>"))
     if not future.empty:
         origin = history["date"].max()
         fig.add_vline(x=origin, line=dict(color="#7b8794", width=1, dash="dot"))
@@ -646,7 +650,7 @@ def lever_tornado(table: pd.DataFrame, *, value: str, title: str) -> go.Figure:
                              marker_color=color, customdata=rows[f"{value}_{side}"],
                              hovertemplate="%{y}: $%{customdata:,.0f}<extra>" + label + "</extra>"))
     fig.add_vline(x=base, line=dict(color=TEXT_COLOR, width=1))
-    fig.update_layout(template=TEMPLATE, title=dict(text=title), barmode="overlay", height=360, hovermode="closest")
+    fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), barmode="overlay", height=360, hovermode="closest")
     fig.update_xaxes(title_text=f"{value.capitalize()} over the horizon (USD)", tickprefix="$", exponentformat="B")
     fig.update_yaxes(title_text=None, rangemode="normal")
     return fig

@@ -12,6 +12,7 @@ import streamlit as st
 
 from analysis.coverage import coverage, missing_by_company
 from dashboard.charts import missing_heatmap
+from dashboard.safe_text import md
 from data.http_source import fetch
 from data.mapping import ALL, LONG, SYNONYMS, WIDE, WIDE_VALUES, Mapping, suggest_mapping
 from data.readers import SUPPORTED, UPLOAD_LIMIT_MB, RawFile
@@ -42,11 +43,11 @@ def pick_source(table: str) -> tuple[str, bytes] | None:
     fetched_key = f"fetched_{table}"
     if st.button("Fetch", key=f"fetch_{table}", icon=":material/download:", disabled=not url):
         try:
-            with st.spinner(f"Fetching {url[:60]}…"):
+            with st.spinner(f"Fetching {md(url[:60])}…"):
                 st.session_state[fetched_key] = (url, *fetch(url))
         except LoadError as exc:
             st.session_state.pop(fetched_key, None)
-            st.error(str(exc), icon=":material/cloud_off:")
+            st.error(md(exc), icon=":material/cloud_off:")
     fetched = st.session_state.get(fetched_key)
     if fetched and fetched[0] == url:
         return fetched[1], fetched[2]
@@ -115,11 +116,11 @@ def show_report(loaded: Loaded) -> None:
     """Errors first, then warnings, one line each; success when the file can be used."""
     if loaded.ok:
         period = f" · {loaded.periodicity.describe()}" if loaded.periodicity else ""
-        st.success(f"{loaded.name} can be loaded: {len(loaded.frame):,} rows{period}.", icon=":material/check_circle:")
+        st.success(md(f"{loaded.name} can be loaded: {len(loaded.frame):,} rows{period}."), icon=":material/check_circle:")
     for issue in loaded.report.errors:
-        st.error(issue.line(), icon=":material/error:")
+        st.error(md(issue.line()), icon=":material/error:")
     for issue in loaded.report.warnings:
-        st.warning(issue.line(), icon=":material/warning:")
+        st.warning(md(issue.line()), icon=":material/warning:")
 
 
 def show_coverage(market: pd.DataFrame, *, key: str) -> None:

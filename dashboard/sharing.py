@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from dashboard.safe_text import md
 from dashboard.url_state import shown
 from data.views import MAX_NAME, SavedView, ViewStore, ViewStoreError
 
@@ -48,7 +49,7 @@ def restore_saved_view(pages: Mapping[str, st.Page]) -> None:
     try:
         view = view_store().get(view_id)
     except ViewStoreError as error:
-        _fall_back_to_default(f"The saved view “{inert_name(view_id)}” cannot be opened. {_inert(str(error))}")
+        _fall_back_to_default(f"The saved view “{inert_name(view_id)}” cannot be opened. {md(str(error))}")
         return
     if view is None or view.page not in pages:
         _fall_back_to_default(f"No saved view “{inert_name(view_id)}” exists (it may have been deleted).")
@@ -116,7 +117,7 @@ def save_view(name: str, page: str, params: Mapping[str, list[str]], dataset_key
     try:
         saved = view_store().save(name, page, dict(params), owner=browser_id(create=True), dataset=dataset_key)
     except ViewStoreError as error:
-        st.error(f"Could not save this view. {_inert(str(error))}", icon=":material/error:")
+        st.error(f"Could not save this view. {md(str(error))}", icon=":material/error:")
         return None
     remember_browser()
     return saved
@@ -133,7 +134,7 @@ def share_panel(page: str, dataset_key: str) -> None:
         try:
             views = view_store().list_for(browser_id(), dataset_key)
         except ViewStoreError as error:
-            st.warning(f"Saved views are unavailable. {_inert(str(error))}", icon=":material/bookmark_remove:")
+            st.warning(f"Saved views are unavailable. {md(str(error))}", icon=":material/bookmark_remove:")
             return
         name = st.text_input("Save this view as", max_chars=80, key="save_view_name",
                              placeholder="e.g. Board deck: Europe pricing")
@@ -175,7 +176,7 @@ def _confirm_delete(view: SavedView) -> None:
     try:
         deleted = view_store().delete(view.id, browser_id())
     except ViewStoreError as error:
-        st.error(f"Could not delete this view. {_inert(str(error))}", icon=":material/error:")
+        st.error(f"Could not delete this view. {md(str(error))}", icon=":material/error:")
         return
     if not deleted:
         st.error("Could not delete this view: it was not saved from this browser, or is already gone.")
@@ -197,14 +198,6 @@ def inert_name(name: str) -> str:
     fence = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") else ""
     return f"{fence}{pad}{flat}{pad}{fence}"
-
-
-def _inert(text: str) -> str:
-    """A message (which may name a file) shown as text, not Markdown; unlike `shown`, never shortened.
-
-    To be replaced by the shared escaping module (dashboard/safe_text.py) once it lands.
-    """
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", re.sub(r"[\x00-\x1f\x7f]", " ", text))
 
 
 def presentation_mode() -> bool:

@@ -8,9 +8,10 @@ say which ones were dropped. Nothing here reaches SQL or unpickles anything.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+
+from dashboard.safe_text import md, plain
 
 MAX_SHOWN = 40  # characters of a rejected value echoed back to the user
 
@@ -55,8 +56,8 @@ def rejected_params(
 
 
 def shown(value: str) -> str:
-    """A user-supplied value made safe to echo inside Markdown: short, inert."""
-    flat = re.sub(r"[\x00-\x1f\x7f]", " ", value)
+    """A user-supplied value made safe to echo inside Markdown: short, inert, no links or bidi tricks."""
+    flat = plain(value)
     if len(flat) > MAX_SHOWN:
         flat = flat[: MAX_SHOWN - 1] + "…"
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", flat)
+    return md(flat)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.context import PageContext
+from dashboard.safe_text import md
+from data.export import csv_bytes, excel_bytes
 
 
 def chart(fig: go.Figure, data: pd.DataFrame, *, key: str) -> None:
@@ -18,10 +18,13 @@ def chart(fig: go.Figure, data: pd.DataFrame, *, key: str) -> None:
 
 
 def data_downloads(data: pd.DataFrame, *, key: str) -> None:
-    """CSV and Excel buttons; files are built only when clicked, so reruns stay fast."""
+    """CSV and Excel buttons; files are built only when clicked, so reruns stay fast.
+
+    Both go through `data.export`, which stops names from data running as spreadsheet formulas.
+    """
     with st.container(horizontal=True, gap="small"):
         # on_click="ignore": a download must not rerun the page (and move what the user is looking at)
-        st.download_button("CSV", lambda: data.to_csv(index=False).encode(), file_name=f"{key}.csv",
+        st.download_button("CSV", lambda: csv_bytes(data), file_name=f"{key}.csv",
                            mime="text/csv", key=f"download_{key}", icon=":material/download:", type="tertiary",
                            on_click="ignore", help="Download the data behind this chart as CSV")
         st.download_button("Excel", lambda: excel_bytes(data, key), file_name=f"{key}.xlsx",
@@ -30,27 +33,16 @@ def data_downloads(data: pd.DataFrame, *, key: str) -> None:
                            on_click="ignore", help="Download the data behind this chart as an Excel workbook")
 
 
-def excel_bytes(data: pd.DataFrame, sheet: str) -> bytes:
-    """One sheet, dates as dates (no time zone), for people who continue in Excel."""
-    buffer = io.BytesIO()
-    frame = data.copy()
-    for column in frame.select_dtypes(include=["datetimetz"]).columns:
-        frame[column] = frame[column].dt.tz_localize(None)
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet[:31] or "data", index=False)
-    return buffer.getvalue()
-
-
 def basis_caption(context: PageContext) -> None:
     """Say what the numbers are based on: slice, period and data source."""
     st.caption(
-        f"Basis: {context.filters.basis()} · Data: {context.dataset.name} "
-        f"({context.dataset.source})"
+        f"Basis: {md(context.filters.basis())} · Data: {md(context.dataset.name)} "
+        f"({md(context.dataset.source)})"
     )
 
 
 def unavailable(reason: str) -> None:
-    """A view the data cannot support, with the reason instead of an error."""
+    """A view the data cannot support, with the reason (Markdown: escape names in it) instead of an error."""
     st.info(reason, icon=":material/block:")
 
 
@@ -62,7 +54,7 @@ def head_to_head_table(table: pd.DataFrame, ours: str, rival: str) -> None:
         "region": "Region",
         "our_revenue": money(f"{ours} revenue", format="dollar"),
         "their_revenue": money(f"{rival} revenue", format="dollar"),
-        "revenue_gap": money("Revenue gap", format="dollar", help=f"{ours} minus {rival}, last year"),
+        "revenue_gap": money("Revenue gap", format="dollar", help=md(f"{ours} minus {rival}, last year")),
         "our_share": money(f"{ours} share", format="%.1f%%"),
         "their_share": money(f"{rival} share", format="%.1f%%"),
         "share_gap": money("Share gap (pts)", format="%+.1f"),

@@ -11,6 +11,7 @@ from dashboard.context import page_context
 from dashboard.data_access import filter_options, largest_rival, market_totals
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS
 from dashboard.link_notice import warn_about_link
+from dashboard.safe_text import md
 from dashboard.url_state import ParamSpec
 from dashboard.theme import company_colors
 from dashboard.widgets import basis_caption, chart, head_to_head_table, unavailable
@@ -133,19 +134,19 @@ def against_one_competitor() -> None:
                          bind="query-params")
     if rival == ours:
         rival = largest_rival(store, key, ours, everyone)
-        st.info(f"{ours} is our company; comparing with the largest competitor, {rival}, instead.")
+        st.info(md(f"{ours} is our company; comparing with the largest competitor, {rival}, instead."))
     if has_money:
         pv = comp.price_volume(totals, [ours, rival])
         chart(charts.price_volume_chart(pv, title=f"Price and volume: {ours} vs {rival}", colors=colors), pv,
               key="price_volume")
-        st.markdown(f"**Head to head: {ours} vs {rival}**")
+        st.markdown(f"**Head to head: {md(ours)} vs {md(rival)}**")
         detail = market_totals(store, key, filters.market_filter(), ("date", "segment", "region", "company"))
         head_to_head_table(comp.head_to_head(detail, ours, rival), ours, rival)
     st.markdown("**Capabilities**")
     if caps is None:
         unavailable("No `capabilities` table in this dataset; load one on the Data page.")
     else:
-        also = st.multiselect(f"Compare with {rival} and …", cap_companies, key="cap_with", bind="query-params",
+        also = st.multiselect(f"Compare with {md(rival)} and …", cap_companies, key="cap_with", bind="query-params",
                               placeholder="more competitors")
         with_whom = [c for c in dict.fromkeys([rival, *also]) if c != ours and c in cap_companies]
         cap_view = st.segmented_control("Capability chart", ["heatmap", "radar"], default="heatmap", key="cap_view",

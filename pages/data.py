@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard.active_data import loaded_tables, use_demo, use_table
 from dashboard.context import page_context
 from dashboard.loader_ui import checked, choose_sheet, edit_mapping, pick_source, show_coverage, show_report
+from dashboard.safe_text import md
 from data.schema import DATE, SCHEMAS
 
 context = page_context()
@@ -15,11 +16,11 @@ dataset, store = context.dataset, context.store
 st.title("Data")
 st.caption("Which data every page uses, how complete it is, and how to bring your own.")
 if notice := st.session_state.pop("_data_notice", None):
-    st.success(notice, icon=":material/check_circle:")
+    st.success(notice, icon=":material/check_circle:")  # Markdown, names escaped where it was written
 
 with st.container(border=True):
     st.subheader("Active dataset")
-    st.markdown(f"**{dataset.name}** · {dataset.source}")
+    st.markdown(f"**{md(dataset.name)}** · {md(dataset.source)}")
     if loaded_tables() and st.button("Back to the demo dataset", icon=":material/restart_alt:"):
         use_demo()
         st.session_state["_data_notice"] = "Every page now uses the demo dataset again."
@@ -53,19 +54,19 @@ scope = hashlib.sha1(name.encode() + content[:65536] + str(len(content)).encode(
 first = checked(name, content, table, None, None)
 if first.raw is None:
     show_report(first)
-    st.info(f"Nothing changed: every page still uses **{dataset.name}**.", icon=":material/info:")
+    st.info(f"Nothing changed: every page still uses **{md(dataset.name)}**.", icon=":material/info:")
     st.stop()
 
 sheet = choose_sheet(first.raw, table)
 raw = first.raw if sheet in (None, first.raw.format.sheet) else checked(name, content, table, None, sheet).raw
-st.caption(f"Read as: {raw.format.describe()} · {len(raw.frame):,} rows × {raw.frame.shape[1]} columns")
+st.caption(f"Read as: {md(raw.format.describe())} · {len(raw.frame):,} rows × {raw.frame.shape[1]} columns")
 with st.container(border=True):
     st.markdown("**Mapping**: which column is which. Change it if a guess is wrong.")
     mapping = edit_mapping(raw, table, f"{scope}_{raw.format.sheet or ''}")
 loaded = checked(name, content, table, mapping, sheet)
 show_report(loaded)
 if not loaded.ok:
-    st.info(f"Nothing changed: every page still uses **{dataset.name}**. Fix the file or the mapping.",
+    st.info(f"Nothing changed: every page still uses **{md(dataset.name)}**. Fix the file or the mapping.",
             icon=":material/info:")
     st.stop()
 
@@ -77,7 +78,7 @@ elif "market" not in loaded_tables() and st.session_state.get("_active_dataset")
 if st.button(f"Use this {table} table on every page", type="primary", icon=":material/done_all:"):
     new = use_table(table, loaded.frame, name)
     st.session_state["_data_notice"] = (
-        f"Loaded {name} as `{table}`. Every page now uses **{new.name}**." if new is not None
-        else f"Kept {name} as `{table}`; it joins the `market` table you load next."
+        f"Loaded {md(name)} as `{table}`. Every page now uses **{md(new.name)}**." if new is not None
+        else f"Kept {md(name)} as `{table}`; it joins the `market` table you load next."
     )
     st.rerun()

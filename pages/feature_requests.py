@@ -11,6 +11,7 @@ from dashboard.context import page_context
 from dashboard.data_access import market_totals
 from dashboard.formatting import compact
 from dashboard.link_notice import warn_about_link
+from dashboard.safe_text import md, plot
 from dashboard.url_state import ParamSpec
 from dashboard.widgets import chart, feature_grouping_editor, rice_editor, table_with_download, unavailable
 
@@ -66,8 +67,8 @@ cards[3].metric("Driven by one account", f"{facts.single_account} of {facts.feat
                 help=f"One customer, or the top account holds {fr.SINGLE_ACCOUNT_SHARE:.0f}% or more of the ARR.")
 
 split = fr.quadrants(summary)
-hover = lambda r: (f"<b>{r['feature']}</b><br>Breadth {r['breadth']:.0f} of 100 · {money(r['arr'])} ARR"  # noqa: E731
-                   f"<br>{r['customers']} customers · top account {r['top_customer']} {r['top_share']:.0f}%")
+hover = lambda r: (f"<b>{plot(r['feature'])}</b><br>Breadth {r['breadth']:.0f} of 100 · {money(r['arr'])} ARR"  # noqa: E731
+                   f"<br>{r['customers']} customers · top account {plot(r['top_customer'])} {r['top_share']:.0f}%")
 quadrant = charts.demand_quadrant(
     summary, x="breadth", y="arr", label="feature", flag="single_account", hover=hover,
     title=f"Broad need or one loud account? {split.single_account} of {split.total} requested features "
@@ -85,7 +86,7 @@ with st.expander("How the scores work", icon=":material/function:"):
     if not growth:
         st.caption("No market growth by segment in this dataset: every segment counts as flat (alignment 50).")
     else:
-        st.caption("Segment growth used: " + ", ".join(f"{s} {g:+.1f}% a year" for s, g in sorted(growth.items()))
+        st.caption("Segment growth used: " + ", ".join(f"{md(s)} {g:+.1f}% a year" for s, g in sorted(growth.items()))
                    + f" ({measure} CAGR, all periods, sidebar segments and regions).")
 
 # Ranking
@@ -96,7 +97,7 @@ with st.expander("Your RICE estimates: impact, confidence and effort per feature
     edited = rice_editor(inputs[["feature", "reach", *fr.RICE_INPUTS]], key=f"fr_rice_{digest}")
     inputs, notes = fr.clean_rice_inputs(edited)
     for note in notes:
-        st.warning(note, icon=":material/rule:")
+        st.warning(md(note), icon=":material/rule:")
     st.caption(f"Reach is the number of distinct customers who asked in the {fr.REACH_MONTHS} months up to the "
                f"latest request ({facts.latest:%d %b %Y}). Estimates last for this session and are not in the link.")
 sort = st.selectbox("Rank features by", list(fr.SORTS), index=0, key="fr_sort", bind="query-params",
@@ -124,7 +125,7 @@ variants = [v for v in raw["feature"].astype(str).unique() if v not in features]
 warn_about_link([ParamSpec("fr_feature", "Feature", features + variants)])
 asked = st.query_params.get("fr_feature")
 if asked in variants:
-    st.info(f"“{asked}” is grouped with others here, so a feature is shown instead. Switch grouping off to see it "
+    st.info(f"“{md(asked)}” is grouped with others here, so a feature is shown instead. Switch grouping off to see it "
             "on its own.", icon=":material/merge_type:")
 default = default_feature if default_feature in features else summary["feature"].iloc[0]
 feature = st.selectbox("Feature", features, index=features.index(default), key="fr_feature", bind="query-params")
@@ -136,7 +137,7 @@ lead = (f"only {row['top_customer']} ({money(row['arr'])} ARR)" if row["customer
 bars = charts.ranked_bars(
     fr.top_requesters(who), x="arr", y="customer", color="segment", color_title="Segment", muted=fr.OTHERS,
     x_title="ARR (USD per year)", title=f"Who asks for {feature}: {lead}",
-    hover=lambda r: f"<b>{r['customer']}</b><br>{r['segment']} · {money(r['arr'])} ARR · {r['requests']} requests")
+    hover=lambda r: f"<b>{plot(r['customer'])}</b><br>{plot(r['segment'])} · {money(r['arr'])} ARR · {r['requests']} requests")
 chart(bars, who, key="feature_requesters")
 table_with_download(who, key="feature_requesters_table", download=False, column_config={
     "customer": "Customer", "segment": "Segment", "region": "Region", "arr": number("ARR (USD)", format="localized"),
@@ -145,5 +146,5 @@ table_with_download(who, key="feature_requesters_table", download=False, column_
     "latest_request": st.column_config.DateColumn("Last asked", format="YYYY-MM-DD"), "asked_as": "Asked as",
 })
 st.caption(f"Basis: {len(raw)} requests from {facts.first:%b %Y} to {facts.latest:%b %Y}, all segments and regions "
-           f"(the sidebar filters apply to market growth only) · Data: {context.dataset.name} "
-           f"({context.dataset.source})")
+           f"(the sidebar filters apply to market growth only) · Data: {md(context.dataset.name)} "
+           f"({md(context.dataset.source)})")

@@ -12,6 +12,7 @@ from dashboard.context import page_context
 from dashboard.data_access import market_totals
 from dashboard.formatting import MEASURE_LABELS, compact, measure_axis
 from dashboard.link_notice import warn_about_link
+from dashboard.safe_text import md
 from dashboard.url_state import ParamSpec
 from dashboard.widgets import basis_caption, chart, forecast_details, outlook_table, unavailable
 from data.periods import SEASON_LENGTH
@@ -130,12 +131,12 @@ def driver_section(horizon: int, level: float) -> None:
     # Spend adds up across regions; an index is averaged.
     x = rows.groupby("date")["value"].sum() if "spend" in choice else rows.groupby("date")["value"].mean()
     try:
-        with st.spinner(f"Fitting SARIMAX with and without {choice}…"):
+        with st.spinner(f"Fitting SARIMAX with and without {md(choice)}…"):
             result = compare_with_driver(series, x, choice, horizon=horizon, season=season, level=level)
     except (ValueError, np.linalg.LinAlgError) as reason:
-        unavailable(f"No comparison with {choice}: {reason}.")
+        unavailable(md(f"No comparison with {choice}: {reason}."))
         return
-    st.markdown(result.describe())
+    st.markdown(md(result.describe()))
     chart(charts.forecast_chart(series, result.mean, result.lower, result.upper, level=level,
                                 money=measure == "revenue", y_title=measure_axis(measure, filters.periodicity),
                                 title=f"Market {label} forecast with {choice} as a driver (SARIMAX)"),

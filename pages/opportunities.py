@@ -11,6 +11,7 @@ from analysis.finance import cash_flows, simulate_npv
 from dashboard import charts
 from dashboard.context import page_context
 from dashboard.link_notice import warn_about_link
+from dashboard.safe_text import md
 from dashboard.url_state import ParamSpec
 from dashboard.widgets import chart, unavailable
 
@@ -83,20 +84,20 @@ analog = st.selectbox("Borrow p and q from an analog in this market", [NONE, *an
 if analog != NONE:
     fitted = fit(analogs[analog].to_numpy(), per_year=12)
     options[chosen] = replace(options[chosen], p=fitted.p, q=fitted.q)
-    st.caption(f"{analog}: {fitted.describe()}. Used for {chosen}.")
+    st.caption(md(f"{analog}: {fitted.describe()}. Used for {chosen}."))
 
 evaluations = [launch.evaluate(name, option, rate, ranges) for name, option in options.items()]
 ranked = launch.ranking(evaluations)
 best = ranked.iloc[0]
 drivers = launch.tornado(options[best["option"]], rate, ranges)
 st.subheader("Ranking")
-sentence = (f"**{best['option']}** has the highest expected NPV, ${best['expected_npv']:,.0f} "
+sentence = (f"**{md(best['option'])}** has the highest expected NPV, ${best['expected_npv']:,.0f} "
             f"({best['probability_positive']:.0f}% chance of a positive NPV); what moves it most: "
             f"{', '.join(drivers['input'].head(2))}.")
 if len(ranked) > 1:
     changes = launch.what_changes_the_choice(options[best["option"]], ranked["npv"].iloc[1], rate, ranges)
-    sentence += (f" It stays ahead of {ranked['option'].iloc[1]} unless " + " or ".join(changes) + "."
-                 if changes else f" It stays ahead of {ranked['option'].iloc[1]} across every input's range.")
+    sentence += (f" It stays ahead of {md(ranked['option'].iloc[1])} unless " + md(" or ".join(changes)) + "."
+                 if changes else f" It stays ahead of {md(ranked['option'].iloc[1])} across every input's range.")
 st.markdown(sentence)
 left, right = st.columns([3, 2])
 with left:
@@ -113,7 +114,7 @@ with right:
         "payback_years": st.column_config.NumberColumn("Payback (years)", format="%.1f"),
     })
 
-st.subheader(chosen)
+st.subheader(md(chosen))
 option = options[chosen]
 launch_date = pd.Timestamp(table.set_index("option")["launch"].get(chosen, pd.Timestamp.today().normalize()))
 dates = pd.date_range(launch_date, periods=option.periods + 1, freq="MS")

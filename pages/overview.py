@@ -13,6 +13,7 @@ from dashboard.charts import lines, stacked_area
 from dashboard.context import page_context
 from dashboard.data_access import market_totals, slice_findings
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, percent, points
+from dashboard.safe_text import md
 from dashboard.report import Card, Section, chrome_for_images, html_report, png_zip
 from dashboard.theme import company_colors
 from dashboard.widgets import basis_caption, chart, outlook_table
@@ -57,10 +58,11 @@ else:
              help=f"Sum over the last {span}. {ours} grew {percent(h.our_growth, signed=True) or 'n/a'}, the market "
                   f"{percent(h.market_growth, signed=True) or 'n/a'}."),
     ]
+inert_card = lambda card: {**card, **{k: md(card[k]) for k in ("label", "help") if k in card}}  # noqa: E731
 columns = st.columns(len(cards) + forecasting)
 for column, card in zip(columns, cards):
     with column:
-        st.metric(**card, border=True, height="stretch")
+        st.metric(**inert_card(card), border=True, height="stretch")
 forecast_slot = columns[-1].empty() if forecasting else None
 basis_caption(context)
 findings_area = st.container()
@@ -100,7 +102,7 @@ if next_year is not None:
                       delta=percent(next_year.growth, signed=True), delta_description=f"range {low:+.0f}% to {high:+.0f}%",
                       help=f"{next_year.level:.0%} interval: {compact(next_year.low, measure)} to "
                            f"{compact(next_year.high, measure)}. {next_year.summary}"))
-    forecast_slot.metric(**cards[-1], border=True, height="stretch")
+    forecast_slot.metric(**inert_card(cards[-1]), border=True, height="stretch")
 
 risks, opportunities, by_segment_outlook = [], [], None
 with findings_area:
@@ -117,13 +119,13 @@ with findings_area:
     if not found:
         st.caption("Findings need units and revenue over at least two years of data.")
     if found:  # one list, one element: the browser redraws it in one go
-        st.markdown("\n".join(f"- {f.text} [Evidence →]({link(f.page, f.params)})" for f in found))
+        st.markdown("\n".join(f"- {md(f.text)} [Evidence →]({link(f.page, f.params)})" for f in found))
     left, right = st.columns(2)
     for column, title, items in ((left, "Risks", risks), (right, "Opportunities", opportunities)):
         with column, st.container(border=True):
             st.markdown(f"**{title}**")
             if items:
-                st.markdown("\n".join(f"- {f.text} [→]({link(f.page, f.params)})" for f in items))
+                st.markdown("\n".join(f"- {md(f.text)} [→]({link(f.page, f.params)})" for f in items))
             else:
                 st.caption("None stands out in this slice.")
     if by_segment_outlook is not None:

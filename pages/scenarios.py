@@ -11,6 +11,7 @@ from dashboard.context import page_context
 from dashboard.data_access import demand_history, market_totals
 from dashboard.formatting import compact
 from dashboard.link_notice import warn_about_link
+from dashboard.safe_text import md
 from dashboard.sharing import current_params, inert_name, link, save_view
 from dashboard.url_state import ParamSpec
 from dashboard.widgets import chart, unavailable
@@ -29,7 +30,7 @@ history = demand_history(store, key, filters.market_filter(), ours)
 try:
     model = estimate(history)
 except ValueError as reason:
-    unavailable(f"No elasticity can be estimated for {ours} in this slice: {reason}. Widen the filters.")
+    unavailable(md(f"No elasticity can be estimated for {ours} in this slice: {reason}. Widen the filters."))
     st.stop()
 
 st.subheader("Elasticities estimated from the history")
@@ -39,7 +40,7 @@ st.dataframe(pd.DataFrame([{"elasticity": e.name, "estimate": e.value, "low (95%
 st.caption(f"log(units) on log(price){', competitors’ price' if model.cross else ''}"
            f"{', marketing' if model.marketing else ''} with {model.controls}; R² = {model.r2:.2f}, n = {model.n}.")
 for warning in model.warnings:
-    st.warning(f"Careful: {warning}.", icon=":material/warning:")
+    st.warning(md(f"Careful: {warning}."), icon=":material/warning:")
 warn_about_link([
     ParamSpec(k, label, [f"{v:g}" for v in range(lo, hi + 1)], expected=f"a whole number from {lo} to {hi}")
     for k, label, lo, hi in (("d_price", "Price change", -30, 30), ("d_mkt", "Marketing change", -100, 200),

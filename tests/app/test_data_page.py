@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dashboard.safe_text import unescaped_markdown
 from tests.app.test_pages import open_app
 
 WIDE = b"Month,Apex %,Northwind %,Others %\n2024-01,40.0,35.0,25.0\n2024-02,41.0,34.0,25.1\n2024-03,39.9,35.0,25.0\n"
@@ -9,14 +10,14 @@ BROKEN = b"date,segment,region,company,units,revenue\n2024-01-01,SMB,EU,Apex,ten
 
 
 def sidebar_source(at) -> str:
-    return " ".join(c.value for c in at.sidebar.caption)
+    return " ".join(unescaped_markdown(c.value) for c in at.sidebar.caption)
 
 
 def test_a_broken_file_is_reported_and_changes_nothing():
     at = open_app({}, "../pages/data.py")
     at.file_uploader(key="upload_market").upload("broken.csv", BROKEN).run()
     assert not at.exception
-    errors = " ".join(e.value for e in at.error)
+    errors = " ".join(unescaped_markdown(e.value) for e in at.error)
     assert "market.units" in errors and "row 2" in errors and "“ten” is not a number" in errors
     assert any("Nothing changed" in i.value for i in at.info)
     assert "Demo market" in sidebar_source(at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dashboard.safe_text import unescaped_markdown
 from tests.app.test_pages import chart_titles, open_app
 
 PAGE = "../pages/market.py"
@@ -39,5 +40,5 @@ def test_garbage_forecast_settings_are_named():
 def test_a_driver_comparison_from_the_link():
     at = open_app({"driver": "price_index", "horizon": "12"}, PAGE)
     assert not at.exception
-    assert any(m.value.startswith("With price_index as a regressor") for m in at.markdown)
+    assert any(unescaped_markdown(m.value).startswith("With price_index as a regressor") for m in at.markdown)
     assert any("with price_index as a driver (SARIMAX)" in t for t in chart_titles(at))

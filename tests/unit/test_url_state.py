@@ -5,7 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dashboard.safe_text import unescaped_markdown
 from dashboard.url_state import MAX_SHOWN, ParamSpec, rejected_params, shown
+from tests.markdown_links import hostile_links
 
 SPECS = [
     ParamSpec("region", "Region", ["Europe", "Asia Pacific"], max_values=2),
@@ -36,10 +38,18 @@ def test_markup_and_long_values_are_echoed_inert_and_short():
     assert "<script>" not in notice and len(notice) < 200
 
 
+def test_a_link_in_a_link_value_is_echoed_as_text_without_bidi_tricks():
+    notice = rejected_params({"company": ["[Click me](https://evil.example/)\u202e"]}, SPECS)[0]
+    assert hostile_links(notice) == []
+    assert "[Click me](https://evil.example/)" in unescaped_markdown(notice)
+    assert "\u202e" not in notice
+
+
 @given(st.text())
 def test_shown_never_leaves_markdown_or_control_characters(value):
     text = shown(value)
-    assert len(text.replace("\\", "")) <= MAX_SHOWN
+    assert len(unescaped_markdown(text)) <= MAX_SHOWN
+    assert hostile_links(text, marker="") == []
     assert not any(ord(c) < 32 for c in text)
     for special in "`*_[]<>$|":
         assert special not in text.replace("\\" + special, "")
