@@ -48,8 +48,8 @@ def open_directly(params: dict, page: str) -> AppTest:
     return at
 
 
-def bound_keys(at: AppTest) -> set[str]:
-    """The URL keys of the widgets this run created with bind="query-params"."""
+def bound_widgets(at: AppTest) -> dict[str, object]:
+    """The widgets this run created with bind="query-params", by URL key."""
     def walk(node):
         yield node
         children = getattr(node, "children", None)
@@ -57,7 +57,11 @@ def bound_keys(at: AppTest) -> set[str]:
             yield from walk(child)
 
     nodes = [*walk(at.main), *walk(at.sidebar)]
-    return {key for node in nodes if (key := getattr(getattr(node, "proto", None), "query_param_key", ""))}
+    return {key: node for node in nodes if (key := getattr(getattr(node, "proto", None), "query_param_key", ""))}
+
+
+def bound_keys(at: AppTest) -> set[str]:
+    return set(bound_widgets(at))
 
 
 def notice_lines(at: AppTest) -> list[str]:
@@ -65,9 +69,10 @@ def notice_lines(at: AppTest) -> list[str]:
 
 
 def what_the_user_sees(at: AppTest) -> list[str]:
-    """Chart titles, card figures and text: what would change if a link silently changed the numbers."""
+    """Controls, chart titles, card figures and text: what a link that silently changed the view would change."""
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
-    return titles + [f"{m.label}={m.value} {m.delta}" for m in at.metric] + [m.value for m in at.markdown]
+    controls = [f"{key}={widget.value!r}" for key, widget in sorted(bound_widgets(at).items())]
+    return controls + titles + [f"{m.label}={m.value} {m.delta}" for m in at.metric] + [m.value for m in at.markdown]
 
 
 @functools.cache
@@ -111,6 +116,7 @@ def test_an_empty_split_groups_the_market_by_segment():
     at = open_app({"split": ""}, "../pages/market.py")
     assert not at.exception
     assert any(m.value == "**Size and growth by segment**" for m in at.markdown)
+    assert at.segmented_control(key="split").value == "segment"
     assert notice_lines(at) == ["- Split: empty in the link."]
 
 
@@ -118,6 +124,7 @@ def test_an_empty_billing_keeps_yearly_revenue():
     empty = open_app({"billing": ""}, "../pages/opportunities.py")
     assert not empty.exception
     assert notice_lines(empty) == ["- Revenue per adopter: empty in the link."]
+    assert empty.segmented_control(key="billing").value == "yearly"
     ranking = empty.markdown[0].value  # "**Mid-Market Pro relaunch** has the highest expected NPV, $4,393,406 …"
     assert ranking == open_app({}, "../pages/opportunities.py").markdown[0].value
     assert "highest expected NPV, $4," in ranking
