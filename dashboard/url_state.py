@@ -50,6 +50,8 @@ class ParamSpec:
         count = len(values) if self.max_values == 1 else len(known)  # one value: the widget reads only the last
         if count > self.max_values:
             notices.append(f"{self.label}: the link had {count} values, at most {self.max_values} fit.")
+        elif self.ordered and len(present) < 2 and not unknown:
+            notices.append(f"{self.label}: a range needs a start and an end, the link had one value.")
         elif self.ordered and len(known) == 2 and known[0] > known[1]:
             notices.append(f"{self.label}: the range ends before it starts.")
         return notices

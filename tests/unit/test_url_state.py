@@ -31,6 +31,12 @@ def test_too_many_values_and_reversed_ranges():
     assert "ends before it starts" in rejected_params({"period": ["2020-03", "2020-01"]}, SPECS)[0]
 
 
+def test_a_range_with_one_end_is_named():
+    for one_end in (["2020-02"], ["2020-02", ""]):
+        assert rejected_params({"period": one_end}, SPECS) == [
+            "Period: a range needs a start and an end, the link had one value."]
+
+
 def test_markup_and_long_values_are_echoed_inert_and_short():
     notice = rejected_params({"company": ["<script>alert(1)</script>" + "x" * 5000]}, SPECS)[0]
     assert "<script>" not in notice and len(notice) < 200
