@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from dashboard.bound import required_choice
 from dashboard.link_notice import warn_about_link
 from dashboard.url_state import ParamSpec
 from data.store import MarketFilter
@@ -72,8 +73,8 @@ def sidebar_filters(options: dict[str, list[str]], default_company: str | None) 
     warn_about_link(
         [
             ParamSpec(KEY_COMPANY, "Company", companies),
-            ParamSpec(KEY_SEGMENT, "Segment", options["segment"], max_values=len(options["segment"])),
-            ParamSpec(KEY_REGION, "Region", options["region"], max_values=len(options["region"])),
+            ParamSpec(KEY_SEGMENT, "Segment", options["segment"], max_values=len(options["segment"]), allow_empty=True),
+            ParamSpec(KEY_REGION, "Region", options["region"], max_values=len(options["region"]), allow_empty=True),
             ParamSpec(KEY_PERIOD, "Period", periods, max_values=2, ordered=True),
             ParamSpec(KEY_MEASURE, "Measure", measures),
         ],
@@ -103,21 +104,14 @@ def sidebar_filters(options: dict[str, list[str]], default_company: str | None) 
             key=KEY_PERIOD,
             bind="query-params",
         )
-        measure = st.segmented_control(
-            "Measure",
-            measures,
-            default=measures[0],
-            key=KEY_MEASURE,
-            bind="query-params",
-            required=True,
-        )
+        measure = required_choice("Measure", measures, measures[0], key=KEY_MEASURE)
     return Filters(
         company=company,
         segments=tuple(segments),
         regions=tuple(regions),
         start=pd.Timestamp(start),
         end=pd.Timestamp(end),
-        measure=measure or measures[0],
+        measure=measure,
         periodicity=options["periodicity"][0],
     )
 

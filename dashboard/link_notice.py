@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from dashboard.url_state import ParamSpec, rejected_params
+from dashboard.url_state import LinkSpec, rejected_params
 
 
-def warn_about_link(specs: Sequence[ParamSpec]) -> None:
+def warn_about_link(specs: Sequence[LinkSpec]) -> None:
     """One warning listing every link value in `specs` that the page will ignore.
 
     Call it before the widgets are created: bound widgets drop such values

@@ -7,6 +7,7 @@ from analysis import competition as comp
 from analysis.share import share_over_time
 from analysis.share_forecast import METHOD, share_forecast
 from dashboard import charts
+from dashboard.bound import required_choice
 from dashboard.context import page_context
 from dashboard.data_access import filter_options, largest_rival, market_totals
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS
@@ -48,12 +49,11 @@ warn_about_link([
     ParamSpec("share_view", "Share chart", ["lines", "area"], expected="lines or area"),
     ParamSpec("bridge", "Bridge periods", labels, max_values=2, ordered=True),
     ParamSpec("cap_view", "Capability chart", ["heatmap", "radar"], expected="heatmap or radar"),
-    ParamSpec("cap_with", "Capability comparison", cap_companies, max_values=len(cap_companies)),
+    ParamSpec("cap_with", "Capability comparison", cap_companies, max_values=len(cap_companies), allow_empty=True),
 ])
 # Share over time
 shares = share_over_time(totals, measure)
-view = st.segmented_control("Share chart", ["lines", "area"], default="lines", key="share_view",
-                            bind="query-params", required=True)
+view = required_choice("Share chart", ["lines", "area"], "lines", key="share_view")
 title = f"{share_of.capitalize()} by company, {filters.start:%b %Y} – {filters.end:%b %Y}"
 share_fig = (charts.share_area(shares, title=title, colors=colors, ours=ours) if view == "area" else
              charts.lines(shares, x="date", y="share", color="company", title=title, y_title=f"{share_of.capitalize()} (%)",
@@ -149,8 +149,7 @@ def against_one_competitor() -> None:
         also = st.multiselect(f"Compare with {md(rival)} and …", cap_companies, key="cap_with", bind="query-params",
                               placeholder="more competitors")
         with_whom = [c for c in dict.fromkeys([rival, *also]) if c != ours and c in cap_companies]
-        cap_view = st.segmented_control("Capability chart", ["heatmap", "radar"], default="heatmap", key="cap_view",
-                                        bind="query-params", required=True)
+        cap_view = required_choice("Capability chart", ["heatmap", "radar"], "heatmap", key="cap_view")
         cap_matrix = comp.capability_matrix(caps, [ours, *with_whom], ours)
         tiers = comp.price_tiers(caps)
         cap_matrix.columns = [f"{c} ({tiers[c]})" if c in tiers else c for c in cap_matrix.columns]

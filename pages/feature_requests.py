@@ -12,7 +12,7 @@ from dashboard.data_access import market_totals
 from dashboard.formatting import compact
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md, plot
-from dashboard.url_state import ParamSpec
+from dashboard.url_state import ParamSpec, flag_spec
 from dashboard.widgets import chart, feature_grouping_editor, rice_editor, table_with_download, unavailable
 
 context = page_context()
@@ -34,7 +34,7 @@ if default_ranking.empty:
     unavailable("No request in `feature_requests` has a feature, customer and date; check it on the Data page.")
     st.stop()
 default_feature = default_ranking["feature"].iloc[0]
-warn_about_link([ParamSpec("fr_group", "Group similar names", ["true", "false", "True", "False"]),
+warn_about_link([flag_spec("fr_group", "Group similar names"),
                  ParamSpec("fr_sort", "Rank by", list(fr.SORTS))])
 
 # Near-duplicate names

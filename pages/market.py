@@ -8,12 +8,13 @@ from analysis.drivers import compare_with_driver
 from analysis.forecast import CANDIDATES, forecast
 from analysis.market import attractiveness, cagr_table, decompose, outlook, yoy_growth
 from dashboard import charts
+from dashboard.bound import required_choice
 from dashboard.context import page_context
 from dashboard.data_access import market_totals
 from dashboard.formatting import MEASURE_LABELS, compact, measure_axis
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
-from dashboard.url_state import ParamSpec
+from dashboard.url_state import NumberSpec, ParamSpec
 from dashboard.widgets import basis_caption, chart, forecast_details, outlook_table, unavailable
 from data.periods import SEASON_LENGTH
 
@@ -31,15 +32,14 @@ if measure == "share":
     st.stop()
 warn_about_link([
     ParamSpec("split", "Split", ["segment", "region"], expected="segment or region"),
-    ParamSpec("horizon", "Horizon", [str(h) for h in range(1, 37)], expected="a whole number of periods from 1 to 36"),
+    NumberSpec("horizon", "Horizon", 1, 36, expected="a whole number of periods from 1 to 36"),
     ParamSpec("level", "Interval level", LEVELS, expected="80, 90 or 95"),
     ParamSpec("model", "Model", MODELS, expected="auto or one of the listed models"),
     ParamSpec("driver", "Driver", [NO_DRIVER, *(sorted(store.table("drivers")["variable"].unique())
                                                 if "drivers" in store.tables else [])], expected="a driver in this data"),
 ])
 
-split = st.segmented_control("Split the market by", ["segment", "region"], default="segment", key="split",
-                             bind="query-params", required=True)
+split = required_choice("Split the market by", ["segment", "region"], "segment", key="split")
 by_split = market_totals(store, key, filters.market_filter(), ("date", split))
 if by_split.empty:
     st.info("No data in this slice. Widen the filters in the sidebar.")

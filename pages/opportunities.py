@@ -9,10 +9,11 @@ from analysis import launch
 from analysis.bass import DEFAULT_SOURCE, adoption, fit
 from analysis.finance import cash_flows, simulate_npv
 from dashboard import charts
+from dashboard.bound import required_choice
 from dashboard.context import page_context
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
-from dashboard.url_state import ParamSpec
+from dashboard.url_state import NumberSpec, ParamSpec
 from dashboard.widgets import chart, unavailable
 
 context = page_context()
@@ -29,8 +30,8 @@ if "opportunities" not in store.tables:
 table = store.table("opportunities")
 analogs = launch.entrant_histories(store.table("market")) if {"units"} <= set(store.measures()) else {}
 warn_about_link([
-    ParamSpec("rate", "Discount rate", [str(r) for r in range(0, 31)], expected="a whole percent from 0 to 30"),
-    ParamSpec("years", "Years", [str(y) for y in range(1, 16)], expected="a whole number of years from 1 to 15"),
+    NumberSpec("rate", "Discount rate", 0, 30, expected="a whole percent from 0 to 30"),
+    NumberSpec("years", "Years", 1, 15, expected="a whole number of years from 1 to 15"),
     ParamSpec("opp", "Option", list(table["option"].astype(str))),
     ParamSpec("analog", "Analog", [NONE, *analogs]),
     ParamSpec("billing", "Revenue per adopter", ["yearly", "once"], expected="yearly or once"),
@@ -52,10 +53,9 @@ edited = st.data_editor(table[columns], num_rows="dynamic", hide_index=True, key
 
 left, middle, right = st.columns(3)
 with middle:
-    billing = st.segmented_control("Revenue per adopter", ["yearly", "once"], default="yearly", key="billing",
-                                   bind="query-params", required=True,
-                                   help="Yearly: every adopter pays the price each year (subscriptions, contracts). "
-                                        "Once: each adopter pays once.")
+    billing = required_choice("Revenue per adopter", ["yearly", "once"], "yearly", key="billing",
+                              help="Yearly: every adopter pays the price each year (subscriptions, contracts). "
+                                   "Once: each adopter pays once.")
 with left:
     rate = st.slider("Discount rate (% a year)", 0, 30, 10, key="rate", bind="query-params") / 100
 with right:

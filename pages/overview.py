@@ -13,9 +13,11 @@ from dashboard.charts import lines, stacked_area
 from dashboard.context import page_context
 from dashboard.data_access import market_totals, slice_findings
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, percent, points
+from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.report import Card, Section, chrome_for_images, html_report, png_zip
 from dashboard.theme import company_colors
+from dashboard.url_state import flag_spec
 from dashboard.widgets import basis_caption, chart, outlook_table
 from data.periods import SEASON_LENGTH
 
@@ -30,6 +32,7 @@ span = f"{window} {PERIOD_WORDS.get(filters.periodicity, 'period')}s" if window 
 st.title("Briefing")
 st.caption(f"How big is the market, are we growing with it, and where is it heading? The latest {span} against "
            f"the {span} before.")
+warn_about_link([flag_spec("outlook", "Outlook of every segment")])
 by_company = market_totals(store, key, filters.market_filter(), ("date", "company"))
 if by_company.empty or by_company[measure].isna().all():
     st.info(f"No {label} figures in this slice. Widen the segments, regions or period in the sidebar.")

@@ -13,7 +13,7 @@ from dashboard.formatting import compact
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.sharing import current_params, inert_name, link, save_view
-from dashboard.url_state import ParamSpec
+from dashboard.url_state import NumberSpec
 from dashboard.widgets import chart, unavailable
 
 context = page_context()
@@ -42,10 +42,11 @@ st.caption(f"log(units) on log(price){', competitors’ price' if model.cross el
 for warning in model.warnings:
     st.warning(md(f"Careful: {warning}."), icon=":material/warning:")
 warn_about_link([
-    ParamSpec(k, label, [f"{v:g}" for v in range(lo, hi + 1)], expected=f"a whole number from {lo} to {hi}")
-    for k, label, lo, hi in (("d_price", "Price change", -30, 30), ("d_mkt", "Marketing change", -100, 200),
-                             ("d_growth", "Market growth change", -20, 20), ("d_comp", "Competitor price", -30, 30),
-                             ("d_share", "Share shift", -10, 10), ("cost_pct", "Unit cost", 0, 100))
+    *(NumberSpec(k, label, lo, hi)
+      for k, label, lo, hi in (("d_price", "Price change", -30, 30), ("d_mkt", "Marketing change", -100, 200),
+                               ("d_growth", "Market growth change", -20, 20), ("d_comp", "Competitor price", -30, 30),
+                               ("d_share", "Share shift", -10, 10), ("cost_pct", "Unit cost", 0, 100))),
+    NumberSpec("e_own", "Price elasticity", -10, 5, whole=False, allow_empty=True),  # empty: use the estimate
 ])
 override = st.number_input("Override the price elasticity (empty: use the estimate)", min_value=-10.0, max_value=5.0,
                            value=None, step=0.1, key="e_own", bind="query-params")
