@@ -86,7 +86,8 @@ def growth_spots(market: pd.DataFrame, ours: str, season: int = 12) -> list[Find
     mine = now[now["company"] == ours].groupby(keys)["revenue"].sum().reindex(size_now.index, fill_value=0.0)
     our_share = 100 * mine / size_now
     findings = []
-    for cell in list(growth.nlargest(2).index) + list(growth.nsmallest(1).index):
+    cells = dict.fromkeys([*growth.nlargest(2).index, *growth.nsmallest(1).index])  # with few cells these overlap
+    for cell in cells:
         segment, region = cell
         rate = growth[cell]
         verb = "grows" if rate >= 0 else "shrinks"

@@ -36,7 +36,7 @@ def test_bridge_by_hand():
     assert lost.set_index("company")["points"].to_dict() == pytest.approx({NEW_ENTRANTS: -10.0})
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(st.floats(0, 100), min_size=3, max_size=7), st.lists(st.floats(0, 100), min_size=3, max_size=7))
 def test_bridge_parts_sum_to_the_total_change(a, b):
     names = [f"C{i}" for i in range(max(len(a), len(b)))]

@@ -115,7 +115,7 @@ def test_group_takes_the_most_written_name_and_edits_apply():
     assert list(fr.apply_groups(frame, None)["feature"]) == names  # grouping off
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=12))
 def test_grouping_covers_every_name_once(names):
     groups = fr.suggest_groups(names)

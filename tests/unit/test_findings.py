@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.findings import findings, growth_lags, price_moves, share_moves
+from analysis.findings import findings, growth_lags, growth_spots, price_moves, share_moves
 from data.dataset import load_demo
 
 DATES = pd.date_range("2023-01-01", periods=24, freq="MS")
@@ -55,6 +55,16 @@ def test_a_planted_price_cut_and_growth_lag():
     assert growth_lags(lagging, "Us")[0].text.startswith("In Phones, Us grew 0% while the market grew 15%")
     shrinking = flat_market({("Phones", "Us"): 0.8})
     assert growth_lags(shrinking, "Us")[0].text.startswith("In Phones, Us shrank 20% while the market shrank")
+
+
+def test_each_growth_spot_is_listed_once_when_there_are_few_cells():
+    one_cell = flat_market({("Cameras", "Us"): 1.5})
+    one_cell = one_cell[one_cell["segment"] == "Cameras"]  # one segment × region: biggest and smallest are the same
+    spots = growth_spots(one_cell, "Us")
+    assert [f.text for f in spots] == ["Cameras in Europe grows 15% a year and Us holds 39% of it."]
+    assert [f.kind for f in findings(one_cell, "Us")].count("growth") == 1
+    two_cells = growth_spots(flat_market({("Cameras", "Us"): 1.5}), "Us")
+    assert sorted(f.params["segment"][0] for f in two_cells) == ["Cameras", "Phones"]
 
 
 def test_demo_findings_are_ranked_and_varied():

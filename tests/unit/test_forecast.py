@@ -157,7 +157,7 @@ def test_no_statsmodels_warning_reaches_the_user():
     assert [str(w.message) for w in caught] == []
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
 @given(
     values=st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=40),
     horizon=st.integers(min_value=1, max_value=12),

@@ -228,7 +228,7 @@ def demo_market():
 companies = st.lists(st.sampled_from(["Apex", "Brightline", "Northwind", "Zeta Ltd", "Ölwerk"]), min_size=1, max_size=4, unique=True)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(companies=companies, periods=st.integers(2, 14), seed=st.integers(0, 2**16), value=st.sampled_from(["units", "share"]))
 def test_long_to_wide_to_long_round_trips(companies, periods, seed, value):
     rng = np.random.default_rng(seed)
@@ -246,7 +246,7 @@ def test_long_to_wide_to_long_round_trips(companies, periods, seed, value):
     assert_same_market(loaded.frame, expected, measures=(value,))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_reshuffled_re_encoded_re_delimited_file_loads_the_same(demo_market, data):
     months = sorted(demo_market["date"].unique())

@@ -59,7 +59,7 @@ def test_market_totals_agree_with_pandas(store, demo, where, by):
     assert_same(store.market_totals(where, by), pandas_totals(demo.tables["market"], where, by), by)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(data=st.data())
 def test_any_slice_agrees_with_pandas(store, demo, data):
     market = demo.tables["market"]
