@@ -66,6 +66,13 @@ def filter_options(_store: Store, content_hash: str) -> dict[str, list[str]]:
 
 @shared
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def measures_of(_store: Store, content_hash: str) -> list[str]:
+    """The measures the market table has: asked on every rerun, so not worth a query each time."""
+    return _store.measures()
+
+
+@shared
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
 def largest_rival(_store: Store, content_hash: str, ours: str | None, candidates: list[str]) -> str:
     """The biggest company by revenue (or units, or share) over all data, other than `ours`."""
     measure = next(m for m in ("revenue", "units", "share") if m in _store.measures())

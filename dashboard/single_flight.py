@@ -109,8 +109,14 @@ def call_key(signature: inspect.Signature, args: tuple, kwargs: dict) -> Hashabl
 
 
 def _hashable(value: object) -> Hashable:
+    """The value itself, else its pickle, else its identity (equal but unpicklable values then
+    compute separately, which costs time, never correctness)."""
     try:
         hash(value)
+        return value  # type: ignore[return-value]
     except TypeError:
+        pass
+    try:
         return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return value  # type: ignore[return-value]
+    except Exception:  # noqa: BLE001 (a lambda, a lock, ...)
+        return ("unpicklable", id(value))

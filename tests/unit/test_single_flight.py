@@ -116,3 +116,37 @@ def test_a_shared_cached_function_computes_a_slice_once_for_concurrent_sessions(
     release.set()
     totals(object(), "abc", europe, ("segment",))
     assert calls == [("date",), ("segment",)]
+
+
+def test_a_chart_is_built_once_for_every_session_with_the_same_data():
+    from dashboard.shared_work import computed, figure
+
+    builds = _BUILDS
+
+    def bar(frame: pd.DataFrame, *, title: str):
+        builds.append(title)
+        return {"title": title, "total": float(frame["units"].sum())}
+
+    europe = pd.DataFrame({"units": [1.0, 2.0]})
+    first = figure(_counted_chart, europe, title="Europe")
+    again = figure(_counted_chart, europe.copy(), title="Europe")  # another session's equal frame
+    other = figure(_counted_chart, pd.DataFrame({"units": [5.0]}), title="Europe")
+    assert builds == ["Europe", "Europe"] and first is again and other is not first
+    assert other["total"] == 5.0
+
+    table = computed(_doubled, europe)
+    table.loc[0, "units"] = -1.0  # one session changing its copy
+    assert computed(_doubled, europe)["units"].tolist() == [2.0, 4.0]
+    assert figure(bar, europe, title="local") == {"title": "local", "total": 3.0}  # not picklable: built, not shared
+
+
+_BUILDS: list[str] = []
+
+
+def _counted_chart(frame: pd.DataFrame, *, title: str) -> dict:
+    _BUILDS.append(title)
+    return {"title": title, "total": float(frame["units"].sum())}
+
+
+def _doubled(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame * 2
