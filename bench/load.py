@@ -60,6 +60,7 @@ DRAWN = {
         return caption && fc && document.querySelectorAll("[data-testid='stPlotlyChart'] .main-svg").length >= 4;
     }""",
 }
+OPENING = 4  # sessions opening at the same time, before the timed change
 ERROR = "[data-testid='stException'], [data-testid='stAlertContentError']"
 
 
@@ -98,12 +99,18 @@ async def wait_drawn(page, path: str, measure: str, timeout: float) -> None:
         raise RuntimeError((await page.locator(ERROR).first.inner_text())[:200])
 
 
-async def open_session(browser, url: str, path: str, timeout: float):
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = await context.new_page()
-    await page.goto(url, timeout=timeout)
-    await wait_drawn(page, path, "revenue", timeout)
-    return context, page
+async def open_session(browser, url: str, path: str, timeout: float, gate: asyncio.Semaphore | None = None):
+    """A new browser context (its own Streamlit session) on `url`, fully drawn.
+
+    Opening is not timed; at most OPENING sessions open at once, so that twenty cold
+    pages on a loaded machine do not time out before the timed change even starts.
+    """
+    async with gate or asyncio.Semaphore(1):
+        context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = await context.new_page()
+        await page.goto(url, timeout=timeout)
+        await wait_drawn(page, path, "revenue", timeout)
+        return context, page
 
 
 async def change_measure(page, path: str, timeout: float) -> float:
@@ -119,7 +126,9 @@ async def one_run(browser, base: str, path: str, kind: str, n: int, start: pd.Ti
     run = Run(path, kind, n)
     period = [("period", f"{start:%Y-%m}"), ("period", LAST_MONTH)]
     urls = [f"{base}/{path}?" + urlencode([*params.items(), *period]) for params in slices(kind, n)]
-    opened = await asyncio.gather(*(open_session(browser, url, path, timeout) for url in urls), return_exceptions=True)
+    gate = asyncio.Semaphore(OPENING)
+    opened = await asyncio.gather(*(open_session(browser, url, path, timeout, gate) for url in urls),
+                                  return_exceptions=True)
     sessions = [s for s in opened if not isinstance(s, BaseException)]
     run.errors += [f"open: {s!r}"[:200] for s in opened if isinstance(s, BaseException)]
     results = await asyncio.gather(*(change_measure(page, path, timeout) for _, page in sessions),
