@@ -69,7 +69,10 @@ class _Worker:
         in the queue; None when the worker cannot take jobs."""
         if not self._ready.done() or self._ready.exception() is not None:
             return None
-        key = job_key(call, args, kwargs)
+        try:
+            key = job_key(call, args, kwargs)
+        except Exception:  # noqa: BLE001 (arguments that do not pickle cannot reach the worker either)
+            return None
         with self._lock:  # held only to look up or queue, never while a job runs
             future = self._jobs.get(key)
             if future is not None and not _failed(future):
