@@ -68,3 +68,10 @@ def test_a_broken_worker_costs_time_never_the_number():
     future: Future = Future()
     future.set_exception(BrokenProcessPool("the worker died"))
     assert Pending(sum, ([1, 2, 3],), {}, future).result() == 6
+
+
+def test_arguments_the_worker_cannot_receive_are_computed_in_the_script(worker):
+    import threading
+
+    pending = in_background(len, [threading.Lock(), "a lock does not pickle"])
+    assert not pending.in_background and pending.result() == 2
