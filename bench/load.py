@@ -15,7 +15,10 @@ Two kinds of run:
 Every run starts from a period nobody asked for before (the first month moves one step
 per run), so nothing is cached from an earlier run and the figures are cold.
 
-The machine is shared: other work on the cores makes these figures upper bounds.
+The machine is shared: other work on the cores makes these figures upper bounds. The N
+browsers run on the same cores as the server, so past a few sessions the times are
+bound by Chromium drawing N pages; "server CPU" (the server process and its forecast
+worker, from /proc, during the timed change) shows what the server itself spent.
 Each run stops by itself (a per-session timeout counts as an error).
 """
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import os
 import statistics
 import sys
 import time
@@ -71,6 +75,7 @@ class Run:
     n: int
     times: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    server_cpu: float = float("nan")  # CPU seconds of the server and its worker during the change
 
     def line(self) -> str:
         if not self.times:
@@ -78,7 +83,8 @@ class Run:
         ordered = sorted(self.times)
         p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
         return (f"{self.page:>8} {self.kind:>9} N={self.n:<3} p50 {statistics.median(ordered):5.2f} s  "
-                f"p95 {p95:5.2f} s  max {ordered[-1]:5.2f} s  errors {len(self.errors)}/{len(self.times) + len(self.errors)}")
+                f"p95 {p95:5.2f} s  max {ordered[-1]:5.2f} s  errors {len(self.errors)}/{len(self.times) + len(self.errors)}"
+                f"  server CPU {self.server_cpu:5.2f} s")
 
 
 def slices(kind: str, n: int) -> list[dict[str, str]]:
@@ -122,7 +128,31 @@ async def change_measure(page, path: str, timeout: float) -> float:
     return time.perf_counter() - t0
 
 
-async def one_run(browser, base: str, path: str, kind: str, n: int, start: pd.Timestamp, timeout: float) -> Run:
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and its children (the forecast worker), from /proc."""
+    total = 0.0
+    for each in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    """Children of any of the server's threads (the worker is started from a script thread)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return children
+
+
+async def one_run(browser, base: str, path: str, kind: str, n: int, start: pd.Timestamp, timeout: float,
+                  server_pid: int) -> Run:
     run = Run(path, kind, n)
     period = [("period", f"{start:%Y-%m}"), ("period", LAST_MONTH)]
     urls = [f"{base}/{path}?" + urlencode([*params.items(), *period]) for params in slices(kind, n)]
@@ -131,8 +161,10 @@ async def one_run(browser, base: str, path: str, kind: str, n: int, start: pd.Ti
                                   return_exceptions=True)
     sessions = [s for s in opened if not isinstance(s, BaseException)]
     run.errors += [f"open: {s!r}"[:200] for s in opened if isinstance(s, BaseException)]
+    cpu_before = cpu_seconds(server_pid)
     results = await asyncio.gather(*(change_measure(page, path, timeout) for _, page in sessions),
                                    return_exceptions=True)
+    run.server_cpu = cpu_seconds(server_pid) - cpu_before
     for result in results:
         if isinstance(result, BaseException):
             run.errors.append(f"change: {result!r}"[:200])
@@ -160,7 +192,7 @@ async def bench(pages: list[str], ns: list[int], kinds: list[str], repeats: int,
             await warm_context.close()
             for path, kind, n, _ in itertools.product(pages, kinds, ns, range(repeats)):
                 start = FIRST_MONTH + pd.DateOffset(months=next(months))
-                run = await one_run(browser, base, path, kind, n, start, timeout)
+                run = await one_run(browser, base, path, kind, n, start, timeout, server.pid)
                 print(run.line(), flush=True)
                 for error in run.errors[:3]:
                     print(f"    {error}", flush=True)
