@@ -3,25 +3,34 @@ while the script queries, ranks and draws everything else.
 
 A Briefing on a new slice spends half its time on one forecast. Python runs one
 thread at a time, so a thread would not help; a process does. The page asks for the
-result where it shows it (`Pending.result()`). Whenever the worker cannot take the job
-(still starting, busy with another session, or broken), the work runs in the script
-as before: the numbers are the same either way, only the wait differs.
+result where it shows it (`Pending.result()`). The one worker serves every session:
+jobs queue for it, and a job equal to one queued, running or recently done (same
+function, same arguments) shares that job's future, so twenty sessions on one slice
+cost one forecast. On two cores this beats computing in the script when the worker is
+busy: the script's core is the one every session's rerun needs. Only when the worker
+cannot take jobs (still starting, or broken) does the work run in the script: the
+numbers are the same either way, only the wait differs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
+import pickle
 import sys
 import threading
 import types
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 import streamlit as st
 
 T = TypeVar("T")
+RECENT_JOBS = 256  # results kept for the next session asking the same: a few floats each
+WAIT_LIMIT = 30  # seconds a page waits for the worker before computing the number itself
 
 
 class Pending(Generic[T]):
@@ -37,14 +46,14 @@ class Pending(Generic[T]):
     def result(self) -> T:
         if self._future is not None:
             try:
-                return self._future.result(timeout=30)
+                return self._future.result(timeout=WAIT_LIMIT)
             except Exception:  # a dead or stuck worker costs time, never the number
                 pass
         return self._call(*self._args, **self._kwargs)
 
 
 class _Worker:
-    """One worker process, warmed up at start; it takes a job only when idle."""
+    """One worker process, warmed up at start, taking every session's jobs in turn."""
 
     def __init__(self) -> None:
         # "spawn": forking a server that runs threads can copy a held lock into the child.
@@ -53,23 +62,42 @@ class _Worker:
         with _without_main_module():  # the process starts here, on the first job
             self._ready = self._pool.submit(_warm_up)
         self._lock = threading.Lock()
-        self._busy = False
+        self._jobs: OrderedDict[str, Future] = OrderedDict()  # queued, running and recent, oldest first
 
     def submit(self, call: Callable[..., T], args: tuple, kwargs: dict) -> Future | None:
-        with self._lock:
-            if self._busy or not self._ready.done() or self._ready.exception() is not None:
-                return None
+        """The future of `call(*args, **kwargs)`: an equal job's if there is one, else a new one
+        in the queue; None when the worker cannot take jobs."""
+        if not self._ready.done() or self._ready.exception() is not None:
+            return None
+        try:
+            key = job_key(call, args, kwargs)
+        except Exception:  # noqa: BLE001 (arguments that do not pickle cannot reach the worker either)
+            return None
+        with self._lock:  # held only to look up or queue, never while a job runs
+            future = self._jobs.get(key)
+            if future is not None and not _failed(future):
+                self._jobs.move_to_end(key)
+                return future
             try:
                 future = self._pool.submit(call, *args, **kwargs)
             except RuntimeError:  # the pool broke or shut down
                 return None
-            self._busy = True
-        future.add_done_callback(self._idle)
+            self._jobs[key] = future
+            while len(self._jobs) > RECENT_JOBS:
+                self._jobs.popitem(last=False)
         return future
 
-    def _idle(self, _: Future) -> None:
-        with self._lock:
-            self._busy = False
+
+def job_key(call: Callable, args: tuple, kwargs: dict) -> str:
+    """A digest of the function and its arguments: equal requests from any session meet here."""
+    payload = pickle.dumps((call.__module__, call.__qualname__, args, sorted(kwargs.items())),
+                           protocol=pickle.HIGHEST_PROTOCOL)
+    return hashlib.blake2b(payload, digest_size=20).hexdigest()
+
+
+def _failed(future: Future) -> bool:
+    """Done with an error (or cancelled): the next request queues the job again."""
+    return future.done() and (future.cancelled() or future.exception() is not None)
 
 
 @contextmanager
@@ -94,9 +122,10 @@ def _worker() -> _Worker | None:
 
 
 def in_background(call: Callable[..., T], *args: object, **kwargs: object) -> Pending[T]:
-    """Start `call(*args, **kwargs)` in the worker if it is free; `.result()` gets the value.
+    """Queue `call(*args, **kwargs)` for the worker, or join an equal job; `.result()` gets the value.
 
-    `call` and its arguments must pickle: a module-level function and plain data.
+    `call` and its arguments must pickle: a module-level function and plain data. `call` must
+    be pure (its result depends on its arguments only): results are shared between sessions.
     """
     worker = _worker()
     future = worker.submit(call, args, kwargs) if worker is not None else None

@@ -2,7 +2,8 @@
 
 The store is a shared resource (one per dataset content); aggregates are cached
 data keyed on the dataset's content hash and the slice, so every session asking
-for the same view gets the same result without querying again.
+for the same view gets the same result without querying again. `shared` in front of
+each cache makes sessions asking for the same slice at the same moment compute it once.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import streamlit as st
 
 from analysis.findings import Finding, findings
 from dashboard.filters import period_labels
+from dashboard.single_flight import shared
 from data.dataset import Dataset, load_demo
 from data.periods import infer_periodicity
 from data.store import MarketFilter, Store
@@ -33,12 +35,14 @@ def store_for(dataset: Dataset) -> Store:
     return _store(dataset.content_hash, dataset)
 
 
+@shared
 @st.cache_data(ttl=CACHE_TTL, max_entries=512, show_spinner=False)
 def market_totals(_store: Store, content_hash: str, where: MarketFilter, by: tuple[str, ...]) -> pd.DataFrame:
     """`Store.market_totals`, cached per (dataset, slice, grouping)."""
     return _store.market_totals(where, by)
 
 
+@shared
 @st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
 def slice_findings(_store: Store, content_hash: str, where: MarketFilter, ours: str, season: int) -> list[Finding]:
     """The Briefing's findings for a slice, cached: they take a third of the page's time and
@@ -46,6 +50,7 @@ def slice_findings(_store: Store, content_hash: str, where: MarketFilter, ours: 
     return findings(market_totals(_store, content_hash, where, ("date", "segment", "region", "company")), ours, season)
 
 
+@shared
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
 def filter_options(_store: Store, content_hash: str) -> dict[str, list[str]]:
     """Everything the sidebar can offer: companies, segments, regions and months."""
@@ -59,6 +64,14 @@ def filter_options(_store: Store, content_hash: str) -> dict[str, list[str]]:
     }
 
 
+@shared
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def measures_of(_store: Store, content_hash: str) -> list[str]:
+    """The measures the market table has: asked on every rerun, so not worth a query each time."""
+    return _store.measures()
+
+
+@shared
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
 def largest_rival(_store: Store, content_hash: str, ours: str | None, candidates: list[str]) -> str:
     """The biggest company by revenue (or units, or share) over all data, other than `ours`."""
@@ -68,6 +81,7 @@ def largest_rival(_store: Store, content_hash: str, ours: str | None, candidates
     return str(sizes.idxmax()) if not sizes.empty else candidates[0]
 
 
+@shared
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
 def demand_history(_store: Store, content_hash: str, where: MarketFilter, ours: str) -> pd.DataFrame:
     """Per period: our units and price, the competitors' average price, and our marketing spend.

@@ -14,6 +14,7 @@ from dashboard.data_access import market_totals
 from dashboard.formatting import MEASURE_LABELS, compact, measure_axis
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
+from dashboard.shared_work import computed, figure
 from dashboard.url_state import NumberSpec, ParamSpec
 from dashboard.widgets import basis_caption, chart, forecast_details, outlook_table, unavailable
 from data.periods import SEASON_LENGTH
@@ -44,29 +45,30 @@ by_split = market_totals(store, key, filters.market_filter(), ("date", split))
 if by_split.empty:
     st.info("No data in this slice. Widen the filters in the sidebar.")
     st.stop()
-table = cagr_table(by_split, split, measure, season)
+table = computed(cagr_table, by_split, split, measure, season)  # shared by every session on this slice
 leader = table.dropna(subset=["cagr"]).sort_values("cagr", ascending=False)
 size_title = (f"{leader[split].iloc[0]} grows fastest: {leader['cagr'].iloc[0]:+.1f}% a year" if len(leader) > 1
               else f"Market {label} by {split}")
 left, right = st.columns(2)
 with left:
-    chart(charts.stacked_area(by_split, x="date", y=measure, color=split, title=size_title, measure=measure,
-                              periodicity=filters.periodicity), by_split, key="market_size")
+    chart(figure(charts.stacked_area, by_split, x="date", y=measure, color=split, title=size_title, measure=measure,
+                 periodicity=filters.periodicity), by_split, key="market_size")
 with right:
-    growth = yoy_growth(by_split, split, measure, season)
-    chart(charts.lines(growth, x="date", y="growth", color=split, title=f"Year-over-year growth of {label} by {split}",
-                       y_title="Growth of the rolling year (%)", y_format="+.1f", y_suffix="%"),
+    growth = computed(yoy_growth, by_split, split, measure, season)
+    chart(figure(charts.lines, growth, x="date", y="growth", color=split,
+                 title=f"Year-over-year growth of {label} by {split}",
+                 y_title="Growth of the rolling year (%)", y_format="+.1f", y_suffix="%"),
           growth, key="yoy_growth")
 
 by_company = market_totals(store, key, filters.market_filter(), ("date", split, "company"))
-spots = attractiveness(by_company, split, measure, ours, season).dropna(subset=["cagr"])
+spots = computed(attractiveness, by_company, split, measure, ours, season).dropna(subset=["cagr"])
 left, right = st.columns([3, 2])
 with left:
-    chart(charts.bubbles(spots, x="last_year", y="cagr", size="our_share", label=split,
-                         title=f"Where the market grows, and is {ours} there? (bubble = our share)",
-                         x_title=f"Size, last year ({'USD' if measure == 'revenue' else 'units'})",
-                         y_title="Growth a year (CAGR)",
-                         hover={"last_year": "Size last year", "cagr": "CAGR %", "our_share": f"{ours} share %"}),
+    chart(figure(charts.bubbles, spots, x="last_year", y="cagr", size="our_share", label=split,
+                 title=f"Where the market grows, and is {ours} there? (bubble = our share)",
+                 x_title=f"Size, last year ({'USD' if measure == 'revenue' else 'units'})",
+                 y_title="Growth a year (CAGR)",
+                 hover={"last_year": "Size last year", "cagr": "CAGR %", "our_share": f"{ours} share %"}),
           spots, key="attractiveness")
 with right:
     st.markdown(f"**Size and growth by {split}**")
@@ -80,10 +82,10 @@ with right:
 
 st.subheader("Seasonality")
 series = market_totals(store, key, filters.market_filter(), ("date",)).set_index("date")[measure]
-parts = decompose(series, season)
-chart(charts.decomposition(parts.frame, y_title=measure_axis(measure, filters.periodicity),
-                           title=f"Trend, seasonal pattern and the rest: seasonality explains "
-                                 f"{parts.seasonal_strength:.0%} of the variation around the trend"),
+parts = computed(decompose, series, season)
+chart(figure(charts.decomposition, parts.frame, y_title=measure_axis(measure, filters.periodicity),
+             title=f"Trend, seasonal pattern and the rest: seasonality explains "
+                   f"{parts.seasonal_strength:.0%} of the variation around the trend"),
       parts.frame, key="decomposition")
 st.caption(f"{parts.method}. A dip that shows in the seasonal row repeats every year; one that shows in the "
            "remainder is news, like a supply shock.")
@@ -104,14 +106,14 @@ def forecast_section() -> None:
     with st.spinner("Fitting and backtesting the candidate models…"):
         fc = forecast(series, horizon, season_length=season, level=int(level) / 100, method=model)
     last, low, high = (compact(s.iloc[-1], measure) for s in (fc.mean, fc.lower, fc.upper))
-    chart(charts.forecast_chart(series, fc.mean, fc.lower, fc.upper, level=fc.level, money=measure == "revenue",
-                                y_title=measure_axis(measure, filters.periodicity),
-                                title=f"Market {label}: {fc.mean.index[-1]:%b %Y} forecast {last} ({low} to {high})"),
+    chart(figure(charts.forecast_chart, series, fc.mean, fc.lower, fc.upper, level=fc.level,
+                 money=measure == "revenue", y_title=measure_axis(measure, filters.periodicity),
+                 title=f"Market {label}: {fc.mean.index[-1]:%b %Y} forecast {last} ({low} to {high})"),
           fc.frame.reset_index(names="date"), key="forecast")
     forecast_details(fc)
     driver_section(horizon, fc.level)
     st.markdown(f"**Where each {split} is heading: the next {season} periods against the last {season}**")
-    outlook_table(outlook(by_split, split, measure, season=season, level=fc.level), split)
+    outlook_table(computed(outlook, by_split, split, measure, season=season, level=fc.level), split)
 
 
 def driver_section(horizon: int, level: float) -> None:

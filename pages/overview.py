@@ -11,11 +11,12 @@ from analysis.share import share_change, share_over_time
 from dashboard.background import in_background
 from dashboard.charts import lines, stacked_area
 from dashboard.context import page_context
-from dashboard.data_access import market_totals, slice_findings
+from dashboard.data_access import market_totals, measures_of, slice_findings
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, percent, points
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.report import Card, Section, chrome_for_images, html_report, png_zip
+from dashboard.shared_work import computed, figure
 from dashboard.theme import company_colors
 from dashboard.url_state import flag_spec
 from dashboard.widgets import basis_caption, chart, outlook_table
@@ -38,7 +39,7 @@ if by_company.empty or by_company[measure].isna().all():
     st.info(f"No {label} figures in this slice. Widen the segments, regions or period in the sidebar.")
     st.stop()
 
-h = headline(by_company, ours, measure, window)
+h = computed(headline, by_company, ours, measure, window)  # shared by every session on this slice
 market_series = by_company.groupby("date")[measure].sum()
 # The forecast is the slowest number here: it runs on the other core while the rest is drawn,
 # and its card fills the slot kept for it at the end.
@@ -70,13 +71,13 @@ forecast_slot = columns[-1].empty() if forecasting else None
 basis_caption(context)
 findings_area = st.container()
 
-shares = share_over_time(by_company, measure)
-first, last = share_change(by_company, ours, measure, window)
+shares = computed(share_over_time, by_company, measure)
+first, last = computed(share_change, by_company, ours, measure, window)
 share_title = (f"{ours} {share_of}: {first:.1f}% → {last:.1f}% (first vs last {span})" if h.previous_market is not None
                else f"{ours} {share_of}: {last:.1f}% over the period")
-share_chart = lines(shares, x="date", y="share", color="company", title=share_title,
-                    y_title=f"{share_of.capitalize()} (%)", y_format=".1f", y_suffix="%",
-                    colors=company_colors(shares["company"].unique(), ours), emphasis=ours)
+share_chart = figure(lines, shares, x="date", y="share", color="company", title=share_title,
+                     y_title=f"{share_of.capitalize()} (%)", y_format=".1f", y_suffix="%",
+                     colors=company_colors(shares["company"].unique(), ours), emphasis=ours)
 figures = [share_chart]
 left, right = st.columns(2)
 with left:
@@ -84,11 +85,11 @@ with left:
         st.info("Market size by segment needs units or revenue; this data has shares only.", icon=":material/info:")
     else:
         by_seg = market_totals(store, key, filters.market_filter(), ("date", "segment"))
-        growth = growth_by(by_seg, "segment", measure, window).dropna()
+        growth = computed(growth_by, by_seg, "segment", measure, window).dropna()
         segment_title = (f"{growth.index[0]} grew fastest: {growth.iloc[0]:+.0f}% (first vs last {span})"
                          if len(growth) > 1 else f"Market {label}: {', '.join(growth.index) or 'by segment'}")
-        segment_chart = stacked_area(by_seg, x="date", y=measure, color="segment", title=segment_title,
-                                     measure=measure, periodicity=filters.periodicity)
+        segment_chart = figure(stacked_area, by_seg, x="date", y=measure, color="segment", title=segment_title,
+                               measure=measure, periodicity=filters.periodicity)
         figures.insert(0, segment_chart)
         chart(segment_chart, by_seg, key="market_by_segment")
 with right:
@@ -96,7 +97,7 @@ with right:
 
 link = lambda page, params: f"/{page}?" + urlencode({"company": ours, **params}, doseq=True)  # noqa: E731
 found = []
-if {"units", "revenue"} <= set(store.measures()):
+if {"units", "revenue"} <= set(measures_of(store, key)):
     found = slice_findings(store, key, filters.market_filter(), ours, window)
 next_year = pending.result() if pending is not None else None
 if next_year is not None:
@@ -109,11 +110,11 @@ if next_year is not None:
 
 risks, opportunities, by_segment_outlook = [], [], None
 with findings_area:
-    if {"units", "revenue"} <= set(store.measures()):
+    if {"units", "revenue"} <= set(measures_of(store, key)):
         if next_year is not None and st.toggle("Add the forecast outlook of every segment", key="outlook",
                                                bind="query-params", help="One forecast per segment: takes a moment."):
             by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment"))
-            by_segment_outlook = outlook(by_segment, "segment", measure, season=window)
+            by_segment_outlook = computed(outlook, by_segment, "segment", measure, season=window)
         if next_year is not None and (turn := turning_point(next_year, h.market_growth)) is not None:
             found = sorted([*found, turn], key=lambda f: f.impact, reverse=True)
         risks, opportunities = risks_and_opportunities(found, by_segment_outlook, "segment")
