@@ -59,7 +59,7 @@ def page_steps(name: str, content: bytes):
 
     if hasattr(loader_ui, "read_upload"):  # read once, check once
         read = loader_ui.read_upload(name, content, None)
-        return loader_ui.checked(name, content, "market", read.raw, suggest_mapping(read.raw, "market"))
+        return loader_ui.checked(name, content, "market", suggest_mapping(read.raw, "market"), None)
     first = loader_ui.checked(name, content, "market", None, None)  # the code before the fix
     return loader_ui.checked(name, content, "market", suggest_mapping(first.raw, "market"), None)
 
