@@ -326,11 +326,18 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.dropna(how="all")
     unnamed_empty = [c for c in frame.columns if str(c).startswith("Unnamed:") and frame[c].isna().all()]
     frame = frame.drop(columns=unnamed_empty)
+    named = {str(c).strip() for c in frame.columns if not str(c).startswith("Unnamed:")}
     frame.columns = [
-        f"column {i + 1}" if str(c).startswith("Unnamed:") or str(c).strip() == "" else str(c).strip()
+        _unnamed(i, named) if str(c).startswith("Unnamed:") or str(c).strip() == "" else str(c).strip()
         for i, c in enumerate(frame.columns)
     ]
     return frame.astype(object).where(frame.notna(), None)
+
+
+def _unnamed(position: int, named: set[str]) -> str:
+    """A name for a column without a header that no named column already has."""
+    name = f"column {position + 1}"
+    return name if name not in named else f"{name} (no header)"
 
 
 def _decode(content: bytes) -> tuple[str, str]:
