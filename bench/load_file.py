@@ -58,7 +58,7 @@ def page_steps(name: str, content: bytes):
     from data.mapping import suggest_mapping
 
     if hasattr(loader_ui, "read_upload"):  # read once, check once
-        read = loader_ui.read_upload(name, content, None)
+        read = loader_ui.read_upload(name, content, "market", None)
         return loader_ui.checked(name, content, "market", suggest_mapping(read.raw, "market"), None)
     first = loader_ui.checked(name, content, "market", None, None)  # the code before the fix
     return loader_ui.checked(name, content, "market", suggest_mapping(first.raw, "market"), None)

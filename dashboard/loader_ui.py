@@ -29,15 +29,15 @@ HEATMAP_COMPANIES = 50  # rows of the missing-figures heatmap; more would hang t
 # (cache_resource: no pickled copy per rerun), keyed by the content's hash rather than
 # the bytes, and only the last two are kept: a 100 MB upload must not stay in memory
 # several times over. Nothing downstream changes them.
-def read_upload(name: str, content: bytes, sheet: str | None) -> Loaded:
+def read_upload(name: str, content: bytes, table: str, sheet: str | None) -> Loaded:
     """The file read (not checked), cached so widget changes on the page do not re-read it."""
-    return _read(_digest(content), name, sheet, content)
+    return _read(_digest(content), name, table, sheet, content)
 
 
 def checked(name: str, content: bytes, table: str, mapping: Mapping, sheet: str | None) -> Loaded:
     """The file mapped and validated with the mapping the user confirmed; cached likewise."""
     digest = _digest(content)
-    return _check(digest, table, mapping, sheet, _read(digest, name, sheet, content))
+    return _check(digest, name, table, mapping, sheet, _read(digest, name, table, sheet, content))
 
 
 def _digest(content: bytes) -> str:
@@ -45,12 +45,12 @@ def _digest(content: bytes) -> str:
 
 
 @st.cache_resource(max_entries=2, ttl="1h", show_spinner="Reading the file…")
-def _read(digest: str, name: str, sheet: str | None, _content: bytes) -> Loaded:
-    return read(name, _content, sheet=sheet)
+def _read(digest: str, name: str, table: str, sheet: str | None, _content: bytes) -> Loaded:
+    return read(name, _content, table, sheet=sheet)
 
 
 @st.cache_resource(max_entries=2, ttl="1h", show_spinner="Checking the file…")
-def _check(digest: str, table: str, mapping: Mapping, sheet: str | None, _file: Loaded) -> Loaded:
+def _check(digest: str, name: str, table: str, mapping: Mapping, sheet: str | None, _file: Loaded) -> Loaded:
     return _file if _file.raw is None else check(_file.raw, table, mapping)
 
 

@@ -50,7 +50,7 @@ if source is None:
 
 name, content = source
 scope = hashlib.sha1(name.encode() + content[:65536] + str(len(content)).encode()).hexdigest()[:10]
-first = read_upload(name, content, None)
+first = read_upload(name, content, table, None)
 if first.raw is None:
     show_report(first)
     st.info(f"Nothing changed: every page still uses **{dataset.name}**.", icon=":material/info:")
@@ -58,7 +58,7 @@ if first.raw is None:
 
 sheet = choose_sheet(first.raw, table)
 sheet = None if sheet == first.raw.format.sheet else sheet  # the first sheet was read already
-chosen = read_upload(name, content, sheet)
+chosen = read_upload(name, content, table, sheet)
 if chosen.raw is None:
     show_report(chosen)
     st.stop()

@@ -14,18 +14,18 @@ FILE = b"date,segment,region,company,units\n2024-01-01,SMB,EU,Apex,10\n2024-02-0
 
 
 def test_checking_reuses_the_file_already_read_and_a_rerun_reuses_the_check():
-    first = read_upload("m.csv", FILE, None)
+    first = read_upload("m.csv", FILE, "market", None)
     mapping = suggest_mapping(first.raw, "market")
     loaded = checked("m.csv", FILE, "market", mapping, None)
     assert loaded.ok
     assert loaded.raw is first.raw  # read once: checking did not read the bytes again
-    assert read_upload("m.csv", bytes(FILE), None) is first  # same content, new bytes object: no re-read
+    assert read_upload("m.csv", bytes(FILE), "market", None) is first  # same content, new bytes object: no re-read
     assert checked("m.csv", bytes(FILE), "market", mapping, None) is loaded  # a rerun: no re-check
 
 
 def test_only_the_two_latest_files_stay_cached():
     files = [FILE.replace(b"10", str(n).encode()) for n in range(100, 103)]
-    kept = [read_upload("m.csv", content, None) for content in files]
-    assert read_upload("m.csv", files[2], None) is kept[2]
-    assert read_upload("m.csv", files[1], None) is kept[1]
-    assert read_upload("m.csv", files[0], None) is not kept[0]  # evicted, so read again
+    kept = [read_upload("m.csv", content, "market", None) for content in files]
+    assert read_upload("m.csv", files[2], "market", None) is kept[2]
+    assert read_upload("m.csv", files[1], "market", None) is kept[1]
+    assert read_upload("m.csv", files[0], "market", None) is not kept[0]  # evicted, so read again
