@@ -161,10 +161,14 @@ def company_name(column: str) -> str:
     return name.strip() or column
 
 
+# Currency, percent and spaces (listed, not \s: pandas runs that pattern cell by cell in Python).
+_NOISE = "[%$€£ \t\r\n\u00a0\u2009\u202f]"
+
+
 def to_number(cells: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
     """Numbers from text in the file's own style: '1.234,5' or '1,234.5', '12 %', '$1,200'."""
     text = cells.astype("string").str.strip()
-    text = text.str.replace(r"[%$€£\u00a0]|\s", "", regex=True)
+    text = text.str.replace(_NOISE, "", regex=True)
     if thousands and thousands.strip():
         text = text.str.replace(thousands, "", regex=False)
     if decimal == ",":
@@ -185,7 +189,7 @@ def wrong_decimal_mark(cells: pd.Series, decimal: str) -> pd.Series:
     thousands separator; such a cell must be reported, not reinterpreted.
     """
     other = "," if decimal == "." else "."
-    text = cells.astype("string").str.replace(r"[%$€£\u00a0']|\s", "", regex=True)
+    text = cells.astype("string").str.replace(_NOISE, "", regex=True).str.replace("'", "", regex=False)
     has_other = text.str.contains(other, regex=False).fillna(False)
     grouped = text.str.match(_GROUPED[decimal]).fillna(False)
     return (has_other & ~grouped).astype(bool)

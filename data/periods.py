@@ -52,10 +52,21 @@ def parse_dates(cells: pd.Series) -> pd.Series:
 
 
 def read_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Timestamps for the cells (NaT where unreadable or outside WINDOW), and which were outside."""
+    """Timestamps for the cells (NaT where unreadable or outside WINDOW), and which were outside.
+
+    Each distinct label is parsed once: a million-row file has only a few hundred periods.
+    """
     text = cells.astype("string").str.strip()
+    labels = pd.Series(text.dropna().unique(), dtype="string")
+    dates, outside = _read_labels(labels)
+    dates.index, outside.index = labels, labels
+    return text.map(dates).astype("datetime64[ns]"), text.map(outside).fillna(False).astype(bool)
+
+
+def _read_labels(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The format that reads the most labels wins; see read_dates."""
     present = text.notna()
-    best = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[s]")
+    best = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
     if present.any():
         best_count = -1
         for candidate in (_quarters(text), _weeks(text), *(_with_format(text, f) for f in _FORMATS)):

@@ -197,29 +197,31 @@ def _csv_records(name: str, text: str, delimiter: str) -> tuple[list[str], list[
     rows: list[int] = []
     short: list[int] = []
     long: list[int] = []
-    start = 1
+    start, width, limit = 1, 0, 0
     try:
         for record in reader:
             row, start = start, reader.line_num + 1
-            if not record or all(not cell.strip() for cell in record):
+            if not record or (not record[0].strip() and all(not cell.strip() for cell in record)):
                 continue
             if header is None:
-                header = record
+                header, width = record, len(record)
+                limit = min(MAX_ROWS, MAX_CELLS // max(width, 1))
                 continue
-            if len(record) != len(header):
-                (short if len(record) < len(header) else long).append(row)
-                record = (record + [""] * len(header))[: len(header)]
+            if len(record) != width:
+                (short if len(record) < width else long).append(row)
+                record = (record + [""] * width)[:width]
             records.append(record)
             rows.append(row)
-            if len(records) > MAX_ROWS or len(records) * len(header) > MAX_CELLS:
-                _refuse_too_large(name, len(records), len(header))
+            if len(records) > limit:
+                _refuse_too_large(name, len(records), width)
     except csv.Error as exc:
         raise LoadError(f"{name} could not be read as a table (line {reader.line_num}: {_first_line(exc)}). "
                         "Check the quotes in that line.") from None
     if long:
         shown = ", ".join(map(str, long[:5])) + (f" and {len(long) - 5} more" if len(long) > 5 else "")
-        raise LoadError(f"{name}: row{'s' if len(long) > 1 else ''} {shown} have more fields than the header's "
-                        f"{len(header)}. Quote values that contain the delimiter, or remove the extra fields.")
+        raise LoadError(f"{name}: {'rows' if len(long) > 1 else 'row'} {shown} {'have' if len(long) > 1 else 'has'} "
+                        f"more fields than the header's {width}. Quote values that contain the delimiter, "
+                        "or remove the extra fields.")
     return header or [], records, rows, short
 
 

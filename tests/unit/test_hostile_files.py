@@ -184,7 +184,7 @@ def test_row_numbers_are_file_lines_even_after_a_blank_line():
 
 def test_a_row_with_too_many_fields_is_an_error_naming_it():
     loaded = market(csv_with("2024-01-01,SMB,Europe,Apex,10", "2024-02-01,SMB,Europe,Apex,11,12"))
-    assert "market.csv: row 3 have more fields than the header's 5" in lines(loaded)
+    assert "market.csv: row 3 has more fields than the header's 5" in lines(loaded)
 
 
 @pytest.mark.parametrize("word", ["NA", "N/A", "None", "null"])
