@@ -57,8 +57,8 @@ def load(
     limit_mb: float = UPLOAD_LIMIT_MB,
 ) -> Loaded:
     """Read, map and validate a file. Never raises for a bad file: the report says why."""
-    read_ = read(name, content, table, sheet=sheet, limit_mb=limit_mb)
-    return read_ if read_.raw is None else check(read_.raw, table, mapping)
+    file = read(name, content, table, sheet=sheet, limit_mb=limit_mb)
+    return file if file.raw is None else check(file.raw, table, mapping)
 
 
 def read(
