@@ -84,7 +84,8 @@ def main() -> None:
     del loaded
     gc.collect()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
-    print(f"{len(content) / 1e6:.0f} MB CSV, {rows:,} rows: loaded={ok} errors={errors} · {seconds:.1f} s ({cpu:.1f} s CPU) · "
+    print(f"{len(content) / 1e6:.0f} MB CSV, {rows:,} rows: loaded={ok} errors={errors} · "
+          f"{seconds:.1f} s ({cpu:.1f} s CPU) · "
           f"RSS before {base:,.0f} MB, peak {peak:,.0f} MB, after (caches kept) {rss_mb():,.0f} MB")
 
 
