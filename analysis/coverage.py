@@ -45,11 +45,15 @@ def coverage(market: pd.DataFrame) -> Coverage:
     )
 
 
-def missing_by_company(market: pd.DataFrame) -> pd.DataFrame:
+def missing_by_company(market: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """Percent of each company's segment × region cells with no figure, per period.
 
-    Rows are companies, columns are periods: the heatmap on the Data page.
+    Rows are companies, columns are periods: the heatmap on the Data page. With
+    `limit`, only the companies with the most rows: a file of a million companies
+    must not become a million-row chart (companies_beyond says how many are left out).
     """
+    if limit is not None:
+        market = market[market["company"].isin(_largest_companies(market, limit))]
     filled = _filled(market).to_frame("filled")
     for column in ("date", "company", "segment", "region"):
         filled[column] = market[column].to_numpy()
@@ -57,6 +61,17 @@ def missing_by_company(market: pd.DataFrame) -> pd.DataFrame:
     cells = market["segment"].nunique() * market["region"].nunique()
     grid = present.unstack("date").reindex(columns=sorted(market["date"].unique())).fillna(0)
     return (100.0 * (1 - grid / cells)).clip(lower=0).sort_index()
+
+
+def companies_beyond(market: pd.DataFrame, limit: int) -> int:
+    """How many companies `missing_by_company(market, limit)` leaves out."""
+    return max(int(market["company"].nunique()) - limit, 0)
+
+
+def _largest_companies(market: pd.DataFrame, limit: int) -> list:
+    counts = market["company"].value_counts()
+    ranked = counts.rename("rows").reset_index().sort_values(["rows", "company"], ascending=[False, True])
+    return ranked["company"].head(limit).tolist()
 
 
 def _filled(market: pd.DataFrame) -> pd.Series:

@@ -7,10 +7,12 @@ mapping, read the report, then use the data.
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
-from analysis.coverage import coverage, missing_by_company
+from analysis.coverage import companies_beyond, coverage, missing_by_company
 from dashboard.charts import missing_heatmap
 from dashboard.safe_text import md
 from data.http_source import fetch
@@ -18,15 +20,39 @@ from data.mapping import ALL, LONG, SYNONYMS, WIDE, WIDE_VALUES, Mapping, sugges
 from data.readers import SUPPORTED, UPLOAD_LIMIT_MB, RawFile
 from data.report import LoadError
 from data.schema import SCHEMAS
-from data.validate import Loaded, load
+from data.validate import Loaded, check, read
 
 NONE = "(none)"
+HEATMAP_COMPANIES = 50  # rows of the missing-figures heatmap; more would hang the browser
 
 
-@st.cache_data(max_entries=16, ttl="1h", show_spinner="Reading and checking the file…")
-def checked(name: str, content: bytes, table: str, mapping: Mapping | None, sheet: str | None) -> Loaded:
-    """`data.validate.load`, cached so widget changes on the page do not re-read the file."""
-    return load(name, content, table, mapping=mapping, sheet=sheet)
+# A file is read once and checked once per mapping. The results are kept as they are
+# (cache_resource: no pickled copy per rerun), keyed by the content's hash rather than
+# the bytes, and only the last two are kept: a 100 MB upload must not stay in memory
+# several times over. Nothing downstream changes them.
+def read_upload(name: str, content: bytes, table: str, sheet: str | None) -> Loaded:
+    """The file read (not checked), cached so widget changes on the page do not re-read it."""
+    return _read(_digest(content), name, table, sheet, content)
+
+
+def checked(name: str, content: bytes, table: str, mapping: Mapping, sheet: str | None) -> Loaded:
+    """The file mapped and validated with the mapping the user confirmed; cached likewise."""
+    digest = _digest(content)
+    return _check(digest, name, table, mapping, sheet, _read(digest, name, table, sheet, content))
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+
+@st.cache_resource(max_entries=2, ttl="1h", show_spinner="Reading the file…")
+def _read(digest: str, name: str, table: str, sheet: str | None, _content: bytes) -> Loaded:
+    return read(name, _content, table, sheet=sheet)
+
+
+@st.cache_resource(max_entries=2, ttl="1h", show_spinner="Checking the file…")
+def _check(digest: str, name: str, table: str, mapping: Mapping, sheet: str | None, _file: Loaded) -> Loaded:
+    return _file if _file.raw is None else check(_file.raw, table, mapping)
 
 
 def pick_source(table: str) -> tuple[str, bytes] | None:
@@ -133,8 +159,13 @@ def show_coverage(market: pd.DataFrame, *, key: str) -> None:
     cols[3].metric("Regions", f"{c.regions}")
     cols[4].metric("Missing cells", f"{c.missing_percent:.1f}%",
                    help="Company × segment × region × period cells with no figure.")
-    if c.missing_cells:
-        st.plotly_chart(
-            missing_heatmap(missing_by_company(market), title="Where figures are missing, by company and period"),
-            key=f"missing_{key}",
-        )
+    if not c.missing_cells:
+        return
+    matrix = missing_by_company(market, limit=HEATMAP_COMPANIES)
+    left_out = companies_beyond(market, HEATMAP_COMPANIES)
+    title = "Where figures are missing, by company and period"
+    if left_out:
+        title = f"Where figures are missing: the {HEATMAP_COMPANIES} companies with the most rows"
+    st.plotly_chart(missing_heatmap(matrix, title=title), key=f"missing_{key}")
+    if left_out:
+        st.caption(f"{left_out:,} more companies are not drawn; their cells count in “Missing cells” above.")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data.readers import RawFile
+from data.readers import MISSING, RawFile, normalise
 from data.schema import SCHEMAS
 
 LONG, WIDE = "long", "wide"
@@ -52,11 +52,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "q": ("q", "imitation", "coefficient of imitation"),
     "analog": ("analog", "analogue", "analog product", "reference product"),
 }
-
-
-def normalise(name: str) -> str:
-    """Lower case, words only: 'Sales (USD)' and 'sales_usd' both become 'sales usd'."""
-    return re.sub(r"[^a-z0-9%]+", " ", str(name).lower()).strip()
 
 
 @dataclass(frozen=True)
@@ -120,7 +115,8 @@ def suggest_mapping(raw: RawFile, table: str) -> Mapping:
 
 
 def _mostly_numeric(cells: pd.Series) -> bool:
-    text = cells.dropna().astype(str).str.replace(r"[\s%$€£,.'\u00a0-]", "", regex=True)
+    text = cells.dropna().astype(str)
+    text = text[~text.isin(MISSING)].str.replace(r"[\s%$€£,.'\u00a0-]", "", regex=True)
     return len(text) > 0 and text.str.fullmatch(r"\d+").mean() > 0.8
 
 
@@ -139,8 +135,8 @@ def _guess_wide_value(values: pd.DataFrame, decimal: str, name: str) -> str:
 
 def apply_mapping(raw: RawFile, table: str, mapping: Mapping) -> pd.DataFrame:
     """The file's cells under our column names, long, with the file row of each record."""
+    rows = pd.Series(raw.frame.index, name=ROW)  # the readers index rows by file row
     frame = raw.frame.reset_index(drop=True)
-    rows = pd.Series(range(2, len(frame) + 2), name=ROW)
     if mapping.layout == WIDE:
         wide = frame[[mapping.date_column, *mapping.company_columns]].copy()
         wide[ROW] = rows
@@ -165,10 +161,14 @@ def company_name(column: str) -> str:
     return name.strip() or column
 
 
+# Currency, percent and spaces (listed, not \s: pandas runs that pattern cell by cell in Python).
+_NOISE = "[%$€£ \t\r\n\u00a0\u2009\u202f]"
+
+
 def to_number(cells: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
     """Numbers from text in the file's own style: '1.234,5' or '1,234.5', '12 %', '$1,200'."""
     text = cells.astype("string").str.strip()
-    text = text.str.replace(r"[%$€£\u00a0]|\s", "", regex=True)
+    text = text.str.replace(_NOISE, "", regex=True)
     if thousands and thousands.strip():
         text = text.str.replace(thousands, "", regex=False)
     if decimal == ",":
@@ -177,3 +177,19 @@ def to_number(cells: pd.Series, decimal: str, thousands: str | None) -> pd.Serie
         text = text.str.replace(",", "", regex=False)
     text = text.str.replace("'", "", regex=False)
     return pd.to_numeric(text, errors="coerce").astype("float64")
+
+
+_GROUPED = {".": re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$"), ",": re.compile(r"^[-+]?\d{1,3}(\.\d{3})+(,\d*)?$")}
+
+
+def wrong_decimal_mark(cells: pd.Series, decimal: str) -> pd.Series:
+    """Cells holding the other decimal mark where it cannot be a thousands separator.
+
+    In a decimal-point file `3,5` would become 35 once the comma is dropped as a
+    thousands separator; such a cell must be reported, not reinterpreted.
+    """
+    other = "," if decimal == "." else "."
+    text = cells.astype("string").str.replace(_NOISE, "", regex=True).str.replace("'", "", regex=False)
+    has_other = text.str.contains(other, regex=False).fillna(False)
+    grouped = text.str.match(_GROUPED[decimal]).fillna(False)
+    return (has_other & ~grouped).astype(bool)

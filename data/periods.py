@@ -38,28 +38,49 @@ _ISO_WEEK = re.compile(r"^\s*(\d{4})-?W(\d{2})\s*$", re.IGNORECASE)
 PERIOD_DAYS = {"weekly": 7, "monthly": 30.44, "quarterly": 91.31, "yearly": 365.25}
 SEASON_LENGTH = {"weekly": 52, "monthly": 12, "quarterly": 4, "yearly": 1}
 FREQ = {"weekly": "W-MON", "monthly": "MS", "quarterly": "QS", "yearly": "YS"}
+# Dates a market file can sensibly hold. pandas stores nanoseconds (years 1677-2262)
+# and forecasts add periods after the last date, so 0001-01-01 or 9999-12-01 must be
+# reported, not parsed.
+EARLIEST, LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-12-31")
+WINDOW = f"{EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d}"
 
 
 def parse_dates(cells: pd.Series) -> pd.Series:
-    """Timestamps for the cells; NaT where a cell could not be read as a date."""
+    """Timestamps for the cells; NaT where a cell could not be read as a date or lies outside WINDOW."""
+    dates, _ = read_dates(cells)
+    return dates
+
+
+def read_dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Timestamps for the cells (NaT where unreadable or outside WINDOW), and which were outside.
+
+    Each distinct label is parsed once: a million-row file has only a few hundred periods.
+    """
     text = cells.astype("string").str.strip()
+    labels = pd.Series(text.dropna().unique(), dtype="string")
+    dates, outside = _read_labels(labels)
+    dates.index, outside.index = labels, labels
+    return text.map(dates).astype("datetime64[ns]"), text.map(outside).fillna(False).astype(bool)
+
+
+def _read_labels(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The format that reads the most labels wins; see read_dates."""
     present = text.notna()
-    best = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
-    if not present.any():
-        return best
-    best_count = -1
-    for candidate in (_quarters(text), _weeks(text), *(_with_format(text, f) for f in _FORMATS)):
-        count = int(candidate.notna().sum())
-        if count > best_count:
-            best, best_count = candidate, count
-        if count == int(present.sum()):
-            break
-    return best
+    best = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
+    if present.any():
+        best_count = -1
+        for candidate in (_quarters(text), _weeks(text), *(_with_format(text, f) for f in _FORMATS)):
+            count = int(candidate.notna().sum())
+            if count > best_count:
+                best, best_count = candidate, count
+            if count == int(present.sum()):
+                break
+    outside = best.notna() & ((best < EARLIEST) | (best > LATEST))
+    return best.where(~outside).astype("datetime64[ns]"), outside
 
 
 def _with_format(text: pd.Series, fmt: str) -> pd.Series:
-    parsed = pd.to_datetime(text, format=fmt, errors="coerce")
-    return parsed.astype("datetime64[ns]")
+    return pd.to_datetime(text, format=fmt, errors="coerce").astype("datetime64[s]")
 
 
 def _quarters(text: pd.Series) -> pd.Series:
@@ -70,13 +91,13 @@ def _quarters(text: pd.Series) -> pd.Series:
     stamp = pd.to_datetime(
         {"year": pd.to_numeric(year, errors="coerce"), "month": month, "day": 1}, errors="coerce"
     )
-    return stamp.astype("datetime64[ns]")
+    return stamp.astype("datetime64[s]")
 
 
 def _weeks(text: pd.Series) -> pd.Series:
     parts = text.str.extract(_ISO_WEEK)
     labels = parts[0] + "-W" + parts[1] + "-1"
-    return pd.to_datetime(labels, format="%G-W%V-%u", errors="coerce").astype("datetime64[ns]")
+    return pd.to_datetime(labels, format="%G-W%V-%u", errors="coerce").astype("datetime64[s]")
 
 
 @dataclass(frozen=True)

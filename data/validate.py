@@ -14,18 +14,20 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from data.http_source import fetch
-from data.mapping import ALL, LONG, ROW, WIDE, Mapping, apply_mapping, suggest_mapping, to_number
-from data.periods import Periodicity, infer_periodicity, parse_dates, to_period_start
-from data.readers import UPLOAD_LIMIT_MB, FileFormat, RawFile, read_file
+from data.mapping import ALL, LONG, ROW, WIDE, Mapping, apply_mapping, suggest_mapping, to_number, wrong_decimal_mark
+from data.periods import WINDOW, Periodicity, infer_periodicity, read_dates, to_period_start
+from data.readers import MISSING, UPLOAD_LIMIT_MB, FileFormat, RawFile, read_file
 from data.report import LoadError, Report
 from data.schema import DATE, INT, SCHEMAS, TEXT
 
 MEASURES = ("units", "revenue", "share")
 NON_NEGATIVE = {"units", "revenue", "share", "price", "arr", "market_size", "unit_cost", "fixed_cost", "value"}
 SHARE_TOLERANCE = 0.5  # percentage points a tracker's rows may miss 100 by before we warn
+LARGEST = 1e15  # no market figure is this large; 1e308 would overflow every sum and growth rate
 
 
 @dataclass
@@ -55,12 +57,27 @@ def load(
     limit_mb: float = UPLOAD_LIMIT_MB,
 ) -> Loaded:
     """Read, map and validate a file. Never raises for a bad file: the report says why."""
+    file = read(name, content, table, sheet=sheet, limit_mb=limit_mb)
+    return file if file.raw is None else check(file.raw, table, mapping)
+
+
+def read(
+    name: str, content: bytes, table: str = "market", *, sheet: str | None = None, limit_mb: float = UPLOAD_LIMIT_MB
+) -> Loaded:
+    """The file read but not yet mapped or checked: what the page needs to suggest a mapping."""
     report = Report(table)
     try:
         raw = read_file(name, content, sheet=sheet, limit_mb=limit_mb)
     except LoadError as exc:
         report.error(str(exc))
         return Loaded(name, table, report)
+    return Loaded(name, table, report, raw)
+
+
+def check(raw: RawFile, table: str = "market", mapping: Mapping | None = None) -> Loaded:
+    """Map and validate a file already read. Never raises for a bad file: the report says why."""
+    name, report = raw.name, Report(table)
+    _report_short_rows(raw, report)
     mapping = mapping or suggest_mapping(raw, table)
     if mapping.layout == WIDE and (not mapping.date_column or not mapping.company_columns):
         report.error("The wide layout needs a date column and at least one company column; choose them in the mapping.")
@@ -121,8 +138,9 @@ def validate(
     if "date" in typed and table in ("market", "drivers"):
         periodicity = _check_periods(typed, report)
         typed["date"] = to_period_start(typed["date"], periodicity.period)
-    _check_measures(typed, rows, table, report)
-    if table == "market" and mapping is not None and mapping.layout == WIDE and mapping.value == "share":
+    wide = mapping is not None and mapping.layout == WIDE
+    _check_measures(typed, rows, table, report, wide)
+    if table == "market" and wide and mapping.value == "share":
         typed = _normalise_shares(typed, rows, report)
     _check_duplicates(typed, rows, table, report)
     if table == "market":
@@ -137,6 +155,10 @@ def validate(
 def _convert(
     cells: pd.Series, kind: str, column: str, rows: pd.Series, fmt: FileFormat, report: Report, required: bool
 ) -> pd.Series:
+    if kind == TEXT:
+        _report_kept_names(cells, column, rows, report)
+    else:
+        cells = _blank_missing_words(cells, column, rows, report)
     present = cells.notna()
     if required and not present.any():
         report.error("every value is missing. Fill the column or map another one.", column)
@@ -146,25 +168,78 @@ def _convert(
     if kind == TEXT:
         return cells.astype("string")
     if kind == DATE:
-        parsed = parse_dates(cells)
-        bad = present & parsed.isna()
-        if bad.any():
-            report.error(
-                f"“{cells[bad].iloc[0]}” is not a date. Use a form such as 2024-01-01, 2024-01, Jan 2024, 2024Q1 or 01/2024.",
-                column, rows[bad],
-            )
-        if required and (~present).any():
-            report.error("dates are missing. Fill them in or remove those rows.", column, rows[~present])
-        return parsed
-    numbers = to_number(cells, fmt.decimal, fmt.thousands)
-    bad = present & numbers.isna()
+        return _convert_dates(cells, column, rows, report, required)
+    return _convert_numbers(cells, kind, column, rows, fmt, report)
+
+
+def _report_kept_names(cells: pd.Series, column: str, rows: pd.Series, report: Report) -> None:
+    """'NA' in a region column is North America: keep it, but say so in case it meant 'missing'."""
+    kept = cells.isin(MISSING)
+    if kept.any():
+        words = ", ".join(f"“{w}”" for w in sorted(cells[kept].unique()))
+        report.warn(f"{words} kept as a name (e.g. NA for North America), not read as missing. "
+                    "If it means 'no value', leave the cell empty.", column, rows[kept])
+
+
+def _blank_missing_words(cells: pd.Series, column: str, rows: pd.Series, report: Report) -> pd.Series:
+    """'NaN', 'N/A' or '-' in a number or date column read as missing, with a line saying so."""
+    words = cells.isin(MISSING)
+    if not words.any():
+        return cells
+    shown = ", ".join(f"“{w}”" for w in sorted(cells[words].unique()))
+    report.warn(f"{int(words.sum())} cell(s) hold {shown}, read as missing. Leave such cells empty, "
+                "or enter 0 where a dash means zero.", column, rows[words])
+    return cells.where(~words, None)
+
+
+def _convert_dates(cells: pd.Series, column: str, rows: pd.Series, report: Report, required: bool) -> pd.Series:
+    present = cells.notna()
+    parsed, outside = read_dates(cells)
+    if outside.any():
+        report.error(
+            f"“{cells[outside].iloc[0]}” is outside the dates this dashboard handles ({WINDOW}). "
+            "Correct the year or remove those rows.", column, rows[outside],
+        )
+    bad = present & parsed.isna() & ~outside
     if bad.any():
         report.error(
-            f"“{cells[bad].iloc[0]}” is not a number. Use plain numbers such as 1234.5 "
-            f"(this file uses {'decimal commas' if fmt.decimal == ',' else 'decimal points'}).",
+            f"“{cells[bad].iloc[0]}” is not a date. Use a form such as 2024-01-01, 2024-01, Jan 2024, 2024Q1 or 01/2024.",
             column, rows[bad],
         )
+    if required and (~present).any():
+        report.error("dates are missing. Fill them in or remove those rows.", column, rows[~present])
+    return parsed
+
+
+def _convert_numbers(
+    cells: pd.Series, kind: str, column: str, rows: pd.Series, fmt: FileFormat, report: Report
+) -> pd.Series:
+    style = "decimal commas" if fmt.decimal == "," else "decimal points"
+    numbers = to_number(cells, fmt.decimal, fmt.thousands)
+    bad = cells.notna() & numbers.isna()
+    if bad.any():
+        report.error(f"“{cells[bad].iloc[0]}” is not a number. Use plain numbers such as 1234.5 (this file uses {style}).",
+                     column, rows[bad])
+    mark = numbers.notna() & wrong_decimal_mark(cells, fmt.decimal)
+    if mark.any():
+        report.error(f"“{cells[mark].iloc[0]}” uses the other decimal mark, but this file uses {style}; "
+                     f"it would read as {numbers[mark].iloc[0]:g}. Write every number in one style.", column, rows[mark])
+    infinite = numbers.notna() & ~np.isfinite(numbers)
+    if infinite.any():
+        report.error(f"“{cells[infinite].iloc[0]}” is not a finite number. Enter the figure, or leave the cell empty.",
+                     column, rows[infinite])
+    huge = np.isfinite(numbers) & (numbers.abs() > LARGEST)
+    if huge.any():
+        report.error(f"“{cells[huge].iloc[0]}” is larger than {LARGEST:,.0f}, beyond any market figure. "
+                     "Check the units of the export.", column, rows[huge])
+    numbers = numbers.where(np.isfinite(numbers))
     return numbers.round().astype("Int64") if kind == INT else numbers
+
+
+def _report_short_rows(raw: RawFile, report: Report) -> None:
+    if raw.short_rows:
+        report.warn(f"{len(raw.short_rows)} row(s) have fewer fields than the header; their last cells were read "
+                    "as empty. Check those rows for a lost delimiter.", None, raw.short_rows)
 
 
 def _check_periods(typed: pd.DataFrame, report: Report) -> Periodicity:
@@ -184,7 +259,7 @@ def _check_periods(typed: pd.DataFrame, report: Report) -> Periodicity:
     return periodicity
 
 
-def _check_measures(typed: pd.DataFrame, rows: pd.Series, table: str, report: Report) -> None:
+def _check_measures(typed: pd.DataFrame, rows: pd.Series, table: str, report: Report, wide: bool = False) -> None:
     for column in NON_NEGATIVE & set(typed.columns):
         if table == "drivers" and column == "value":
             continue  # drivers such as growth rates can be negative
@@ -195,6 +270,11 @@ def _check_measures(typed: pd.DataFrame, rows: pd.Series, table: str, report: Re
                 "fix the export (returns belong in a separate column).",
                 column, rows[negative.fillna(False)],
             )
+    if table == "market" and "share" in typed and not wide:
+        over = (typed["share"] > 100).fillna(False)
+        if over.any():
+            report.error("shares are percent of the market and cannot exceed 100. "
+                         "Check the column holds percent share, not units or revenue.", "share", rows[over])
     if table == "market":
         present = [m for m in MEASURES if m in typed and typed[m].notna().any()]
         if not present:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.active_data import loaded_tables, use_demo, use_table
 from dashboard.context import page_context
-from dashboard.loader_ui import checked, choose_sheet, edit_mapping, pick_source, show_coverage, show_report
+from dashboard.loader_ui import checked, choose_sheet, edit_mapping, pick_source, read_upload, show_coverage, show_report
 from dashboard.safe_text import md
 from data.schema import DATE, SCHEMAS
 
@@ -51,14 +51,19 @@ if source is None:
 
 name, content = source
 scope = hashlib.sha1(name.encode() + content[:65536] + str(len(content)).encode()).hexdigest()[:10]
-first = checked(name, content, table, None, None)
+first = read_upload(name, content, table, None)
 if first.raw is None:
     show_report(first)
     st.info(f"Nothing changed: every page still uses **{md(dataset.name)}**.", icon=":material/info:")
     st.stop()
 
 sheet = choose_sheet(first.raw, table)
-raw = first.raw if sheet in (None, first.raw.format.sheet) else checked(name, content, table, None, sheet).raw
+sheet = None if sheet == first.raw.format.sheet else sheet  # the first sheet was read already
+chosen = read_upload(name, content, table, sheet)
+if chosen.raw is None:
+    show_report(chosen)
+    st.stop()
+raw = chosen.raw
 st.caption(f"Read as: {md(raw.format.describe())} · {len(raw.frame):,} rows × {raw.frame.shape[1]} columns")
 with st.container(border=True):
     st.markdown("**Mapping**: which column is which. Change it if a guess is wrong.")

@@ -40,3 +40,20 @@ def test_a_wide_share_file_becomes_the_data_of_every_page():
     # Northwind's share over the three months, each month scaled to sum to 100
     expected = 100 * (35.0 / 100.0 + 34.0 / 100.1 + 35.0 / 99.9) / 3
     assert at.metric[0].value == "n/a" and at.metric[1].value == f"{expected:.1f}%"
+
+
+def test_a_file_with_hundreds_of_companies_draws_its_50_largest_and_says_how_many_more():
+    import json
+
+    months = ("2024-01-01", "2024-02-01")
+    lines = [f"{m},SMB,EU,C{i:03d},{i + 1}" for i in range(300) for m in months if m == months[0] or i % 2]
+    text = "date,segment,region,company,units\n" + "\n".join(lines) + "\n"
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("many.csv", text.encode()).run()
+    assert not at.exception
+    pending = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if "missing_pending" in c.proto.id]
+    assert len(pending) == 1
+    heatmap = pending[0]["data"][0]
+    assert len(heatmap["y"]) == 50  # not one row per company: a 300-row chart, or a million-row one
+    assert "the 50 companies with the most rows" in pending[0]["layout"]["title"]["text"]
+    assert any("250 more companies are not drawn" in c.value for c in at.caption)

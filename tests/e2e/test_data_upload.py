@@ -60,3 +60,20 @@ def test_wide_share_file_confirmed_changes_the_overview(page, app_url, tmp_path)
     legend = page.locator("[data-testid='stPlotlyChart'] .legendtext").all_text_contents()
     assert sorted(legend) == ["Apex", "Northwind", "Others"]
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("far.csv", "date,segment,region,company,units\n2024-01-01,SMB,EU,Apex,1\n9999-12-01,SMB,EU,Apex,2\n",
+     "“9999-12-01” is outside the dates this dashboard handles (1900-01-01 to 2200-12-31)"),
+    ("twice.csv", "date,segment,region,company,units,units \n2024-01-01,SMB,EU,Apex,1,2\n",
+     "twice.csv has duplicate columns: “units” and “units ” (columns 5, 6)"),
+])
+def test_files_that_used_to_raise_show_their_report_line(page, app_url, tmp_path, name, text, expected):
+    path = tmp_path / name
+    path.write_text(text)
+    page.goto(f"{app_url}/data")
+    wait_rendered(page)
+    upload(page, path)
+    alerts = "\n".join(page.locator("[data-testid='stAlert']").all_inner_texts())
+    assert expected in alerts and "Nothing changed" in alerts
+    assert page.locator("[data-testid='stException']").count() == 0
