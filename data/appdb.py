@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 APP_FOLDER = "market-trends-dashboard"
 DATABASE_FILE = "app.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
+WRITE = "market_trends_write"  # execution option: this transaction will write
 
 metadata = MetaData()
 
@@ -84,8 +85,8 @@ def engine(url: str | None = None) -> Engine:
 
     @event.listens_for(eng, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API object)
-        # The driver's own BEGIN comes too late to lock; "begin" below takes the write lock up front,
-        # so read-then-write steps (next version number) never race another process.
+        # The driver's own BEGIN comes too late to lock; "begin" below takes the write lock up front for
+        # writers (see `writer`), so read-then-write steps (next version number) never race another process.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -94,10 +95,15 @@ def engine(url: str | None = None) -> Engine:
         cursor.close()
 
     @event.listens_for(eng, "begin")
-    def _begin_immediate(conn) -> None:  # noqa: ANN001
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    def _begin(conn) -> None:  # noqa: ANN001
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
     return eng
+
+
+def writer(eng: Engine) -> Engine:
+    """The engine for transactions that write: on SQLite they take the write lock at BEGIN (readers never do)."""
+    return eng.execution_options(**{WRITE: True})
 
 
 def migrate(eng: Engine) -> None:

@@ -148,7 +148,7 @@ class Workspace:
                 frame.to_parquet(staging / f"{table}.parquet")
             start, end, periodicity = _periods(tables)
             now = time.time()
-            with self.engine.begin() as conn:
+            with appdb.writer(self.engine).begin() as conn:
                 if new:
                     conn.execute(insert(datasets_t).values(id=dataset_id, name=name, source=source, created=now,
                                                            updated=now, latest_version=1))
@@ -263,7 +263,7 @@ class Workspace:
             return list(conn.execute(query))
 
     def _write(self, *statements) -> None:  # noqa: ANN002
-        with self.engine.begin() as conn:
+        with appdb.writer(self.engine).begin() as conn:
             for statement in statements:
                 conn.execute(statement)
 

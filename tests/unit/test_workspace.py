@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -166,3 +171,33 @@ def test_a_damaged_version_folder_is_a_plain_error(tmp_path):
 def test_constructing_touches_no_file(tmp_path):
     Workspace(tmp_path / "home")
     assert not (tmp_path / "home").exists()
+
+
+_SAVER = """
+import sys
+import pandas as pd
+from pathlib import Path
+from data.workspace import Workspace
+ws, shared = Workspace(Path(sys.argv[1])), sys.argv[2]
+frame = {"sales": pd.DataFrame({"date": pd.to_datetime(["2024-01-01"]), "revenue": [1.0]})}
+for i in range(int(sys.argv[3])):
+    ws.save(f"{sys.argv[4]} {i}", frame, "x.csv")
+    if i % 10 == 0:
+        ws.save("Shared", frame, "x.csv", dataset_id=shared)
+"""
+
+
+def test_two_processes_saving_at_once_lose_nothing(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    shared = Workspace(tmp_path).save("Shared", market(), "x.csv").dataset_id
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    env.pop("MARKET_TRENDS_DATABASE_URL", None)
+    runs = [subprocess.Popen([sys.executable, "-c", _SAVER, str(tmp_path), shared, "50", who], cwd=root, env=env,
+                             stderr=subprocess.PIPE, text=True) for who in ("A", "B")]
+    for run in runs:
+        assert run.wait(timeout=120) == 0, run.stderr.read()
+    names = {i.name for i in Workspace(tmp_path).list()}
+    assert names == {f"{who} {i}" for who in "AB" for i in range(50)} | {"Shared"}
+    ws = Workspace(tmp_path)
+    assert ws.get(shared).latest_version == 11 and [v.version for v in ws.versions(shared)] == list(range(11, 1, -1))
+    assert sorted(int(p.name) for p in ws.folder(shared).iterdir()) == list(range(2, 12))
