@@ -134,8 +134,10 @@ class Workspace:
 
     def save(self, name: str, tables: dict[str, pd.DataFrame], source: str, dataset_id: str | None = None,
              *, refreshed: bool = False) -> DatasetVersion:
-        """A new dataset, or a new version of `dataset_id`; older versions beyond the last 10 are removed."""
-        if not tables or not all(isinstance(t, str) and TABLE_NAME.fullmatch(t) for t in tables):
+        """A new dataset, or a new version of `dataset_id` (whose name stays: `rename` changes it);
+        versions older than the last 10 are removed, files and rows."""
+        if not tables or not all(isinstance(t, str) and TABLE_NAME.fullmatch(t) and isinstance(f, pd.DataFrame)
+                                 for t, f in tables.items()):
             raise WorkspaceError("A dataset needs at least one table, named with letters, digits, '_' or '-'.")
         new = dataset_id is None
         dataset_id = "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH)) if new else check_id(dataset_id)
@@ -179,7 +181,7 @@ class Workspace:
                 shutil.rmtree(final, ignore_errors=True)
             if isinstance(error, IntegrityError):
                 raise WorkspaceError("Two saves picked the same new id; please save again.") from error
-            if isinstance(error, (OSError, ValueError, pa.ArrowException, SQLAlchemyError)):
+            if isinstance(error, (OSError, ValueError, TypeError, pa.ArrowException, SQLAlchemyError)):
                 raise WorkspaceError(f"The dataset could not be saved: {_reason(error)}") from error
             raise
         for v in old:
