@@ -15,6 +15,7 @@ sentence a user can read.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -179,6 +180,9 @@ class Workspace:
             shutil.rmtree(staging, ignore_errors=True)
             if final is not None:
                 shutil.rmtree(final, ignore_errors=True)
+            if new:  # only if empty: a (1 in 36**8) id collision must not touch the other dataset's files
+                with contextlib.suppress(OSError):
+                    self.folder(dataset_id).rmdir()
             if isinstance(error, IntegrityError):
                 raise WorkspaceError("Two saves picked the same new id; please save again.") from error
             if isinstance(error, (OSError, ValueError, TypeError, pa.ArrowException, SQLAlchemyError)):

@@ -201,3 +201,13 @@ def test_two_processes_saving_at_once_lose_nothing(tmp_path):
     ws = Workspace(tmp_path)
     assert ws.get(shared).latest_version == 11 and [v.version for v in ws.versions(shared)] == list(range(11, 1, -1))
     assert sorted(int(p.name) for p in ws.folder(shared).iterdir()) == list(range(2, 12))
+
+
+def test_a_failed_save_leaves_no_files_and_no_row(tmp_path):
+    ws = Workspace(tmp_path)
+    unwritable = pd.DataFrame({"a": [object(), object()]})  # Parquet cannot store arbitrary objects
+    for tables in ({"sales": unwritable}, {"sales": [1, 2]}, {}):
+        with pytest.raises(WorkspaceError):
+            ws.save("Bad", tables, "bad.csv")
+    assert ws.list() == []
+    assert list((tmp_path / "datasets").rglob("*")) == []
