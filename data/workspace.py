@@ -1,0 +1,297 @@
+"""The workspace: datasets users saved on the server, so a shared link opens their data, not the demo.
+
+Each save writes one Parquet file per table under
+`home/datasets/<id>/<version>/` (DuckDB can read them directly, no pandas copy)
+and records the version in the app database (`data/appdb.py`). Files are
+written to a staging folder and renamed into place inside the catalog
+transaction, so a reader never sees a version whose files are half written,
+and two servers saving at once get distinct version numbers. Only the last
+`KEEP_VERSIONS` versions are kept.
+
+Ids and refs come from URLs, so they are validated strictly before they reach a
+path or a query; every problem comes out as one `WorkspaceError` with a
+sentence a user can read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import secrets
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from data import appdb
+from data.appdb import dataset_versions as versions_t
+from data.appdb import datasets as datasets_t
+from data.periods import infer_periodicity
+from data.views import ID_ALPHABET, ID_LENGTH, ID_PATTERN, MAX_NAME, _UNPRINTABLE
+
+KEEP_VERSIONS = 10
+MAX_VERSION = 10**6
+MAX_SOURCE = 2_000
+TABLE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$")  # becomes a file name
+_REF = re.compile(rf"^([a-z0-9]{{{ID_LENGTH}}})(?:@([0-9]{{1,7}}))?$")
+log = logging.getLogger(__name__)
+
+
+class WorkspaceError(Exception):
+    """A dataset cannot be found, read or written; the message says why in one plain sentence."""
+
+
+@dataclass(frozen=True)
+class DatasetVersion:
+    dataset_id: str
+    version: int
+    created: float
+    tables: dict[str, int]  # table name -> rows
+    periods_start: str | None
+    periods_end: str | None
+    periodicity: str | None
+    source: str
+    refresh_outcome: str  # "saved" or "refreshed"
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    id: str
+    name: str
+    source: str
+    created: float
+    updated: float
+    latest_version: int
+    tables: dict[str, int]
+    periods_start: str | None
+    periods_end: str | None
+    periodicity: str | None
+    refresh_outcome: str | None  # last refresh: "ok", "failed", or None if never refreshed
+    refresh_message: str | None
+
+
+def clean_text(text: object, limit: int, fallback: str) -> str:
+    """Trimmed, single-spaced, without control or bidi characters; stored and shown, never interpreted."""
+    return " ".join(_UNPRINTABLE.sub(" ", str(text)).split())[:limit] or fallback
+
+
+def check_id(dataset_id: object) -> str:
+    if not isinstance(dataset_id, str) or not ID_PATTERN.fullmatch(dataset_id):
+        raise WorkspaceError("That is not a dataset id: ids are 8 lowercase letters and digits.")
+    return dataset_id
+
+
+def check_version(version: object) -> int:
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MAX_VERSION:
+        raise WorkspaceError(f"That is not a dataset version: versions are whole numbers from 1 to {MAX_VERSION}.")
+    return version
+
+
+def parse_ref(ref: object) -> tuple[str, int | None]:
+    """'abc123xy@3' -> ('abc123xy', 3); 'abc123xy' -> ('abc123xy', None); anything else is refused."""
+    match = _REF.fullmatch(ref) if isinstance(ref, str) else None
+    if not match:
+        raise WorkspaceError("That dataset link is not valid: expected an 8-character id, optionally @version.")
+    version = match.group(2)
+    return match.group(1), None if version is None else check_version(int(version))
+
+
+class Workspace:
+    parse_ref = staticmethod(parse_ref)
+
+    def __init__(self, home: Path | None = None, engine: Engine | None = None) -> None:
+        self.home = Path(home) if home is not None else appdb.home()
+        self._engine = engine
+        self._ready = False
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        """Created and migrated on first use, so constructing a Workspace touches no file."""
+        with self._lock:
+            if self._engine is None:
+                url = os.environ.get("MARKET_TRENDS_DATABASE_URL") or f"sqlite:///{self.home / appdb.DATABASE_FILE}"
+                self._engine = appdb.engine(url)
+            if not self._ready:
+                self._guard(lambda: appdb.migrate(self._engine), "open the workspace catalog")
+                self._ready = True
+        return self._engine
+
+    def folder(self, dataset_id: str, version: int | None = None) -> Path:
+        path = self.home / "datasets" / check_id(dataset_id)
+        return path if version is None else path / str(check_version(version))
+
+    def table_path(self, dataset_id: str, version: int, table: str) -> Path:
+        """The Parquet file of one table, for DuckDB to read directly."""
+        return self.folder(dataset_id, version) / f"{table}.parquet"
+
+    def save(self, name: str, tables: dict[str, pd.DataFrame], source: str, dataset_id: str | None = None,
+             *, refreshed: bool = False) -> DatasetVersion:
+        """A new dataset, or a new version of `dataset_id` (whose name stays: `rename` changes it);
+        versions older than the last 10 are removed, files and rows."""
+        if not tables or not all(isinstance(t, str) and TABLE_NAME.fullmatch(t) and isinstance(f, pd.DataFrame)
+                                 for t, f in tables.items()):
+            raise WorkspaceError("A dataset needs at least one table, named with letters, digits, '_' or '-'.")
+        new = dataset_id is None
+        dataset_id = "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH)) if new else check_id(dataset_id)
+        name, source = clean_text(name, MAX_NAME, "Untitled dataset"), clean_text(source, MAX_SOURCE, "unknown")
+        staging = self.folder(dataset_id) / f".staging-{secrets.token_hex(6)}"
+        final: Path | None = None
+        try:
+            staging.mkdir(parents=True)
+            for table, frame in tables.items():
+                frame.to_parquet(staging / f"{table}.parquet")
+            start, end, periodicity = _periods(tables)
+            now = time.time()
+            with appdb.writer(self.engine).begin() as conn:
+                if new:
+                    conn.execute(insert(datasets_t).values(id=dataset_id, name=name, source=source, created=now,
+                                                           updated=now, latest_version=1))
+                    version = 1
+                else:
+                    row = conn.execute(select(datasets_t.c.latest_version).where(datasets_t.c.id == dataset_id)
+                                       .with_for_update()).first()
+                    if row is None:
+                        raise WorkspaceError("That dataset is not in the workspace (it may have been deleted).")
+                    version = check_version(row.latest_version + 1)
+                    values = dict(latest_version=version, updated=now, source=source)
+                    if refreshed:
+                        values.update(refresh_outcome="ok", refresh_message=None, refreshed=now)
+                    conn.execute(update(datasets_t).where(datasets_t.c.id == dataset_id).values(**values))
+                final = self.folder(dataset_id, version)
+                shutil.rmtree(final, ignore_errors=True)  # left by a save that crashed before its commit
+                staging.rename(final)
+                record = DatasetVersion(dataset_id, version, now, {t: len(f) for t, f in tables.items()},
+                                        start, end, periodicity, source, "refreshed" if refreshed else "saved")
+                conn.execute(insert(versions_t).values(**{**record.__dict__, "refresh_message": None}))
+                old = [v for (v,) in conn.execute(select(versions_t.c.version).where(
+                    versions_t.c.dataset_id == dataset_id, versions_t.c.version <= version - KEEP_VERSIONS))]
+                conn.execute(delete(versions_t).where(versions_t.c.dataset_id == dataset_id,
+                                                      versions_t.c.version.in_(old)))
+        except BaseException as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            if final is not None:
+                shutil.rmtree(final, ignore_errors=True)
+            if new:  # only if empty: a (1 in 36**8) id collision must not touch the other dataset's files
+                with contextlib.suppress(OSError):
+                    self.folder(dataset_id).rmdir()
+            if isinstance(error, IntegrityError):
+                raise WorkspaceError("Two saves picked the same new id; please save again.") from error
+            if isinstance(error, (OSError, ValueError, TypeError, pa.ArrowException, SQLAlchemyError)):
+                raise WorkspaceError(f"The dataset could not be saved: {_reason(error)}") from error
+            raise
+        for v in old:
+            shutil.rmtree(self.folder(dataset_id, v), ignore_errors=True)
+        return record
+
+    def list(self) -> list[DatasetInfo]:
+        """Every saved dataset with its latest version's summary, most recently updated first."""
+        return self._infos(None)
+
+    def get(self, dataset_id: str) -> DatasetInfo | None:
+        """The dataset, or None if it is not (or no longer) in the workspace."""
+        found = self._infos(check_id(dataset_id))
+        return found[0] if found else None
+
+    def versions(self, dataset_id: str) -> list[DatasetVersion]:
+        """Kept versions, newest first."""
+        self._require(dataset_id)
+        query = (select(*[versions_t.c[f] for f in DatasetVersion.__dataclass_fields__])
+                 .where(versions_t.c.dataset_id == dataset_id).order_by(versions_t.c.version.desc()))
+        rows = self._guard(lambda: self._read(query), "read the workspace catalog")
+        return [DatasetVersion(**row._asdict()) for row in rows]
+
+    def load(self, dataset_id: str, version: int | None = None) -> dict[str, pd.DataFrame]:
+        """The tables of one version (the latest if None), exactly as saved."""
+        info = self._require(dataset_id)
+        version = info.latest_version if version is None else check_version(version)
+        query = select(versions_t.c.tables).where(versions_t.c.dataset_id == dataset_id,
+                                                  versions_t.c.version == version)
+        rows = self._guard(lambda: self._read(query), "read the workspace catalog")
+        if not rows:
+            raise WorkspaceError(f"Version {version} of '{info.name}' is not kept; the latest is "
+                                 f"{info.latest_version} (only the last {KEEP_VERSIONS} are kept).")
+        try:
+            return {t: pd.read_parquet(self.table_path(dataset_id, version, t)) for t in rows[0].tables}
+        except (OSError, ValueError, pa.ArrowException) as error:
+            raise WorkspaceError(f"The files of '{info.name}' version {version} cannot be read: "
+                                 f"{_reason(error)}") from error
+
+    def rename(self, dataset_id: str, name: str) -> DatasetInfo:
+        self._require(dataset_id)
+        query = update(datasets_t).where(datasets_t.c.id == dataset_id).values(
+            name=clean_text(name, MAX_NAME, "Untitled dataset"), updated=time.time())
+        self._guard(lambda: self._write(query), "rename the dataset")
+        return self._require(dataset_id)
+
+    def delete(self, dataset_id: str) -> None:
+        """Removes the catalog rows first (links stop resolving at once), then the files."""
+        self._require(dataset_id)
+        self._guard(lambda: self._write(delete(versions_t).where(versions_t.c.dataset_id == dataset_id),
+                                        delete(datasets_t).where(datasets_t.c.id == dataset_id)),
+                    "delete the dataset")
+        shutil.rmtree(self.folder(dataset_id), ignore_errors=True)
+
+    def record_refresh_failure(self, dataset_id: str, message: str) -> None:
+        """Why a refresh failed, shown on the Data page; the last good version stays the latest."""
+        self._require(dataset_id)
+        query = update(datasets_t).where(datasets_t.c.id == dataset_id).values(
+            refresh_outcome="failed", refresh_message=clean_text(message, 500, "unknown error"), refreshed=time.time())
+        self._guard(lambda: self._write(query), "record the refresh outcome")
+
+    def _require(self, dataset_id: str) -> DatasetInfo:
+        info = self.get(dataset_id)
+        if info is None:
+            raise WorkspaceError("That dataset is not in the workspace (it may have been deleted).")
+        return info
+
+    def _infos(self, dataset_id: str | None) -> list[DatasetInfo]:
+        d, v = datasets_t.c, versions_t.c
+        query = (select(d.id, d.name, d.source, d.created, d.updated, d.latest_version, v.tables, v.periods_start,
+                        v.periods_end, v.periodicity, d.refresh_outcome, d.refresh_message)
+                 .join_from(datasets_t, versions_t, (v.dataset_id == d.id) & (v.version == d.latest_version))
+                 .order_by(d.updated.desc(), d.id))
+        if dataset_id is not None:
+            query = query.where(d.id == dataset_id)
+        rows = self._guard(lambda: self._read(query), "read the workspace catalog")
+        return [DatasetInfo(**row._asdict()) for row in rows]
+
+    def _read(self, query) -> list:  # noqa: ANN001
+        with self.engine.connect() as conn:
+            return list(conn.execute(query))
+
+    def _write(self, *statements) -> None:  # noqa: ANN002
+        with appdb.writer(self.engine).begin() as conn:
+            for statement in statements:
+                conn.execute(statement)
+
+    def _guard(self, action, what: str):  # noqa: ANN001, ANN202
+        try:
+            return action()
+        except (SQLAlchemyError, OSError) as error:
+            raise WorkspaceError(f"Could not {what}: {_reason(error)}") from error
+
+
+def _periods(tables: dict[str, pd.DataFrame]) -> tuple[str | None, str | None, str | None]:
+    """First and last date over every date column, and the periodicity of the longest one."""
+    columns = [f[c] for f in tables.values() for c in f.columns if pd.api.types.is_datetime64_any_dtype(f[c])]
+    columns = [c.dropna() for c in columns if c.notna().any()]
+    if not columns:
+        return None, None, None
+    start = min(c.min() for c in columns).date().isoformat()
+    end = max(c.max() for c in columns).date().isoformat()
+    return start, end, infer_periodicity(max(columns, key=len)).period
+
+
+def _reason(error: BaseException) -> str:
+    """The first line of the cause, without SQL or parameters (they can be long and say nothing to a user)."""
+    cause = getattr(error, "orig", None) or error
+    return (str(cause).splitlines() or [type(cause).__name__])[0][:200]
