@@ -98,7 +98,7 @@ class ViewStore:
 
     def get(self, view_id: str) -> SavedView | None:
         """The view with this id, whoever saved it (a link is meant to be shared); None if unknown or malformed."""
-        if not isinstance(view_id, str) or not ID_PATTERN.match(view_id):
+        if not isinstance(view_id, str) or not ID_PATTERN.fullmatch(view_id):
             return None
         with self._connection("read") as con:
             row = con.execute(f"SELECT {_COLUMNS} FROM views WHERE id = ?", (view_id,)).fetchone()
@@ -129,7 +129,7 @@ class ViewStore:
 
     def delete(self, view_id: str, owner: str | None) -> bool:
         """Delete a view only for the browser that saved it; False if it is not theirs or already gone."""
-        if not owner or not isinstance(view_id, str) or not ID_PATTERN.match(view_id):
+        if not owner or not isinstance(view_id, str) or not ID_PATTERN.fullmatch(view_id):
             return False
         with self._connection("delete a view from") as con:
             return con.execute("DELETE FROM views WHERE id = ? AND owner = ?", (view_id, owner)).rowcount > 0
