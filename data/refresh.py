@@ -9,7 +9,8 @@ prints one line per dataset and exits
 - 1 when a refresh failed (the last good version stays the latest and the reason is recorded),
   a dataset is not in the workspace, was uploaded as a file (nothing to fetch), or the catalog
   cannot be read;
-- 2 when an id is malformed (ids are 8 lowercase letters and digits) or the arguments are wrong,
+- 2 when an id is malformed (ids are 8 lowercase letters and digits) or the arguments are wrong
+  (130 when interrupted),
 
 so a scheduler (cron, systemd timer, CI) can run it and alert on a non-zero exit. It never prints
 a traceback.
@@ -18,7 +19,8 @@ How a refresh reads the file: the same way the Data page does. The file is
 fetched with `data.http_source.fetch` (public addresses only unless
 MARKET_TRENDS_ALLOWED_HOSTS allows the host, with timeouts and a total
 deadline), then read and checked with `data.validate.load` for every table the
-latest version has (usually just "market"). The workspace does not store the
+latest version has (usually just "market"; a dataset has one source, so with
+several tables the one file must pass the checks of each). The workspace does not store the
 mapping or the Excel sheet a user confirmed, so the mapping is suggested again
 with `suggest_mapping`, exactly as the Data page first suggests it, and the
 first sheet is read. To catch a suggestion that reads the file differently
@@ -224,4 +226,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # stopped by hand or by the scheduler: no traceback
+        print("Stopped.", file=sys.stderr)
+        sys.exit(130)
