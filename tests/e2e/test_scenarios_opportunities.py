@@ -28,6 +28,10 @@ def test_a_saved_scenario_reopens_from_its_link(browser, page, app_url):
     wait_rendered(page)
     page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stMetricDelta]')]"
                            ".some(e => !e.textContent.includes('+0.0%'))")
+    # the outcome chart redraws after the metrics: wait until its title shows the moved scenario
+    page.wait_for_function("() => [...document.querySelectorAll('.gtitle')].some(e => {"
+                           " const m = e.textContent.match(/scenario (\\S+) vs baseline (\\S+)/);"
+                           " return m && m[1] !== m[2]; })")
     titles, values = chart_titles(page), metric_values(page)
     page.get_by_placeholder("e.g. Price cut 5%").fill("Price cut 5% in Europe")
     page.keyboard.press("Enter")
