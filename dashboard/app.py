@@ -94,12 +94,12 @@ fallback = active_dataset()  # the demo, or what this session loaded without sav
 linked = linked_dataset(fallback.name)
 dataset = linked.dataset or fallback
 store = store_for(dataset)
-with st.sidebar:
-    dataset_picker(linked, fallback.name)
 filters = sidebar_filters(filter_options(store, dataset.content_hash), dataset.ours)
 with st.sidebar:
+    dataset_picker(linked, fallback.name)
     st.caption(f"**Data:** {md(dataset.name)} · {md(dataset.source)}")
-    share_panel(page.url_path or "overview", dataset.content_hash)
+    pinned = f"{linked.dataset_id}@{linked.version}" if linked.dataset else None
+    share_panel(page.url_path or "overview", dataset.content_hash, pinned)
 show_view_notice()
 for notice in linked.warnings:
     st.warning(notice, icon=":material/link_off:")

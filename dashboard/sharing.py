@@ -123,8 +123,12 @@ def save_view(name: str, page: str, params: Mapping[str, list[str]], dataset_key
     return saved
 
 
-def share_panel(page: str, dataset_key: str) -> None:
-    """The sidebar's Share control: the link, a presentation link, save under a name, this browser's saved views."""
+def share_panel(page: str, dataset_key: str, data_ref: str | None = None) -> None:
+    """The sidebar's Share control: the link, a presentation link, save under a name, this browser's saved views.
+
+    `data_ref` (`<id>@<version>`) is the workspace dataset on screen: a saved view pins that version, while
+    the copyable link follows the latest one.
+    """
     params = current_params()
     with st.popover("Share this view", icon=":material/share:", use_container_width=True):
         st.caption("This link reopens exactly what you see (page, filters and every control):")
@@ -139,7 +143,8 @@ def share_panel(page: str, dataset_key: str) -> None:
         name = st.text_input("Save this view as", max_chars=80, key="save_view_name",
                              placeholder="e.g. Board deck: Europe pricing")
         if st.button("Save view", icon=":material/bookmark_add:", disabled=not name.strip(), key="save_view"):
-            saved = save_view(name, page, params, dataset_key)
+            pinned = {**params, "data": [data_ref]} if data_ref else params
+            saved = save_view(name, page, pinned, dataset_key)
             if saved is not None:
                 st.success(f"Saved. Short link: `{link({VIEW_KEY: [saved.id]}, page)}`")
                 views = [saved, *views]

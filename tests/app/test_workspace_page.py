@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pandas as pd
 import pytest
 
 from dashboard.safe_text import unescaped_markdown
+from dashboard.sharing import view_store
 from data.workspace import Workspace
 from tests.app.test_pages import open_app
 
@@ -23,10 +26,13 @@ def tracker(scale: float = 1.0) -> pd.DataFrame:
 
 
 @pytest.fixture
-def ws(tmp_path, monkeypatch) -> Workspace:
+def ws(tmp_path, monkeypatch) -> Iterator[Workspace]:
     monkeypatch.setenv("MARKET_TRENDS_HOME", str(tmp_path))
+    monkeypatch.setenv("MARKET_TRENDS_VIEWS", str(tmp_path / "views.sqlite3"))
     monkeypatch.delenv("MARKET_TRENDS_DATABASE_URL", raising=False)
-    return Workspace(tmp_path)
+    view_store.clear()
+    yield Workspace(tmp_path)
+    view_store.clear()  # later tests get a store on their own path
 
 
 def sidebar_text(at) -> str:
@@ -104,3 +110,20 @@ def test_saving_an_upload_to_the_workspace_switches_the_link_to_it(ws):
     assert any(f"Saved EU *laptops* to the workspace (id {saved.id}, version 1)"
                in unescaped_markdown(s.value).replace("`", "").replace("**", "") for s in at.success)
     assert "EU *laptops*" in sidebar_text(at)
+
+
+def test_a_saved_view_carries_the_dataset_and_pins_its_version(ws):
+    first = ws.save("Shared tracker", {"market": tracker()}, source="tracker.csv")
+    at = open_app({"data": first.dataset_id, "measure": "units"})
+    assert any(f"data={first.dataset_id}" in c.value for c in at.sidebar.code)  # the copyable link
+    at.text_input(key="save_view_name").input("Board deck").run()
+    at.button(key="save_view").click().run()
+    assert not at.exception, at.exception
+    view_id = next(s.value for s in at.success if "Short link" in s.value).split("view=")[1].strip("`")
+    ws.save("ignored", {"market": tracker(scale=2.0)}, source="tracker.csv", dataset_id=first.dataset_id)
+
+    reopened = open_app({"view": view_id})
+    assert not reopened.exception, reopened.exception
+    assert "Shared tracker" in sidebar_text(reopened) and "version 1" in sidebar_text(reopened)
+    infos = " ".join(unescaped_markdown(i.value) for i in reopened.info)
+    assert "Numbers as of version 1 of Shared tracker; version 2 is the latest" in infos
