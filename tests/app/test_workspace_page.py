@@ -50,6 +50,7 @@ def test_a_data_link_opens_the_saved_dataset_on_the_briefing(ws):
     at = open_app({"data": saved.dataset_id})
     assert not at.exception, at.exception
     assert TRACKER in sidebar_text(at)
+    assert not any("](https://" in c.value or "<EU>" in c.value for c in at.sidebar.caption)  # shown, inert
     assert at.selectbox(key="data_pick").value == saved.dataset_id
     assert "Demo market" in at.selectbox(key="data_pick").options
     assert set(at.selectbox(key="company").options) >= {"Windows Devices Co", "Glacier Labs"}
@@ -127,3 +128,34 @@ def test_a_saved_view_carries_the_dataset_and_pins_its_version(ws):
     assert "Shared tracker" in sidebar_text(reopened) and "version 1" in sidebar_text(reopened)
     infos = " ".join(unescaped_markdown(i.value) for i in reopened.info)
     assert "Numbers as of version 1 of Shared tracker; version 2 is the latest" in infos
+
+
+def test_the_sidebar_picker_switches_dataset_and_link(ws):
+    saved = ws.save("Picked tracker", {"market": tracker()}, source="tracker.csv")
+    at = open_app({})
+    assert "Demo market" in sidebar_text(at)
+    at.selectbox(key="data_pick").select(saved.dataset_id).run()
+    assert not at.exception, at.exception
+    assert "Picked tracker" in sidebar_text(at) and at.query_params["data"] == saved.dataset_id
+    at.selectbox(key="data_pick").select("").run()
+    assert not at.exception
+    assert "Demo market" in sidebar_text(at) and "data" not in at.query_params
+
+
+def test_a_workspace_that_cannot_be_written_says_so_in_one_line(tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the workspace folder should be")
+    monkeypatch.setenv("MARKET_TRENDS_HOME", str(blocked))
+    monkeypatch.delenv("MARKET_TRENDS_DATABASE_URL", raising=False)
+    csv = tracker().assign(date=lambda f: f["date"].dt.strftime("%Y-%m-%d")).to_csv(index=False).encode()
+    at = open_app({}, "../pages/data.py")
+    assert not at.exception, at.exception
+    at.file_uploader(key="upload_market").upload("tracker.csv", csv).run()
+    next(t for t in at.text_input if str(t.key).startswith("ws_name_")).input("Kept name").run()
+    next(b for b in at.button if b.label == "Save to workspace").click().run()
+    assert not at.exception, at.exception
+    errors = [unescaped_markdown(e.value) for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("Could not save to the workspace.")
+    assert "\n" not in errors[0]
+    assert next(t for t in at.text_input if str(t.key).startswith("ws_name_")).value == "Kept name"
+    assert "Demo market" in sidebar_text(at) and "data" not in at.query_params
