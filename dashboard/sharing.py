@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from dashboard.dataset_picker import forget_choice
 from dashboard.safe_text import md
 from dashboard.url_state import shown
 from data.views import MAX_NAME, SavedView, ViewStore, ViewStoreError
@@ -55,6 +56,7 @@ def restore_saved_view(pages: Mapping[str, st.Page]) -> None:
         _fall_back_to_default(f"No saved view “{inert_name(view_id)}” exists (it may have been deleted).")
         return
     st.session_state[_NOTICE] = f"Opened the saved view “{inert_name(view.name)}”."
+    forget_choice()  # the view's own `data=` (or none: the demo) decides, not this session's last pick
     st.switch_page(pages[view.page], query_params=view.params)
 
 

@@ -159,3 +159,19 @@ def test_a_workspace_that_cannot_be_written_says_so_in_one_line(tmp_path, monkey
     assert "\n" not in errors[0]
     assert next(t for t in at.text_input if str(t.key).startswith("ws_name_")).value == "Kept name"
     assert "Demo market" in sidebar_text(at) and "data" not in at.query_params
+
+
+def test_a_saved_view_without_a_dataset_opens_the_demo_even_after_a_pick(ws):
+    saved = ws.save("Picked tracker", {"market": tracker()}, source="tracker.csv")
+    at = open_app({})
+    at.text_input(key="save_view_name").input("Demo view").run()
+    at.button(key="save_view").click().run()
+    view_id = next(s.value for s in at.success if "Short link" in s.value).split("view=")[1].strip("`")
+    at.selectbox(key="data_pick").select(saved.dataset_id).run()
+    assert "Picked tracker" in sidebar_text(at)
+    at.query_params.clear()
+    at.query_params["view"] = view_id
+    at.run()
+    at.run()  # the view's page, with its parameters
+    assert not at.exception, at.exception
+    assert "Demo market" in sidebar_text(at)
