@@ -20,11 +20,14 @@ LONG = (
 )
 
 
-def briefing_companies(page) -> list[str]:
-    page.locator("[data-testid='stSidebarNavLink']", has_text="Briefing").click()
-    wait_rendered(page)
+def briefing(page) -> dict[str, list[str]]:
+    """What a reader compares: headline figures, chart titles and the companies in the legend."""
     page.wait_for_selector("[data-testid='stPlotlyChart'] .legendtext")
-    return sorted(page.locator("[data-testid='stPlotlyChart'] .legendtext").all_text_contents())
+    return {
+        "figures": page.locator("[data-testid='stMetricValue']").all_inner_texts(),
+        "titles": page.locator("[data-testid='stPlotlyChart'] .gtitle").all_text_contents(),
+        "companies": sorted(page.locator("[data-testid='stPlotlyChart'] .legendtext").all_text_contents()),
+    }
 
 
 def test_a_saved_dataset_link_opens_it_in_a_fresh_browser(page, browser, app_url, tmp_path):
@@ -42,18 +45,22 @@ def test_a_saved_dataset_link_opens_it_in_a_fresh_browser(page, browser, app_url
     wait_rendered(page)
     assert "data=" in page.url
     assert NAME in sidebar_caption(page)
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Briefing").click()
+    wait_rendered(page)
+    seen = briefing(page)
+    assert seen["figures"] and seen["titles"]
+    assert "Windows Devices Co" in seen["companies"] and "Glacier Labs" in seen["companies"]
+    assert NAME in sidebar_caption(page)  # the choice survives moving between pages
     shared = page.url
+    assert "data=" in shared
 
-    colleague = fresh_page(browser)
+    colleague = fresh_page(browser)  # the VP: no cookies, no session, only the link
     try:
         colleague.goto(shared)
         wait_rendered(colleague)
         assert NAME in sidebar_caption(colleague)
         assert colleague.locator("[data-testid='stException']").count() == 0
-        legend = briefing_companies(colleague)
-        assert "Windows Devices Co" in legend and "Glacier Labs" in legend
-        assert NAME in sidebar_caption(colleague)  # the choice survives moving between pages
-        assert "data=" in colleague.url
+        assert briefing(colleague) == seen
     finally:
         colleague.context.close()
 
