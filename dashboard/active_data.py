@@ -47,3 +47,8 @@ def use_table(table: str, frame: pd.DataFrame, source: str) -> Dataset | None:
 def loaded_tables() -> dict[str, str]:
     """Table → source of what the user loaded this session."""
     return dict(st.session_state.get(_SOURCES, {}))
+
+
+def user_tables() -> dict[str, pd.DataFrame]:
+    """Table → frame of what the user loaded this session (validated), for saving to the workspace."""
+    return dict(st.session_state.get(_TABLES, {}))

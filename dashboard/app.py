@@ -19,6 +19,7 @@ import streamlit as st  # noqa: E402
 import dashboard.runtime  # noqa: E402,F401  (one BLAS thread: see the module)
 from dashboard.context import PageContext, set_page_context  # noqa: E402
 from dashboard.active_data import active_dataset  # noqa: E402
+from dashboard.dataset_picker import dataset_picker, linked_dataset  # noqa: E402
 from dashboard.data_access import filter_options, store_for  # noqa: E402
 from dashboard.filters import sidebar_filters  # noqa: E402
 from dashboard.safe_text import md  # noqa: E402
@@ -89,12 +90,20 @@ PAGES = [
 page = st.navigation(PAGES, position="sidebar")
 restore_saved_view({p.url_path or "overview": p for p in PAGES})
 presentation_mode()
-dataset = active_dataset()
+fallback = active_dataset()  # the demo, or what this session loaded without saving
+linked = linked_dataset(fallback.name)
+dataset = linked.dataset or fallback
 store = store_for(dataset)
 filters = sidebar_filters(filter_options(store, dataset.content_hash), dataset.ours)
 with st.sidebar:
+    dataset_picker(linked, fallback.name)
     st.caption(f"**Data:** {md(dataset.name)} · {md(dataset.source)}")
-    share_panel(page.url_path or "overview", dataset.content_hash)
+    pinned = f"{linked.dataset_id}@{linked.version}" if linked.dataset else None
+    share_panel(page.url_path or "overview", dataset.content_hash, pinned)
 show_view_notice()
+for notice in linked.warnings:
+    st.warning(notice, icon=":material/link_off:")
+for notice in linked.infos:
+    st.info(notice, icon=":material/history:")
 set_page_context(PageContext(dataset=dataset, store=store, filters=filters))
 page.run()

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from dashboard.dataset_picker import forget_choice
 from dashboard.safe_text import md
 from dashboard.url_state import shown
 from data.views import MAX_NAME, SavedView, ViewStore, ViewStoreError
@@ -55,6 +56,7 @@ def restore_saved_view(pages: Mapping[str, st.Page]) -> None:
         _fall_back_to_default(f"No saved view “{inert_name(view_id)}” exists (it may have been deleted).")
         return
     st.session_state[_NOTICE] = f"Opened the saved view “{inert_name(view.name)}”."
+    forget_choice()  # the view's own `data=` (or none: the demo) decides, not this session's last pick
     st.switch_page(pages[view.page], query_params=view.params)
 
 
@@ -123,8 +125,12 @@ def save_view(name: str, page: str, params: Mapping[str, list[str]], dataset_key
     return saved
 
 
-def share_panel(page: str, dataset_key: str) -> None:
-    """The sidebar's Share control: the link, a presentation link, save under a name, this browser's saved views."""
+def share_panel(page: str, dataset_key: str, data_ref: str | None = None) -> None:
+    """The sidebar's Share control: the link, a presentation link, save under a name, this browser's saved views.
+
+    `data_ref` (`<id>@<version>`) is the workspace dataset on screen: a saved view pins that version, while
+    the copyable link follows the latest one.
+    """
     params = current_params()
     with st.popover("Share this view", icon=":material/share:", use_container_width=True):
         st.caption("This link reopens exactly what you see (page, filters and every control):")
@@ -139,7 +145,8 @@ def share_panel(page: str, dataset_key: str) -> None:
         name = st.text_input("Save this view as", max_chars=80, key="save_view_name",
                              placeholder="e.g. Board deck: Europe pricing")
         if st.button("Save view", icon=":material/bookmark_add:", disabled=not name.strip(), key="save_view"):
-            saved = save_view(name, page, params, dataset_key)
+            pinned = {**params, "data": [data_ref]} if data_ref else params
+            saved = save_view(name, page, pinned, dataset_key)
             if saved is not None:
                 st.success(f"Saved. Short link: `{link({VIEW_KEY: [saved.id]}, page)}`")
                 views = [saved, *views]

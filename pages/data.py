@@ -4,11 +4,13 @@ import hashlib
 
 import streamlit as st
 
-from dashboard.active_data import loaded_tables, use_demo, use_table
+from dashboard.active_data import loaded_tables, use_demo, use_table, user_tables
 from dashboard.context import page_context
+from dashboard.dataset_picker import DATA_KEY, forget_choice, open_in_session, workspace
 from dashboard.loader_ui import checked, choose_sheet, edit_mapping, pick_source, read_upload, show_coverage, show_report
 from dashboard.safe_text import md
 from data.schema import DATE, SCHEMAS
+from data.workspace import WorkspaceError
 
 context = page_context()
 dataset, store = context.dataset, context.store
@@ -21,8 +23,10 @@ if notice := st.session_state.pop("_data_notice", None):
 with st.container(border=True):
     st.subheader("Active dataset")
     st.markdown(f"**{md(dataset.name)}** · {md(dataset.source)}")
-    if loaded_tables() and st.button("Back to the demo dataset", icon=":material/restart_alt:"):
+    in_workspace = DATA_KEY in st.query_params
+    if (loaded_tables() or in_workspace) and st.button("Back to the demo dataset", icon=":material/restart_alt:"):
         use_demo()
+        forget_choice()
         st.session_state["_data_notice"] = "Every page now uses the demo dataset again."
         st.rerun()
     show_coverage(dataset.tables["market"], key="active")
@@ -82,8 +86,40 @@ elif "market" not in loaded_tables() and st.session_state.get("_active_dataset")
     st.caption("Load a `market` table too: the other tables join the market data you bring.")
 if st.button(f"Use this {table} table on every page", type="primary", icon=":material/done_all:"):
     new = use_table(table, loaded.frame, name)
+    if new is not None:
+        forget_choice()  # this session's upload, not the saved dataset the link named
     st.session_state["_data_notice"] = (
         f"Loaded {md(name)} as `{table}`. Every page now uses **{md(new.name)}**." if new is not None
         else f"Kept {md(name)} as `{table}`; it joins the `market` table you load next."
     )
     st.rerun()
+
+fetched = st.session_state.get(f"fetched_{table}")
+origin = fetched[0] if fetched and fetched[1] == name and fetched[2] is content else name  # the URL, or the file name
+with st.container(border=True):
+    st.markdown("**Save to workspace**: keep this data on the server under a name, so that every link "
+                "and saved view opens it for whoever you send it to.")
+    # Tables loaded earlier this session (or of the saved dataset in use) come along with this one.
+    base = user_tables() or (dict(dataset.tables) if in_workspace else {})
+    tables = {**base, table: loaded.frame}
+    ws_name = st.text_input("Dataset name", max_chars=80, key=f"ws_name_{scope}",
+                            placeholder="e.g. Laptop share tracker, EU")
+    if "market" not in tables:
+        st.caption("A saved dataset needs a `market` table: load and use the market file first.")
+    if st.button("Save to workspace", icon=":material/cloud_upload:", key=f"ws_save_{scope}",
+                 disabled=not ws_name.strip() or "market" not in tables):
+        try:
+            ws = workspace()
+            record = ws.save(ws_name, tables, source=origin)
+            saved = ws.get(record.dataset_id)
+        except WorkspaceError as error:
+            st.error(f"Could not save to the workspace. {md(error)}", icon=":material/error:")
+        else:
+            use_demo()  # the session's tables are in the workspace now; the link names them
+            open_in_session(record.dataset_id)
+            st.session_state["_data_notice"] = (
+                f"Saved **{md(saved.name if saved else ws_name)}** to the workspace (id `{record.dataset_id}`, "
+                f"version {record.version}). Every page now uses it, and the link in the address bar opens it "
+                "for anyone."
+            )
+            st.rerun()

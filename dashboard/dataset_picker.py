@@ -1,0 +1,143 @@
+"""Which workspace dataset the link names (`?data=<id>` or `?data=<id>@<version>`), and the sidebar picker.
+
+The choice lives in the URL, so every copied link and every saved view opens
+the same data for whoever opens it. A link to a deleted, unknown or malformed
+dataset opens the demo (or this session's own upload) with a notice saying
+why; nothing from the link reaches a path or a query before `parse_ref`
+checked it, and whatever is echoed back is escaped.
+
+Loaded datasets are shared resources keyed on (folder, id, version): every
+session opening the same link shares one copy, and a new version is a new key.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from dashboard.safe_text import md, plain
+from dashboard.url_state import shown
+from data import appdb
+from data.dataset import Dataset
+from data.workspace import Workspace, WorkspaceError, parse_ref
+
+DATA_KEY = "data"
+PICK_KEY = "data_pick"  # the sidebar selectbox; "" is the demo (or this session's upload)
+_CHOICE = "_data_choice"  # the session's choice, settable after the widget ran (pages save and reset)
+MAX_LABEL = 60
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LinkedData:
+    """What the link asked for: the dataset (None: demo or upload) and what to tell the user about it."""
+
+    dataset: Dataset | None = None
+    dataset_id: str | None = None
+    version: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    infos: list[str] = field(default_factory=list)
+
+
+@st.cache_resource
+def _workspace(home: str) -> Workspace:
+    """One Workspace (and database engine) per folder and server; creating it opens no file."""
+    return Workspace(Path(home))
+
+
+def workspace() -> Workspace:
+    return _workspace(str(appdb.home()))
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the saved dataset…")
+def _load(home: str, dataset_id: str, version: int, name: str, source: str) -> Dataset:
+    return Dataset.from_tables(name, source, _workspace(home).load(dataset_id, version))
+
+
+def linked_dataset(fallback: str) -> LinkedData:
+    """The workspace dataset `?data=` names; call before any widget. `fallback` names what opens otherwise."""
+    ref = st.query_params.get(DATA_KEY)
+    if ref is None and st.session_state.get(_CHOICE):
+        ref = st.session_state[_CHOICE]  # a page switch dropped the parameter: the session's choice stays
+        st.query_params[DATA_KEY] = ref
+    if ref is None:
+        return LinkedData()
+    try:
+        dataset_id, version = parse_ref(ref)
+        ws = workspace()
+        info = ws.get(dataset_id)
+        if info is None:
+            raise WorkspaceError("That dataset is not in the workspace (it may have been deleted).")
+        opened = version or info.latest_version
+        dataset = _load(str(ws.home), dataset_id, opened, info.name, f"workspace: {info.source} · version {opened}")
+        if "market" not in dataset.tables:
+            raise WorkspaceError("It has no market table, which every page needs.")
+    except Exception as error:  # noqa: BLE001  a link must never show a traceback
+        if not isinstance(error, WorkspaceError):
+            log.exception("dataset %r could not be opened", ref)
+            error = WorkspaceError(f"It could not be read ({type(error).__name__}).")
+        del st.query_params[DATA_KEY]
+        st.session_state[_CHOICE] = ""
+        return LinkedData(warnings=[f"The dataset “{shown(ref)}” in this link cannot be opened. {md(error)} "
+                                    f"Showing {md(fallback)} instead."])
+    linked = LinkedData(dataset, dataset_id, opened)
+    if version is not None and version != info.latest_version:
+        linked.infos.append(f"Numbers as of version {version} of {md(info.name)}; version {info.latest_version} "
+                            f"is the latest: [open latest]({_link_with(dataset_id)})")
+    st.session_state[_CHOICE] = ref
+    return linked
+
+
+def _link_with(ref: str) -> str:
+    """This page's link with `data=ref` (and every other parameter as it is), URL-encoded: inert in Markdown."""
+    params = [(k, v) for k in st.query_params if k != DATA_KEY for v in st.query_params.get_all(k)]
+    return "?" + urlencode([*params, (DATA_KEY, ref)])
+
+
+def dataset_picker(linked: LinkedData, fallback: str) -> None:
+    """The sidebar's dataset choice: `fallback` (the demo or this session's upload) and every saved dataset."""
+    try:
+        infos = workspace().list()
+    except WorkspaceError as error:
+        st.caption(f"The workspace is unavailable. {md(error)}")
+        return
+    names = {i.id: i.name for i in infos}
+    options = ["", *names]
+    current = st.session_state.get(_CHOICE) or ""
+    if current not in options:  # a pinned version "id@3" shows as its dataset
+        current = linked.dataset_id if linked.dataset_id in names else ""
+    st.session_state[PICK_KEY] = current
+    st.selectbox("Dataset", options, key=PICK_KEY, on_change=_picked,
+                 format_func=lambda v: _label(names.get(v, "")) if v else _label(fallback),
+                 help="The demo or a dataset saved to the workspace; the link carries the choice as `data=`.")
+
+
+def _label(name: str) -> str:
+    """Option labels are plain text (not Markdown): only invisible characters go, and length."""
+    flat = " ".join(plain(name).split())
+    return flat if len(flat) <= MAX_LABEL else flat[: MAX_LABEL - 1] + "…"
+
+
+def _picked() -> None:
+    value = st.session_state[_CHOICE] = st.session_state.get(PICK_KEY) or ""
+    if value:
+        st.query_params[DATA_KEY] = value
+    elif DATA_KEY in st.query_params:
+        del st.query_params[DATA_KEY]
+
+
+def open_in_session(dataset_id: str) -> None:
+    """Make a just-saved dataset this session's (and the link's) choice."""
+    st.session_state[_CHOICE] = dataset_id
+    st.query_params[DATA_KEY] = dataset_id
+
+
+def forget_choice() -> None:
+    """Back to the demo or this session's upload: the link no longer names a dataset."""
+    st.session_state[_CHOICE] = ""
+    if DATA_KEY in st.query_params:
+        del st.query_params[DATA_KEY]

@@ -1,0 +1,177 @@
+"""`?data=<id>` opens a dataset saved in the workspace; bad links open the demo with a notice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+
+from dashboard.safe_text import unescaped_markdown
+from dashboard.sharing import view_store
+from data.workspace import Workspace
+from tests.app.test_pages import open_app
+
+TRACKER = "Laptop tracker <EU> [Q1](https://evil.example)"
+
+
+def tracker(scale: float = 1.0) -> pd.DataFrame:
+    """A small long market table with units and revenue, as a share tracker turned long would give."""
+    rows = []
+    for month in pd.date_range("2024-01-01", periods=6, freq="MS"):
+        for company, units in (("Windows Devices Co", 500), ("Glacier Labs", 300), ("Others", 200)):
+            rows.append({"date": month, "segment": "Laptops", "region": "EU", "company": company,
+                         "units": units * scale, "revenue": units * scale * 900.0})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def ws(tmp_path, monkeypatch) -> Iterator[Workspace]:
+    monkeypatch.setenv("MARKET_TRENDS_HOME", str(tmp_path))
+    monkeypatch.setenv("MARKET_TRENDS_VIEWS", str(tmp_path / "views.sqlite3"))
+    monkeypatch.delenv("MARKET_TRENDS_DATABASE_URL", raising=False)
+    view_store.clear()
+    yield Workspace(tmp_path)
+    view_store.clear()  # later tests get a store on their own path
+
+
+def sidebar_text(at) -> str:
+    return " ".join(unescaped_markdown(c.value) for c in at.sidebar.caption)
+
+
+def page_text(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [str(m.label) for m in at.metric]
+    parts += [str(e.value) for e in [*at.warning, *at.info, *at.title]]
+    return unescaped_markdown("\n".join(parts))
+
+
+def test_a_data_link_opens_the_saved_dataset_on_the_briefing(ws):
+    saved = ws.save(TRACKER, {"market": tracker()}, source="tracker.csv")
+    at = open_app({"data": saved.dataset_id})
+    assert not at.exception, at.exception
+    assert TRACKER in sidebar_text(at)
+    assert not any("](https://" in c.value or "<EU>" in c.value for c in at.sidebar.caption)  # shown, inert
+    assert at.selectbox(key="data_pick").value == saved.dataset_id
+    assert "Demo market" in at.selectbox(key="data_pick").options
+    assert set(at.selectbox(key="company").options) >= {"Windows Devices Co", "Glacier Labs"}
+    assert "Windows Devices Co" in page_text(at) or "Glacier Labs" in page_text(at)
+    assert not at.warning or all("cannot be opened" not in w.value for w in at.warning)
+    assert at.query_params["data"] == saved.dataset_id
+
+
+@pytest.mark.parametrize("ref", ["zzzzzzzz", "../etc", "x" * 5000, "abc@1", "ABCDEFGH", "aaaaaaaa@0"])
+def test_an_unknown_or_malformed_data_link_opens_the_demo_with_a_notice(ws, ref):
+    ws.save("Something else", {"market": tracker()}, source="a.csv")
+    at = open_app({"data": ref})
+    assert not at.exception, at.exception
+    warnings = " ".join(unescaped_markdown(w.value) for w in at.warning)
+    assert "cannot be opened" in warnings and "Showing Demo market instead" in warnings
+    assert "Demo market" in sidebar_text(at)
+    assert "data" not in at.query_params
+    assert len(warnings) < 600  # a 5000-character link is not echoed back whole
+
+
+def test_a_deleted_dataset_link_says_so(ws):
+    saved = ws.save("Soon gone", {"market": tracker()}, source="a.csv")
+    ws.delete(saved.dataset_id)
+    at = open_app({"data": saved.dataset_id})
+    assert not at.exception
+    warnings = " ".join(unescaped_markdown(w.value) for w in at.warning)
+    assert "may have been deleted" in warnings and "Demo market" in sidebar_text(at)
+
+
+def test_a_pinned_version_says_a_newer_one_exists(ws):
+    first = ws.save("Pinned tracker", {"market": tracker()}, source="tracker.csv")
+    ws.save("ignored", {"market": tracker(scale=2.0)}, source="tracker.csv", dataset_id=first.dataset_id)
+    at = open_app({"data": f"{first.dataset_id}@1"})
+    assert not at.exception, at.exception
+    infos = " ".join(unescaped_markdown(i.value) for i in at.info)
+    assert "Numbers as of version 1 of Pinned tracker; version 2 is the latest" in infos
+    assert f"data={first.dataset_id})" in infos  # the "open latest" link
+    assert "version 1" in sidebar_text(at)
+
+    latest = open_app({"data": first.dataset_id})
+    assert not latest.exception
+    assert "version 2" in sidebar_text(latest)
+    assert not any("as of version" in i.value for i in latest.info)
+
+
+def test_saving_an_upload_to_the_workspace_switches_the_link_to_it(ws):
+    csv = tracker().assign(date=lambda f: f["date"].dt.strftime("%Y-%m-%d")).to_csv(index=False).encode()
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("tracker.csv", csv).run()
+    assert not at.exception
+    name_input = next(t for t in at.text_input if str(t.key).startswith("ws_name_"))
+    name_input.input("EU *laptops*").run()
+    next(b for b in at.button if b.label == "Save to workspace").click().run()
+    assert not at.exception, at.exception
+    [saved] = ws.list()
+    assert saved.name == "EU *laptops*" and saved.source == "tracker.csv" and saved.latest_version == 1
+    assert at.query_params["data"] == saved.id
+    assert any(f"Saved EU *laptops* to the workspace (id {saved.id}, version 1)"
+               in unescaped_markdown(s.value).replace("`", "").replace("**", "") for s in at.success)
+    assert "EU *laptops*" in sidebar_text(at)
+
+
+def test_a_saved_view_carries_the_dataset_and_pins_its_version(ws):
+    first = ws.save("Shared tracker", {"market": tracker()}, source="tracker.csv")
+    at = open_app({"data": first.dataset_id, "measure": "units"})
+    assert any(f"data={first.dataset_id}" in c.value for c in at.sidebar.code)  # the copyable link
+    at.text_input(key="save_view_name").input("Board deck").run()
+    at.button(key="save_view").click().run()
+    assert not at.exception, at.exception
+    view_id = next(s.value for s in at.success if "Short link" in s.value).split("view=")[1].strip("`")
+    ws.save("ignored", {"market": tracker(scale=2.0)}, source="tracker.csv", dataset_id=first.dataset_id)
+
+    reopened = open_app({"view": view_id})
+    assert not reopened.exception, reopened.exception
+    assert "Shared tracker" in sidebar_text(reopened) and "version 1" in sidebar_text(reopened)
+    infos = " ".join(unescaped_markdown(i.value) for i in reopened.info)
+    assert "Numbers as of version 1 of Shared tracker; version 2 is the latest" in infos
+
+
+def test_the_sidebar_picker_switches_dataset_and_link(ws):
+    saved = ws.save("Picked tracker", {"market": tracker()}, source="tracker.csv")
+    at = open_app({})
+    assert "Demo market" in sidebar_text(at)
+    at.selectbox(key="data_pick").select(saved.dataset_id).run()
+    assert not at.exception, at.exception
+    assert "Picked tracker" in sidebar_text(at) and at.query_params["data"] == saved.dataset_id
+    at.selectbox(key="data_pick").select("").run()
+    assert not at.exception
+    assert "Demo market" in sidebar_text(at) and "data" not in at.query_params
+
+
+def test_a_workspace_that_cannot_be_written_says_so_in_one_line(tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the workspace folder should be")
+    monkeypatch.setenv("MARKET_TRENDS_HOME", str(blocked))
+    monkeypatch.delenv("MARKET_TRENDS_DATABASE_URL", raising=False)
+    csv = tracker().assign(date=lambda f: f["date"].dt.strftime("%Y-%m-%d")).to_csv(index=False).encode()
+    at = open_app({}, "../pages/data.py")
+    assert not at.exception, at.exception
+    at.file_uploader(key="upload_market").upload("tracker.csv", csv).run()
+    next(t for t in at.text_input if str(t.key).startswith("ws_name_")).input("Kept name").run()
+    next(b for b in at.button if b.label == "Save to workspace").click().run()
+    assert not at.exception, at.exception
+    errors = [unescaped_markdown(e.value) for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("Could not save to the workspace.")
+    assert "\n" not in errors[0]
+    assert next(t for t in at.text_input if str(t.key).startswith("ws_name_")).value == "Kept name"
+    assert "Demo market" in sidebar_text(at) and "data" not in at.query_params
+
+
+def test_a_saved_view_without_a_dataset_opens_the_demo_even_after_a_pick(ws):
+    saved = ws.save("Picked tracker", {"market": tracker()}, source="tracker.csv")
+    at = open_app({})
+    at.text_input(key="save_view_name").input("Demo view").run()
+    at.button(key="save_view").click().run()
+    view_id = next(s.value for s in at.success if "Short link" in s.value).split("view=")[1].strip("`")
+    at.selectbox(key="data_pick").select(saved.dataset_id).run()
+    assert "Picked tracker" in sidebar_text(at)
+    at.query_params.clear()
+    at.query_params["view"] = view_id
+    at.run()
+    at.run()  # the view's page, with its parameters
+    assert not at.exception, at.exception
+    assert "Demo market" in sidebar_text(at)
