@@ -22,11 +22,10 @@ import streamlit as st
 from dashboard.dataset_picker import forget_choice
 from dashboard.safe_text import md
 from dashboard.url_state import shown
-from data.views import MAX_NAME, SavedView, ViewStore, ViewStoreError
+from data.views import MAX_NAME, SavedView, ViewStore, ViewStoreError, clean_text
 
 VIEW_KEY, PRESENT_KEY = "view", "present"
 BROWSER_COOKIE = "mtd_browser"
-_INVISIBLE = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")  # controls, bidi overrides
 _BROWSER_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _NOTICE, _SESSION_BROWSER, _CONFIRM_DELETE = "_view_notice", "_browser_id", "_confirm_delete_view"
 _HIDDEN_IN_PRESENTATION = (
@@ -162,7 +161,7 @@ def _saved_views(views: list[SavedView]) -> None:
     for view in views:
         open_col, delete_col = st.columns([4, 1], vertical_alignment="center")
         # Link text never becomes a link of its own, so the escaped name is inert; the target is ours.
-        open_col.markdown(f"[{shown(_INVISIBLE.sub(' ', view.name))}](?{VIEW_KEY}={view.id}) · {shown(view.page)}")
+        open_col.markdown(f"[{shown(view.name)}](?{VIEW_KEY}={view.id}) · {shown(view.page)}")
         if delete_col.button("", icon=":material/delete:", key=f"delete_view_{view.id}",
                              help="Delete this saved view (asks first)"):
             st.session_state[_CONFIRM_DELETE] = view.id
@@ -199,7 +198,7 @@ def inert_name(name: str) -> str:
     but never inside a code span. The fence is longer than any run of backticks
     in the name; control and direction-override characters become spaces.
     """
-    flat = " ".join(_INVISIBLE.sub(" ", str(name)).split())[:MAX_NAME]
+    flat = clean_text(name, MAX_NAME, "")
     if not flat:
         return "(empty)"
     fence = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)

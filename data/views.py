@@ -38,6 +38,11 @@ MAX_PARAMS_BYTES = 16_000
 LISTED = 20  # most recent views listed per browser and dataset (a popover, not a catalogue)
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")  # controls, bidi overrides
+
+
+def clean_text(text: object, limit: int, fallback: str) -> str:
+    """Trimmed, single-spaced, without control or bidi characters; stored and shown, never interpreted."""
+    return " ".join(_UNPRINTABLE.sub(" ", str(text)).split())[:limit] or fallback
 log = logging.getLogger(__name__)
 
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS views (id TEXT PRIMARY KEY, name TEXT NOT NULL, page TEXT NOT NULL, "
@@ -78,7 +83,7 @@ class ViewStore:
 
     def save(self, name: str, page: str, params: dict[str, list[str]], *, owner: str, dataset: str) -> SavedView:
         """Store a view under a new random id; the name is trimmed, never interpreted."""
-        name = " ".join(_UNPRINTABLE.sub(" ", str(name)).split())[:MAX_NAME] or "Untitled view"
+        name = clean_text(name, MAX_NAME, "Untitled view")
         payload = json.dumps({str(k): [str(v) for v in values] for k, values in params.items()}, sort_keys=True)
         size = len(payload.encode())
         if size > MAX_PARAMS_BYTES:

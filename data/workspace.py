@@ -35,7 +35,7 @@ from data import appdb
 from data.appdb import dataset_versions as versions_t
 from data.appdb import datasets as datasets_t
 from data.periods import infer_periodicity
-from data.views import ID_ALPHABET, ID_LENGTH, ID_PATTERN, MAX_NAME, _UNPRINTABLE
+from data.views import ID_ALPHABET, ID_LENGTH, ID_PATTERN, MAX_NAME, clean_text
 
 KEEP_VERSIONS = 10
 MAX_VERSION = 10**6
@@ -76,11 +76,6 @@ class DatasetInfo:
     periodicity: str | None
     refresh_outcome: str | None  # last refresh: "ok", "failed", or None if never refreshed
     refresh_message: str | None
-
-
-def clean_text(text: object, limit: int, fallback: str) -> str:
-    """Trimmed, single-spaced, without control or bidi characters; stored and shown, never interpreted."""
-    return " ".join(_UNPRINTABLE.sub(" ", str(text)).split())[:limit] or fallback
 
 
 def check_id(dataset_id: object) -> str:
