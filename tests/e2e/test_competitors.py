@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -31,7 +32,7 @@ def test_changed_controls_reopen_from_the_link(browser, page, app_url):
     page.wait_for_url(re.compile(r"share_view=area"))
     wait_rendered(page)
     page.wait_for_function("() => [...document.querySelectorAll('.gtitle')].some(e => e.textContent.includes('Corvid'))")
-    titles = chart_titles(page)
+    titles = settled_titles(page)
     assert any("Northwind vs Corvid" in t for t in titles)
     assert page.locator("[data-testid='stException']").count() == 0
 
@@ -45,3 +46,16 @@ def test_changed_controls_reopen_from_the_link(browser, page, app_url):
         assert fresh.locator("[data-testid='stMain'] button[aria-checked='true']", has_text="area").count() == 1
     finally:
         fresh.context.close()
+
+
+def settled_titles(page, timeout: float = 20.0) -> list[str]:
+    """The chart titles once two reads half a second apart agree: a fragment's redraw can
+    leave the previous view's chart on screen for a moment after the script has finished."""
+    deadline, titles = time.monotonic() + timeout, chart_titles(page)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        again = chart_titles(page)
+        if again == titles:
+            break
+        titles = again
+    return titles
