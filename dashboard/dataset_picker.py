@@ -15,15 +15,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from dashboard.safe_text import md, plain
 from dashboard.url_state import shown
-from data import appdb
 from data.dataset import Dataset
-from data.workspace import Workspace, WorkspaceError, parse_ref
+from data.locations import database_exists, home
+
+if TYPE_CHECKING:  # the workspace (and its database driver) loads on first use: a fresh server starts faster
+    from data.workspace import Workspace
 
 DATA_KEY = "data"
 PICK_KEY = "data_pick"  # the sidebar selectbox; "" is the demo (or this session's upload)
@@ -46,16 +49,18 @@ class LinkedData:
 @st.cache_resource
 def _workspace(home: str) -> Workspace:
     """One Workspace (and database engine) per folder and server; creating it opens no file."""
+    from data.workspace import Workspace
+
     return Workspace(Path(home))
 
 
 def workspace() -> Workspace:
-    return _workspace(str(appdb.home()))
+    return _workspace(str(home()))
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the saved dataset…")
-def _load(home: str, dataset_id: str, version: int, name: str, source: str) -> Dataset:
-    return Dataset.from_tables(name, source, _workspace(home).load(dataset_id, version))
+def _load(folder: str, dataset_id: str, version: int, name: str, source: str) -> Dataset:
+    return Dataset.from_tables(name, source, _workspace(folder).load(dataset_id, version))
 
 
 def linked_dataset(fallback: str) -> LinkedData:
@@ -66,6 +71,8 @@ def linked_dataset(fallback: str) -> LinkedData:
         st.query_params[DATA_KEY] = ref
     if ref is None:
         return LinkedData()
+    from data.workspace import WorkspaceError, parse_ref
+
     try:
         dataset_id, version = parse_ref(ref)
         ws = workspace()
@@ -100,6 +107,12 @@ def _link_with(ref: str) -> str:
 
 def dataset_picker(linked: LinkedData, fallback: str) -> None:
     """The sidebar's dataset choice: `fallback` (the demo or this session's upload) and every saved dataset."""
+    if not database_exists():  # nothing was ever saved here
+        st.selectbox("Dataset", [""], format_func=lambda _: _label(fallback), disabled=True, key=PICK_KEY,
+                     help="Save a dataset to the workspace on the Data page to choose it here.")
+        return
+    from data.workspace import WorkspaceError
+
     try:
         infos = workspace().list()
     except WorkspaceError as error:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -22,7 +23,11 @@ import streamlit as st
 from dashboard.dataset_picker import forget_choice
 from dashboard.safe_text import md
 from dashboard.url_state import shown
-from data.views import MAX_NAME, SavedView, ViewStore, ViewStoreError, clean_text
+from data.locations import database_exists
+from data.names import MAX_NAME, clean_text
+
+if TYPE_CHECKING:  # the database driver is imported on first use, not on every server's first page
+    from data.views import SavedView, ViewStore
 
 VIEW_KEY, PRESENT_KEY = "view", "present"
 BROWSER_COOKIE = "mtd_browser"
@@ -38,6 +43,8 @@ _HIDDEN_IN_PRESENTATION = (
 @st.cache_resource
 def view_store() -> ViewStore:
     """One store per server; creating it opens no file, so a broken one cannot poison this cache."""
+    from data.views import ViewStore
+
     return ViewStore()
 
 
@@ -46,6 +53,8 @@ def restore_saved_view(pages: Mapping[str, st.Page]) -> None:
     view_id = st.query_params.get(VIEW_KEY)
     if view_id is None:
         return
+    from data.views import ViewStoreError
+
     try:
         view = view_store().get(view_id)
     except ViewStoreError as error:
@@ -115,6 +124,8 @@ def remember_browser() -> None:
 
 def save_view(name: str, page: str, params: Mapping[str, list[str]], dataset_key: str) -> SavedView | None:
     """Save a view as this browser's; on failure show why in one line and return None (inputs keep their text)."""
+    from data.views import ViewStoreError
+
     try:
         saved = view_store().save(name, page, dict(params), owner=browser_id(create=True), dataset=dataset_key)
     except ViewStoreError as error:
@@ -136,10 +147,9 @@ def share_panel(page: str, dataset_key: str, data_ref: str | None = None) -> Non
         st.code(link(params, page), language=None, wrap_lines=True)
         st.caption("For a meeting-room screen, without the sidebar and controls:")
         st.code(link({**params, PRESENT_KEY: ["1"]}, page), language=None, wrap_lines=True)
-        try:
-            views = view_store().list_for(browser_id(), dataset_key)
-        except ViewStoreError as error:
-            st.warning(f"Saved views are unavailable. {md(str(error))}", icon=":material/bookmark_remove:")
+        views, problem = _listed(dataset_key)
+        if problem:
+            st.warning(f"Saved views are unavailable. {md(problem)}", icon=":material/bookmark_remove:")
             return
         name = st.text_input("Save this view as", max_chars=80, key="save_view_name",
                              placeholder="e.g. Board deck: Europe pricing")
@@ -151,6 +161,21 @@ def share_panel(page: str, dataset_key: str, data_ref: str | None = None) -> Non
                 views = [saved, *views]
         _saved_views(views)
     remember_browser()
+
+
+def _listed(dataset_key: str) -> tuple[list[SavedView], str | None]:
+    """This browser's views on this data, or why they are unavailable.
+
+    Before anything was saved on this server there is nothing to open, and no database driver to load.
+    """
+    if browser_id() is None and not database_exists():
+        return [], None
+    from data.views import ViewStoreError
+
+    try:
+        return view_store().list_for(browser_id(), dataset_key), None
+    except ViewStoreError as error:
+        return [], str(error)
 
 
 def _saved_views(views: list[SavedView]) -> None:
@@ -179,6 +204,8 @@ def _confirm_delete(view: SavedView) -> None:
     if not confirm_col.button("Confirm delete", type="primary", key="confirm_delete_view"):
         return
     del st.session_state[_CONFIRM_DELETE]
+    from data.views import ViewStoreError
+
     try:
         deleted = view_store().delete(view.id, browser_id())
     except ViewStoreError as error:

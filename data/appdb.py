@@ -1,10 +1,8 @@
 """The one app database: every piece of server-side state behind one small module.
 
-Today it holds the workspace catalog (datasets, their versions, sources and
-refresh outcomes). Saved views still live in `data/views.py`'s own SQLite file;
-they will move into these tables next, followed by stored forecasts, owners and
-audit, so that one `MARKET_TRENDS_DATABASE_URL` moves all of it to PostgreSQL
-when several app servers must share it.
+It holds the workspace catalog (datasets, their versions, sources and refresh
+outcomes) and the saved views, so that one `MARKET_TRENDS_DATABASE_URL` moves
+all of it to PostgreSQL when several app servers must share it.
 
 SQLite in `home()` is the default because it needs no server; WAL plus a busy
 timeout lets several processes on one machine write without "database is
@@ -15,17 +13,18 @@ runs on both dialects and no user text ever becomes SQL.
 from __future__ import annotations
 
 import logging
-import os
+import threading
 from pathlib import Path
 
-from sqlalchemy import (JSON, Column, Engine, Float, ForeignKey, Integer, MetaData, String, Table, Text,
-                        create_engine, event)
+from sqlalchemy import (JSON, Column, Engine, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+                        create_engine, event, inspect)
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.pool import NullPool
+
+from data.locations import APP_FOLDER, DATABASE_FILE, database_url, home  # noqa: F401  (re-exported for callers)
 
 log = logging.getLogger(__name__)
 
-APP_FOLDER = "market-trends-dashboard"
-DATABASE_FILE = "app.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
 WRITE = "market_trends_write"  # execution option: this transaction will write
 
@@ -59,18 +58,38 @@ dataset_versions = Table(
     Column("refresh_message", Text),
 )
 
+views = Table(
+    "views", metadata,
+    Column("id", String(16), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("page", Text, nullable=False),
+    Column("params", Text, nullable=False),  # JSON text: {parameter: [values]}
+    Column("created", Float, nullable=False),
+    # Added after the first release (older files get them on migrate): who saved it, on which dataset.
+    Column("owner", Text),
+    Column("dataset", Text),
+    Index("views_by_owner", "owner", "dataset", "created"),
+)
 
-def home() -> Path:
-    """$MARKET_TRENDS_HOME, else the user data folder the saved views already use."""
-    if os.environ.get("MARKET_TRENDS_HOME"):
-        return Path(os.environ["MARKET_TRENDS_HOME"])
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / APP_FOLDER
+_engines: dict[str, Engine] = {}
+_migrated: set[str] = set()
+_engines_lock = threading.Lock()
 
 
-def database_url() -> str:
-    """$MARKET_TRENDS_DATABASE_URL (e.g. PostgreSQL for several servers), else a SQLite file in home()."""
-    return os.environ.get("MARKET_TRENDS_DATABASE_URL") or f"sqlite:///{home() / DATABASE_FILE}"
+def ready_engine(url: str | None = None) -> Engine:
+    """This process's one engine for `url`, its tables created or updated on first use.
+
+    A failure (folder not writable, damaged file) is raised and retried on the
+    next call, so fixing the cause needs no restart.
+    """
+    url = url or database_url()
+    with _engines_lock:
+        if url not in _engines:
+            _engines[url] = engine(url)
+        if url not in _migrated:
+            migrate(_engines[url])
+            _migrated.add(url)
+        return _engines[url]
 
 
 def engine(url: str | None = None) -> Engine:
@@ -81,7 +100,10 @@ def engine(url: str | None = None) -> Engine:
     path = url.split(":///", 1)[1] if ":///" in url else ""
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    eng = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    # A connection per use, as sqlite3 users do: opening a file costs microseconds, and a file replaced,
+    # damaged or made read-only while the server runs is seen at once, not through a pooled connection.
+    pooling = {} if path in ("", ":memory:") else {"poolclass": NullPool}
+    eng = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **pooling)
 
     @event.listens_for(eng, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API object)
@@ -89,8 +111,13 @@ def engine(url: str | None = None) -> Engine:
         # writers (see `writer`), so read-then-write steps (next version number) never race another process.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            except dbapi_connection.OperationalError as error:  # a read-only file can still be read
+                if "readonly" not in str(error).lower():
+                    raise
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -107,13 +134,34 @@ def writer(eng: Engine) -> Engine:
 
 
 def migrate(eng: Engine) -> None:
-    """Create missing tables; safe when two servers start at once (the loser of the race retries once)."""
-    try:
-        metadata.create_all(eng, checkfirst=True)
-    except (OperationalError, ProgrammingError, IntegrityError) as error:
-        # PostgreSQL reports the race as "already exists" or as a duplicate key in pg_type.
-        text = str(error).lower()
-        if "already exists" not in text and "duplicate key" not in text:
-            raise
-        log.info("another server created the app tables first; checking again")
-        metadata.create_all(eng, checkfirst=True)
+    """Create missing tables and add missing (nullable) columns; safe when two servers start at once."""
+    for attempt in (1, 2):
+        try:
+            metadata.create_all(eng, checkfirst=True)
+            _add_missing_columns(eng)
+            return
+        except (OperationalError, ProgrammingError, IntegrityError) as error:
+            # PostgreSQL reports the race as "already exists" or as a duplicate key in pg_type.
+            text = str(error).lower()
+            if attempt == 2 or not any(s in text for s in ("already exists", "duplicate key", "duplicate column")):
+                raise
+            log.info("another server updated the app tables first; checking again")
+
+
+def _add_missing_columns(eng: Engine) -> None:
+    """Columns a newer release added to a table an older one created (saved views gained owners)."""
+    found = inspect(eng)
+    existing = set(found.get_table_names())
+    for table in metadata.sorted_tables:
+        if table.name not in existing:
+            continue
+        have = {c["name"] for c in found.get_columns(table.name)}
+        missing = [c for c in table.columns if c.name not in have and c.nullable]
+        if not missing:
+            continue
+        with writer(eng).begin() as conn:
+            for column in missing:
+                kind = column.type.compile(dialect=eng.dialect)
+                conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
+        for index in table.indexes:
+            index.create(eng, checkfirst=True)

@@ -1,63 +1,47 @@
-"""Saved views: a name and a short id for a page and its link parameters, in SQLite.
+"""Saved views: a name and a short id for a page and its link parameters, in the app database.
 
 A link with every control in it can get long; `?view=k3x9p2` is easy to paste
 into a slide. Views hold only the page and its parameters (never data, never
-credentials), each save is one transaction, and SQLite's write-ahead log lets
-several app processes save at once.
+credentials); each save is one transaction in the same database as the
+workspace catalog (`data/appdb.py`: SQLite in `$MARKET_TRENDS_HOME`, or
+PostgreSQL for several servers), so several app processes can save at once.
 
 Each view remembers who saved it (an opaque per-browser id, until sign-in
 exists) and on which dataset, so a visitor lists and deletes only their own
 views; anyone with a view's link can still open it, which is what sharing is.
 
-The file lives outside the app and can be damaged, read-only or missing, so
-every storage problem comes out as one `ViewStoreError` with a sentence a user
-can act on. Creating a store touches no file: a broken one never stops a page.
+The database lives outside the app and can be damaged, read-only or missing,
+so every storage problem comes out as one `ViewStoreError` with a sentence a
+user can act on. Creating a store touches no file: a broken one never stops a page.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import re
 import secrets
 import sqlite3
-import string
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-ID_ALPHABET = string.ascii_lowercase + string.digits
-ID_LENGTH = 8
-ID_PATTERN = re.compile(rf"^[a-z0-9]{{{ID_LENGTH}}}$")
-MAX_NAME = 80
+from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from data import appdb
+from data.appdb import views as views_t
+from data.locations import home
+from data.names import ID_ALPHABET, ID_LENGTH, ID_PATTERN, MAX_NAME, clean_text  # noqa: F401  (re-exported)
+
 MAX_PARAMS_BYTES = 16_000
 LISTED = 20  # most recent views listed per browser and dataset (a popover, not a catalogue)
+OLD_FILE = "views.sqlite3"  # where views lived before they moved into the app database
 
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")  # controls, bidi overrides
-
-
-def clean_text(text: object, limit: int, fallback: str) -> str:
-    """Trimmed, single-spaced, without control or bidi characters; stored and shown, never interpreted."""
-    return " ".join(_UNPRINTABLE.sub(" ", str(text)).split())[:limit] or fallback
 log = logging.getLogger(__name__)
-
-_SCHEMA = ("CREATE TABLE IF NOT EXISTS views (id TEXT PRIMARY KEY, name TEXT NOT NULL, page TEXT NOT NULL, "
-           "params TEXT NOT NULL, created REAL NOT NULL, owner TEXT, dataset TEXT)")
-_ADDED_COLUMNS = ("owner", "dataset")  # missing from files written before views had owners
-_INDEX = "CREATE INDEX IF NOT EXISTS views_by_owner ON views (owner, dataset, created)"
-_COLUMNS = "id, name, page, params, created, owner, dataset"
-
-
-def default_path() -> Path:
-    """$MARKET_TRENDS_VIEWS, else the user's data directory (XDG_DATA_HOME or ~/.local/share)."""
-    if os.environ.get("MARKET_TRENDS_VIEWS"):
-        return Path(os.environ["MARKET_TRENDS_VIEWS"])
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "market-trends-dashboard" / "views.sqlite3"
+_COLUMNS = [views_t.c[name] for name in ("id", "name", "page", "params", "created", "owner", "dataset")]
 
 
 class ViewStoreError(Exception):
@@ -72,14 +56,15 @@ class SavedView:
     params: dict[str, list[str]]
     created: float
     owner: str | None = None  # the browser that saved it; None for views saved before owners existed
-    dataset: str | None = None  # content hash of the dataset it was saved on
+    dataset: str | None = None  # the dataset it was saved on: a workspace id, or a content hash
 
 
 class ViewStore:
     def __init__(self, path: Path | str | None = None) -> None:
-        self.path = Path(path) if path is not None else default_path()
-        self._prepared = False
-        self._prepare_lock = threading.Lock()
+        """`path`: a SQLite file of its own (tests, tools); by default the app database."""
+        self.url = f"sqlite:///{path}" if path is not None else appdb.database_url()
+        self.path = Path(path) if path is not None else None
+        self._imports_old_file = path is None
 
     def save(self, name: str, page: str, params: dict[str, list[str]], *, owner: str, dataset: str) -> SavedView:
         """Store a view under a new random id; the name is trimmed, never interpreted."""
@@ -90,141 +75,147 @@ class ViewStore:
             raise ViewStoreError(f"This view's link is too long to save ({size:,} bytes of parameters, at most "
                                  f"{MAX_PARAMS_BYTES:,}): copy the page's link instead, or clear some filters.")
         created = time.time()
-        with self._connection("save a view in") as con:
-            for _ in range(10):  # a clash among 36^8 ids is rare; try again if it happens
-                view_id = "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
-                try:
-                    con.execute(f"INSERT INTO views ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                (view_id, name, page, payload, created, owner, dataset))
-                except sqlite3.IntegrityError:
-                    continue
-                return SavedView(view_id, name, page, json.loads(payload), created, owner, dataset)
-        raise ViewStoreError(f"Could not find a free id for a new view in {self.path}; try again.")
+        for _ in range(10):  # a clash among 36^8 ids is rare; try again (in a new transaction) if it happens
+            view_id = "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
+            try:
+                with self._writing("save a view in") as conn:
+                    conn.execute(insert(views_t).values(id=view_id, name=name, page=page, params=payload,
+                                                        created=created, owner=owner, dataset=dataset))
+            except _Clash:
+                continue
+            return SavedView(view_id, name, page, json.loads(payload), created, owner, dataset)
+        raise ViewStoreError(f"Could not find a free id for a new view in {self._where()}; try again.")
 
     def get(self, view_id: str) -> SavedView | None:
         """The view with this id, whoever saved it (a link is meant to be shared); None if unknown or malformed."""
         if not isinstance(view_id, str) or not ID_PATTERN.fullmatch(view_id):
             return None
-        with self._connection("read") as con:
-            row = con.execute(f"SELECT {_COLUMNS} FROM views WHERE id = ?", (view_id,)).fetchone()
+        with self._reading("read") as conn:
+            row = conn.execute(select(*_COLUMNS).where(views_t.c.id == view_id)).first()
         if row is None:
             return None
         try:
-            return _view(row)
+            return _view(tuple(row))
         except (ValueError, TypeError, RecursionError) as error:
-            log.warning("Saved view %s in %s is damaged: %s", view_id, self.path, error)
+            log.warning("Saved view %s in %s is damaged: %s", view_id, self._where(), error)
             raise ViewStoreError(f"The saved view “{view_id}” is damaged and cannot be opened.") from error
 
     def list_for(self, owner: str | None, dataset: str) -> list[SavedView]:
-        """The most recent views this browser saved on this dataset; damaged rows are skipped and logged.
+        """The most recent views this browser saved on this dataset, newest first; damaged rows are skipped.
 
         With no owner (a browser that never saved) the list is empty, but the
         store is still opened, so a broken file is reported straight away.
         """
-        with self._connection("read") as con:
-            rows = con.execute(f"SELECT {_COLUMNS} FROM views WHERE owner = ? AND dataset = ? "
-                               "ORDER BY created DESC LIMIT ?", (owner, dataset, LISTED)).fetchall()
-        views = []
-        for row in rows:
-            try:
-                views.append(_view(row))
-            except (ValueError, TypeError, RecursionError) as error:
-                log.warning("Skipping damaged saved view %r in %s: %s", row[0], self.path, error)
-        return views
+        query = (select(*_COLUMNS).where(views_t.c.owner == owner, views_t.c.dataset == dataset)
+                 .order_by(views_t.c.created.desc()).limit(LISTED))
+        return self._views(query)
+
+    def on_dataset(self, dataset: str) -> list[SavedView]:
+        """Every view saved on a dataset, whoever saved it: the ones deleting the dataset would break."""
+        return self._views(select(*_COLUMNS).where(views_t.c.dataset == dataset).order_by(views_t.c.created.desc()))
 
     def delete(self, view_id: str, owner: str | None) -> bool:
         """Delete a view only for the browser that saved it; False if it is not theirs or already gone."""
         if not owner or not isinstance(view_id, str) or not ID_PATTERN.fullmatch(view_id):
             return False
-        with self._connection("delete a view from") as con:
-            return con.execute("DELETE FROM views WHERE id = ? AND owner = ?", (view_id, owner)).rowcount > 0
+        with self._writing("delete a view from") as conn:
+            return conn.execute(delete(views_t).where(views_t.c.id == view_id, views_t.c.owner == owner)).rowcount > 0
+
+    def _views(self, query) -> list[SavedView]:  # noqa: ANN001
+        with self._reading("read") as conn:
+            rows = [tuple(row) for row in conn.execute(query)]
+        views = []
+        for row in rows:
+            try:
+                views.append(_view(row))
+            except (ValueError, TypeError, RecursionError) as error:
+                log.warning("Skipping damaged saved view %r in %s: %s", row[0], self._where(), error)
+        return views
 
     @contextmanager
-    def _connection(self, action: str) -> Iterator[sqlite3.Connection]:
-        """A fresh connection (Streamlit serves sessions from many threads); storage errors become ViewStoreError."""
+    def _reading(self, action: str) -> Iterator[Connection]:
+        with self._storage(action):
+            with self._engine().connect() as conn:
+                yield conn
+
+    @contextmanager
+    def _writing(self, action: str) -> Iterator[Connection]:
+        with self._storage(action):
+            with appdb.writer(self._engine()).begin() as conn:
+                yield conn
+
+    @contextmanager
+    def _storage(self, action: str) -> Iterator[None]:
+        """Storage errors become one ViewStoreError; an id clash becomes _Clash (the caller retries)."""
         try:
-            self._prepare()
-            con = self._connect()
-            try:
-                yield con
-            finally:
-                con.close()
-        except (sqlite3.Error, OSError) as error:
+            yield
+        except IntegrityError as error:
+            raise _Clash from error
+        except (SQLAlchemyError, sqlite3.Error, OSError) as error:
             raise ViewStoreError(self._explain(error, action)) from error
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+    def _engine(self) -> Engine:
+        engine = appdb.ready_engine(self.url)
+        if self._imports_old_file:
+            self._imports_old_file = False
+            _import_old_file(engine, home() / OLD_FILE)
+        return engine
 
-    def _prepare(self) -> None:
-        """Create the folder, the table and any missing column, once per store; retried after a failure."""
-        if self._prepared:
-            return
-        with self._prepare_lock:
-            if self._prepared:
-                return
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            con = self._connect()
-            try:
-                _use_write_ahead_log(con)
-                if _needs_migration(con):
-                    _migrate(con)
-            finally:
-                con.close()
-            self._prepared = True
+    def _where(self) -> str:
+        if self.url.startswith("sqlite"):
+            return f"the app database {self.path or self.url.split(':///', 1)[-1]}"
+        return f"the app database {make_url(self.url).render_as_string(hide_password=True)}"
 
-    def _explain(self, error: sqlite3.Error | OSError, action: str) -> str:
-        where = f"the saved-views file {self.path}"
-        text = str(error).lower()
-        if isinstance(error, (FileExistsError, NotADirectoryError)):
-            return (f"Cannot {action} {where}: {error.filename or self.path.parent} is a file, not a folder; "
-                    "set MARKET_TRENDS_VIEWS to a file in a writable folder.")
-        if isinstance(error, OSError):
-            reason = error.strerror or str(error)
-            return (f"Cannot {action} {where} ({reason} at {error.filename or self.path.parent}): "
-                    "set MARKET_TRENDS_VIEWS to a file in a writable folder.")
+    def _explain(self, error: BaseException, action: str) -> str:
+        where = self._where()
+        cause = getattr(error, "orig", None) or error
+        text = str(cause).lower()
+        if isinstance(cause, (FileExistsError, NotADirectoryError)):
+            return (f"Cannot {action} {where}: {cause.filename or where} is a file, not a folder; "
+                    "set MARKET_TRENDS_HOME to a writable folder.")
+        if isinstance(cause, OSError):
+            reason = cause.strerror or str(cause)
+            return (f"Cannot {action} {where} ({reason} at {cause.filename or where}): "
+                    "set MARKET_TRENDS_HOME to a writable folder.")
         if "readonly" in text or "read-only" in text:
-            return f"Cannot {action} {where}: it is read-only; make it writable or set MARKET_TRENDS_VIEWS."
+            return f"Cannot {action} {where}: it is read-only; make it writable or set MARKET_TRENDS_HOME."
         if "not a database" in text or "malformed" in text or "corrupt" in text:
-            return (f"Cannot {action} {where}: it is damaged (not a views database); "
-                    "move it aside or set MARKET_TRENDS_VIEWS to another file.")
+            return (f"Cannot {action} {where}: it is damaged (not an app database); "
+                    "move it aside or set MARKET_TRENDS_HOME to another folder.")
         if "locked" in text or "busy" in text:
             return f"Cannot {action} {where}: another process is holding it; try again in a moment."
         if "unable to open" in text:
             return (f"Cannot {action} {where}: it cannot be opened (is it a folder, or is its folder read-only?); "
-                    "set MARKET_TRENDS_VIEWS to a writable file.")
-        return f"Cannot {action} {where}: {error}; set MARKET_TRENDS_VIEWS to another file."
+                    "set MARKET_TRENDS_HOME to a writable folder.")
+        first_line = (str(cause).splitlines() or [type(cause).__name__])[0][:200]
+        return f"Cannot {action} {where}: {first_line}."
 
 
-def _use_write_ahead_log(con: sqlite3.Connection) -> None:
-    """Let several processes save at once; a read-only file keeps its journal mode and can still be read."""
-    if con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        try:
-            con.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.OperationalError as error:
-            if "readonly" not in str(error).lower():
-                raise
+class _Clash(Exception):
+    """Two saves drew the same id."""
 
 
-def _needs_migration(con: sqlite3.Connection) -> bool:
-    columns = {row[1] for row in con.execute("PRAGMA table_info(views)")}
-    return not columns or not set(_ADDED_COLUMNS) <= columns
-
-
-def _migrate(con: sqlite3.Connection) -> None:
-    """Create the table, or add the owner columns to an older one: one transaction, safe if two processes race."""
-    con.execute("BEGIN IMMEDIATE")
+def _import_old_file(engine: Engine, old: Path) -> None:
+    """Views saved before they moved into the app database come along once; the old file is renamed, not deleted."""
+    if not old.is_file():
+        return
     try:
-        con.execute(_SCHEMA)
-        columns = {row[1] for row in con.execute("PRAGMA table_info(views)")}
-        for column in _ADDED_COLUMNS:
-            if column not in columns:
-                con.execute(f"ALTER TABLE views ADD COLUMN {column} TEXT")
-        con.execute(_INDEX)
-        con.execute("COMMIT")
-    except BaseException:
-        if con.in_transaction:
-            con.execute("ROLLBACK")
-        raise
+        with sqlite3.connect(f"file:{old}?mode=ro", uri=True) as con:
+            names = {row[1] for row in con.execute("PRAGMA table_info(views)")}
+            extra = [c for c in ("owner", "dataset") if c in names]
+            rows = con.execute(f"SELECT id, name, page, params, created{''.join(', ' + c for c in extra)} "
+                               "FROM views").fetchall() if names else []
+        con.close()
+        columns = ["id", "name", "page", "params", "created", *extra]
+        with appdb.writer(engine).begin() as conn:
+            known = {i for (i,) in conn.execute(select(views_t.c.id))}
+            fresh = [dict(zip(columns, row)) for row in rows if row[0] not in known]
+            if fresh:
+                conn.execute(insert(views_t), fresh)
+        old.rename(old.with_name(OLD_FILE + ".imported"))
+        log.info("moved %d saved views from %s into the app database", len(fresh), old)
+    except (sqlite3.Error, SQLAlchemyError, OSError) as error:
+        log.warning("could not move the saved views of %s into the app database: %s", old, error)
 
 
 def _view(row: tuple) -> SavedView:

@@ -35,7 +35,7 @@ from data import appdb
 from data.appdb import dataset_versions as versions_t
 from data.appdb import datasets as datasets_t
 from data.periods import infer_periodicity
-from data.views import ID_ALPHABET, ID_LENGTH, ID_PATTERN, MAX_NAME, clean_text
+from data.names import ID_ALPHABET, ID_LENGTH, ID_PATTERN, MAX_NAME, clean_text
 
 KEEP_VERSIONS = 10
 MAX_VERSION = 10**6
@@ -110,11 +110,11 @@ class Workspace:
 
     @property
     def engine(self) -> Engine:
-        """Created and migrated on first use, so constructing a Workspace touches no file."""
+        """The app database, shared with saved views; created and migrated on first use, not on construction."""
+        if self._engine is None:
+            url = os.environ.get("MARKET_TRENDS_DATABASE_URL") or f"sqlite:///{self.home / appdb.DATABASE_FILE}"
+            return self._guard(lambda: appdb.ready_engine(url), "open the workspace catalog")
         with self._lock:
-            if self._engine is None:
-                url = os.environ.get("MARKET_TRENDS_DATABASE_URL") or f"sqlite:///{self.home / appdb.DATABASE_FILE}"
-                self._engine = appdb.engine(url)
             if not self._ready:
                 self._guard(lambda: appdb.migrate(self._engine), "open the workspace catalog")
                 self._ready = True

@@ -17,11 +17,11 @@ from tests.app.test_pages import PAGES, open_app
 @pytest.fixture
 def views_at(monkeypatch, tmp_path):
     """Point the app at a views file of the test's choosing; the server-wide store is rebuilt around it."""
-    def use(path):
-        monkeypatch.setenv("MARKET_TRENDS_VIEWS", str(path))
+    def use(path):  # the app database file: app.sqlite3 in the folder MARKET_TRENDS_HOME names
+        monkeypatch.setenv("MARKET_TRENDS_HOME", str(path.parent))
         view_store.clear()
         return path
-    use(tmp_path / "views.sqlite3")
+    use(tmp_path / "app.sqlite3")
     yield use
     view_store.clear()  # later tests get a store on their own path
 
@@ -62,7 +62,7 @@ def save(at: AppTest, name: str) -> AppTest:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_with_a_corrupt_views_file_and_says_sharing_is_unavailable(views_at, tmp_path, page):
-    path = corrupt(views_at(tmp_path / "views.sqlite3"))
+    path = corrupt(views_at(tmp_path / "app.sqlite3"))
     at = open_app({}, page)
     assert not at.exception, at.exception
     unavailable = [plain(w.value) for w in at.warning if "Saved views are unavailable" in w.value]
@@ -71,15 +71,18 @@ def test_every_page_runs_with_a_corrupt_views_file_and_says_sharing_is_unavailab
     assert not [b for b in at.button if b.key == "save_view"]  # nothing offered that cannot work
 
 
-def test_a_views_path_under_a_file_leaves_pages_working(views_at, tmp_path):
+def test_a_views_path_under_a_file_leaves_pages_working_and_saving_says_why(views_at, tmp_path):
     (tmp_path / "a-file").write_text("x")
-    views_at(tmp_path / "a-file" / "views.sqlite3")
+    views_at(tmp_path / "a-file" / "app.sqlite3")
     at = open_app({}, "../pages/market.py")
+    assert not at.exception  # nothing was saved there yet, so nothing is opened until a save
+    at = save(at, "Board deck")
     assert not at.exception and "a-file is a file, not a folder" in texts(at)
+    assert at.text_input(key="save_view_name").value == "Board deck"
 
 
 def test_a_view_link_with_a_broken_store_shows_a_notice_and_the_default_view(views_at, tmp_path):
-    corrupt(views_at(tmp_path / "views.sqlite3"))
+    corrupt(views_at(tmp_path / "app.sqlite3"))
     at = open_app({"view": "abcd1234"})
     assert not at.exception
     assert "The saved view “`abcd1234`” cannot be opened" in texts(at) and "default view" in texts(at)
@@ -93,11 +96,11 @@ def test_a_hostile_view_id_is_echoed_as_code_not_as_a_link(views_at):
 
 
 def test_saving_to_a_read_only_file_says_why_and_keeps_the_name(views_at, tmp_path):
-    read_only(views_at(tmp_path / "views.sqlite3"))
+    read_only(views_at(tmp_path / "app.sqlite3"))
     at = save(open_app({}), "Board deck")
     assert not at.exception
-    assert errors(at) == [f"Could not save this view. Cannot save a view in the saved-views file {tmp_path}/views.sqlite3: "
-                          "it is read-only; make it writable or set MARKET_TRENDS_VIEWS."]
+    assert errors(at) == [f"Could not save this view. Cannot save a view in the app database {tmp_path}/app.sqlite3: "
+                          "it is read-only; make it writable or set MARKET_TRENDS_HOME."]
     assert at.text_input(key="save_view_name").value == "Board deck"
 
 
@@ -134,7 +137,7 @@ def test_views_are_listed_to_the_browser_that_saved_them_and_deleting_asks_first
     delete.click()
     mine.run()
     assert any("Its link stops working for everyone" in w.value for w in mine.warning)
-    assert len(ViewStore(tmp_path / "views.sqlite3").list_for(mine.session_state["_browser_id"], _demo_key())) == 1
+    assert len(ViewStore(tmp_path / "app.sqlite3").list_for(mine.session_state["_browser_id"], _demo_key())) == 1
     mine.button(key="confirm_delete_view").click()
     mine.run()
     assert not mine.exception and not [m for m in mine.markdown if "?view=" in m.value]

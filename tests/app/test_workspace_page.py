@@ -28,7 +28,6 @@ def tracker(scale: float = 1.0) -> pd.DataFrame:
 @pytest.fixture
 def ws(tmp_path, monkeypatch) -> Iterator[Workspace]:
     monkeypatch.setenv("MARKET_TRENDS_HOME", str(tmp_path))
-    monkeypatch.setenv("MARKET_TRENDS_VIEWS", str(tmp_path / "views.sqlite3"))
     monkeypatch.delenv("MARKET_TRENDS_DATABASE_URL", raising=False)
     view_store.clear()
     yield Workspace(tmp_path)

@@ -30,9 +30,8 @@ def chromium_executable() -> str:
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory) -> Iterator[str]:
     port = free_port()
-    views = tmp_path_factory.mktemp("views") / "views.sqlite3"  # saved views of this test run only
-    home = tmp_path_factory.mktemp("home")  # and its workspace of saved datasets
-    server = start_app(port, env={"MARKET_TRENDS_VIEWS": str(views), "MARKET_TRENDS_HOME": str(home)})
+    home = tmp_path_factory.mktemp("home")  # saved views and workspace datasets of this test run only
+    server = start_app(port, env={"MARKET_TRENDS_HOME": str(home)})
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base_url, server)

@@ -1,4 +1,4 @@
-"""Saved views in a real SQLite file: round trips, owners, broken files, concurrent saves."""
+"""Saved views in a real SQLite app database: round trips, owners, broken files, concurrent saves, old files moved in."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from data.views import MAX_PARAMS_BYTES, ViewStore, ViewStoreError, default_path
+from data.views import MAX_PARAMS_BYTES, ViewStore, ViewStoreError
 
 ROOT = Path(__file__).resolve().parents[2]
 ME, OTHER, DATA = "browser-me-0123456789", "browser-other-98765432", "demo0123hash4567"
@@ -185,10 +185,33 @@ def test_concurrent_saves_from_threads_and_processes_are_all_kept(tmp_path):
     assert len(everything) == 150 and all(ViewStore(path).get(i) is not None for i in everything)
 
 
-def test_default_path_is_configurable(tmp_path, monkeypatch):
-    monkeypatch.setenv("MARKET_TRENDS_VIEWS", str(tmp_path / "x.sqlite3"))
-    assert default_path() == tmp_path / "x.sqlite3"
-    monkeypatch.delenv("MARKET_TRENDS_VIEWS")
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    assert default_path() == tmp_path / "market-trends-dashboard" / "views.sqlite3"
-    assert os.path.basename(default_path()) == "views.sqlite3"
+def test_by_default_views_live_in_the_app_database_with_the_workspace(tmp_path, monkeypatch):
+    monkeypatch.setenv("MARKET_TRENDS_HOME", str(tmp_path))
+    monkeypatch.delenv("MARKET_TRENDS_DATABASE_URL", raising=False)
+    saved = save(ViewStore())
+    with sqlite3.connect(tmp_path / "app.sqlite3") as con:
+        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert con.execute("SELECT name FROM views WHERE id = ?", (saved.id,)).fetchone() == ("v",)
+    con.close()
+    assert {"views", "datasets", "dataset_versions"} <= tables
+
+
+def test_views_of_the_old_views_file_move_into_the_app_database_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("MARKET_TRENDS_HOME", str(tmp_path))
+    monkeypatch.delenv("MARKET_TRENDS_DATABASE_URL", raising=False)
+    with sqlite3.connect(tmp_path / "views.sqlite3") as con:  # the first release's file and schema
+        con.execute("CREATE TABLE views (id TEXT PRIMARY KEY, name TEXT NOT NULL, page TEXT NOT NULL, "
+                    "params TEXT NOT NULL, created REAL NOT NULL)")
+        con.execute("INSERT INTO views VALUES ('old12345', 'Old view', 'market', '{\"split\": [\"region\"]}', 1.0)")
+    con.close()
+    store = ViewStore()
+    assert store.get("old12345").params == {"split": ["region"]}
+    assert not (tmp_path / "views.sqlite3").exists() and (tmp_path / "views.sqlite3.imported").exists()
+    assert store.delete("old12345", None) is False and ViewStore().get("old12345").name == "Old view"
+
+
+def test_views_on_a_dataset_lists_every_owners_views(tmp_path):
+    store = ViewStore(tmp_path / "v.sqlite3")
+    mine, theirs = save(store, "mine", dataset="abcd1234"), save(store, "theirs", owner=OTHER, dataset="abcd1234")
+    save(store, "elsewhere", dataset="zzzz9999")
+    assert [v.id for v in store.on_dataset("abcd1234")] == [theirs.id, mine.id]
