@@ -28,7 +28,10 @@ def demo_dataset() -> Dataset:
 
 @st.cache_resource(max_entries=16)
 def _store(content_hash: str, _dataset: Dataset) -> Store:
-    return Store.from_frames(_dataset.tables)
+    store = Store.from_frames(_dataset.tables)
+    for table, path in _dataset.files.items():
+        store.attach_parquet(table, path)  # the workspace's Parquet, read in place
+    return store
 
 
 def store_for(dataset: Dataset) -> Store:
@@ -62,6 +65,16 @@ def filter_options(_store: Store, content_hash: str) -> dict[str, list[str]]:
         "measure": _store.measures(),
         "periodicity": [infer_periodicity(pd.Series(_store.periods("market"))).period or "monthly"],
     }
+
+
+@shared
+@st.cache_data(ttl=CACHE_TTL, max_entries=16, show_spinner=False)
+def market_cells(_store: Store, content_hash: str) -> pd.DataFrame:
+    """One row per date × company × segment × region with its summed measures: what coverage counts.
+
+    Asked of DuckDB, so a saved 10-million-row dataset never becomes a pandas copy to count its holes.
+    """
+    return _store.market_totals(MarketFilter(), ("date", "company", "segment", "region"))
 
 
 @shared

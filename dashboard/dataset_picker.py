@@ -60,7 +60,9 @@ def workspace() -> Workspace:
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the saved dataset…")
 def _load(folder: str, dataset_id: str, version: int, name: str, source: str) -> Dataset:
-    return Dataset.from_tables(name, source, _workspace(folder).load(dataset_id, version))
+    """The version's Parquet files, read by DuckDB when the store is built: no pandas copy of the data."""
+    files = _workspace(folder).files(dataset_id, version)
+    return Dataset.from_files(name, source, files, key=f"ws-{dataset_id}-{version}")
 
 
 def linked_dataset(fallback: str) -> LinkedData:
@@ -81,7 +83,7 @@ def linked_dataset(fallback: str) -> LinkedData:
             raise WorkspaceError("That dataset is not in the workspace (it may have been deleted).")
         opened = version or info.latest_version
         dataset = _load(str(ws.home), dataset_id, opened, info.name, f"workspace: {info.source} · version {opened}")
-        if "market" not in dataset.tables:
+        if "market" not in dataset.table_names:
             raise WorkspaceError("It has no market table, which every page needs.")
     except Exception as error:  # noqa: BLE001  a link must never show a traceback
         if not isinstance(error, WorkspaceError):

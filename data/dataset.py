@@ -2,11 +2,14 @@
 
 Pages show the dataset's name and source next to every number, and caches are
 keyed on its content hash so that two sessions on the same data share results.
+A saved workspace dataset holds Parquet files instead of frames: DuckDB reads
+them directly, so a 10-million-row market never becomes a pandas copy.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +28,16 @@ class Dataset:
     tables: dict[str, pd.DataFrame] = field(repr=False)
     content_hash: str = ""
     ours: str | None = None  # the company to pre-select as "ours", if the data says
+    files: Mapping[str, Path] = field(default_factory=dict, repr=False)  # table -> Parquet, read by DuckDB
 
+    @property
+    def table_names(self) -> list[str]:
+        return sorted({*self.tables, *self.files})
+
+    @classmethod
+    def from_files(cls, name: str, source: str, files: Mapping[str, Path], key: str) -> Dataset:
+        """Conformed Parquet tables (as the workspace writes them); `key` names this exact content."""
+        return cls(name, source, {}, key, None, {t: Path(p) for t, p in files.items() if t in SCHEMAS})
 
     @classmethod
     def from_tables(

@@ -80,6 +80,24 @@ class Store:
             for measure in MEASURES:
                 self._con.execute(f"ALTER TABLE market ADD COLUMN IF NOT EXISTS {measure} DOUBLE")
 
+    def attach_parquet(self, name: str, path: Path | str) -> None:
+        """Query a Parquet file where it lies: no load, no copy, memory only for what a query touches.
+
+        For the workspace's files, which are written sorted by segment, region and
+        date in small row groups, so DuckDB's per-group statistics skip most of a
+        large file on a sliced query, as the sorted native table does.
+        """
+        table = _known_table(name)
+        with self._lock:
+            found = set(self._con.execute("SELECT * FROM read_parquet($path) LIMIT 0", {"path": str(path)})
+                        .fetch_df().columns)
+            absent = [m for m in MEASURES if m not in found] if table == "market" else []
+            extra = "".join(f", CAST(NULL AS DOUBLE) AS {m}" for m in absent)
+            # A view's text cannot take parameters: the path goes in as a SQL string literal, quotes doubled.
+            literal = "'" + str(path).replace("'", "''") + "'"
+            self._con.execute(f'CREATE OR REPLACE VIEW "{table}" AS SELECT *{extra} FROM read_parquet({literal})')
+            self._tables.add(table)
+
     @property
     def tables(self) -> list[str]:
         return sorted(self._tables)

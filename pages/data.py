@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard.active_data import loaded_tables, use_demo, use_table, user_tables
 from dashboard.context import page_context
+from dashboard.data_access import market_cells
 from dashboard.dataset_picker import DATA_KEY, forget_choice, open_in_session, workspace
 from dashboard.loader_ui import checked, choose_sheet, edit_mapping, pick_source, read_upload, show_coverage, show_report
 from dashboard.safe_text import md
@@ -29,7 +30,7 @@ with st.container(border=True):
         forget_choice()
         st.session_state["_data_notice"] = "Every page now uses the demo dataset again."
         st.rerun()
-    show_coverage(dataset.tables["market"], key="active")
+    show_coverage(market_cells(store, dataset.content_hash), key="active")
     with st.expander("Tables, schemas and a preview"):
         for name, schema in SCHEMAS.items():
             st.markdown(f"**`{name}`**: {schema.description}")
@@ -100,14 +101,16 @@ with st.container(border=True):
     st.markdown("**Save to workspace**: keep this data on the server under a name, so that every link "
                 "and saved view opens it for whoever you send it to.")
     # Tables loaded earlier this session (or of the saved dataset in use) come along with this one.
-    base = user_tables() or (dict(dataset.tables) if in_workspace else {})
-    tables = {**base, table: loaded.frame}
+    earlier = user_tables()
+    names = {*earlier, table} if earlier else {*(dataset.table_names if in_workspace else []), table}
     ws_name = st.text_input("Dataset name", max_chars=80, key=f"ws_name_{scope}",
                             placeholder="e.g. Laptop share tracker, EU")
-    if "market" not in tables:
+    if "market" not in names:
         st.caption("A saved dataset needs a `market` table: load and use the market file first.")
     if st.button("Save to workspace", icon=":material/cloud_upload:", key=f"ws_save_{scope}",
-                 disabled=not ws_name.strip() or "market" not in tables):
+                 disabled=not ws_name.strip() or "market" not in names):
+        base = earlier or ({**dataset.tables, **{t: store.table(t) for t in dataset.files}} if in_workspace else {})
+        tables = {**base, table: loaded.frame}
         try:
             ws = workspace()
             record = ws.save(ws_name, tables, source=origin)

@@ -110,3 +110,21 @@ def test_a_share_only_table_answers_for_every_measure():
     assert store.measures() == ["share"]
     totals = store.market_totals(MarketFilter(), ["company"])
     assert totals["share"].tolist() == [60.0, 40.0] and totals["units"].isna().all()
+
+
+def test_a_saved_workspace_file_is_queried_in_place_and_answers_like_the_frames(demo, store, tmp_path):
+    """The workspace writes the market sorted in small row groups; the store reads it where it lies."""
+    from data.workspace import Workspace
+
+    ws = Workspace(tmp_path / "it's home")  # a quote in the path must not break the view's SQL
+    record = ws.save("Demo copy", {"market": demo.tables["market"].drop(columns=["share"], errors="ignore")}, "t")
+    on_file = Store()
+    on_file.attach_parquet("market", ws.table_path(record.dataset_id, record.version, "market"))
+    where = MarketFilter(segments=("SMB",), regions=("Europe", "Asia Pacific"))
+    for by in (["date", "company"], ["segment", "region"], []):
+        got, expected = on_file.market_totals(where, by), store.market_totals(where, by)
+        assert len(got) and (got["revenue"] > 0).all()
+        pd.testing.assert_frame_equal(got.drop(columns="share"), expected.drop(columns="share"))
+        assert got["share"].isna().all()  # a measure the file lacks answers as missing, as for frames
+    assert on_file.distinct("market", "company") == store.distinct("market", "company")
+    assert on_file.periods("market") == store.periods("market")
