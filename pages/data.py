@@ -10,6 +10,7 @@ from dashboard.data_access import market_cells
 from dashboard.dataset_picker import DATA_KEY, forget_choice, open_in_session, workspace
 from dashboard.loader_ui import checked, choose_sheet, edit_mapping, pick_source, read_upload, show_coverage, show_report
 from dashboard.safe_text import md
+from dashboard.workspace_ui import workspace_section
 from data.schema import DATE, SCHEMAS
 from data.workspace import WorkspaceError
 
@@ -41,6 +42,8 @@ with st.container(border=True):
             st.caption(f"{store.row_count(name):,} rows · required columns {required}")
             dates = {c: st.column_config.DateColumn(format="YYYY-MM-DD") for c, k in schema.columns.items() if k == DATE}
             st.dataframe(store.table(name, limit=200), hide_index=True, height=200, column_config=dates)
+
+workspace_section(st.query_params.get(DATA_KEY, "").split("@")[0] or None)
 
 st.subheader("Load your own data")
 st.caption(
