@@ -21,7 +21,7 @@ from dashboard.context import PageContext, set_page_context  # noqa: E402
 from dashboard.active_data import active_dataset  # noqa: E402
 from dashboard.dataset_picker import dataset_picker, linked_dataset  # noqa: E402
 from dashboard.data_access import filter_options, store_for  # noqa: E402
-from dashboard.filters import sidebar_filters  # noqa: E402
+from dashboard.filters import sidebar_filters, stale_filters  # noqa: E402
 from dashboard.safe_text import md  # noqa: E402
 from dashboard.sharing import presentation_mode, restore_saved_view, share_panel, show_view_notice  # noqa: E402
 
@@ -94,12 +94,14 @@ fallback = active_dataset()  # the demo, or what this session loaded without sav
 linked = linked_dataset(fallback.name)
 dataset = linked.dataset or fallback
 store = store_for(dataset)
-filters = sidebar_filters(filter_options(store, dataset.content_hash), dataset.ours)
+stale = stale_filters(linked.dataset_id or dataset.content_hash, dataset.content_hash)
+filters = sidebar_filters(filter_options(store, dataset.content_hash), dataset.ours, reset=stale)
 with st.sidebar:
     dataset_picker(linked, fallback.name)
     st.caption(f"**Data:** {md(dataset.name)} · {md(dataset.source)}")
     pinned = f"{linked.dataset_id}@{linked.version}" if linked.dataset else None
-    share_panel(page.url_path or "overview", dataset.content_hash, pinned)
+    # Views of a workspace dataset are listed over all its versions; others by the data's content.
+    share_panel(page.url_path or "overview", linked.dataset_id or dataset.content_hash, pinned)
 show_view_notice()
 for notice in linked.warnings:
     st.warning(notice, icon=":material/link_off:")

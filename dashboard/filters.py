@@ -24,6 +24,7 @@ KEY_COMPANY, KEY_SEGMENT, KEY_REGION, KEY_PERIOD, KEY_MEASURE = (
     "period",
     "measure",
 )
+_KEYS = (KEY_COMPANY, KEY_SEGMENT, KEY_REGION, KEY_PERIOD, KEY_MEASURE)
 MEASURE_ORDER = ("revenue", "units", "share")  # the first one the data has is the default
 _NOT_OURS = {"others", "other", "rest of market"}
 
@@ -64,21 +65,47 @@ def period_labels(periods: list[pd.Timestamp]) -> list[str]:
     return [p.strftime("%Y-%m-%d") for p in periods]
 
 
-def sidebar_filters(options: dict[str, list[str]], default_company: str | None) -> Filters:
+_SHOWN_DATA = "_filters_data"  # (dataset identity, content) the filters were last drawn for
+
+
+def stale_filters(identity: str, content: str) -> set[str]:
+    """Start the filters afresh when the data under them changed during a session.
+
+    Another dataset (a pick in the sidebar) starts from its own defaults: the
+    old company or period would be meaningless there. A new version of the
+    same dataset (a refresh) keeps what the link sets, and everything else
+    returns to its default, so a period that ended at the last month moves
+    with the data instead of staying on the old last month.
+
+    Returns the filter keys `sidebar_filters` must set back to their defaults.
+    """
+    previous = st.session_state.get(_SHOWN_DATA)
+    st.session_state[_SHOWN_DATA] = (identity, content)
+    if previous is None or previous == (identity, content):
+        return set()
+    same_dataset = previous[0] == identity
+    return {key for key in _KEYS if not same_dataset or key not in st.query_params}
+
+
+def sidebar_filters(options: dict[str, list[str]], default_company: str | None,
+                    reset: set[str] = frozenset()) -> Filters:
     """Render the global filters, report rejected link values, return the choice."""
     companies = [c for c in options["company"] if c.strip().lower() not in _NOT_OURS]
     companies = companies or options["company"]
     periods = options["period"]
     measures = [m for m in MEASURE_ORDER if m in options["measure"]] or ["revenue"]
-    warn_about_link(
-        [
-            ParamSpec(KEY_COMPANY, "Company", companies),
-            ParamSpec(KEY_SEGMENT, "Segment", options["segment"], max_values=len(options["segment"]), allow_empty=True),
-            ParamSpec(KEY_REGION, "Region", options["region"], max_values=len(options["region"]), allow_empty=True),
-            ParamSpec(KEY_PERIOD, "Period", periods, max_values=2, ordered=True),
-            ParamSpec(KEY_MEASURE, "Measure", measures),
-        ],
-    )
+    specs = [
+        ParamSpec(KEY_COMPANY, "Company", companies),
+        ParamSpec(KEY_SEGMENT, "Segment", options["segment"], max_values=len(options["segment"]), allow_empty=True),
+        ParamSpec(KEY_REGION, "Region", options["region"], max_values=len(options["region"]), allow_empty=True),
+        ParamSpec(KEY_PERIOD, "Period", periods, max_values=2, ordered=True),
+        ParamSpec(KEY_MEASURE, "Measure", measures),
+    ]
+    warn_about_link([spec for spec in specs if spec.key not in reset])  # reset ones are the old data's, not the link's
+    defaults = {KEY_COMPANY: companies[companies.index(default_company) if default_company in companies else 0],
+                KEY_SEGMENT: [], KEY_REGION: [], KEY_PERIOD: (periods[0], periods[-1]), KEY_MEASURE: measures[0]}
+    for key in reset:  # set, not deleted: the old value would come back from the browser (and the link) otherwise
+        st.session_state[key] = defaults[key]
     with st.sidebar:
         st.header("Filters", divider="gray")
         company = st.selectbox(

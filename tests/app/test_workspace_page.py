@@ -174,3 +174,24 @@ def test_a_saved_view_without_a_dataset_opens_the_demo_even_after_a_pick(ws):
     at.run()  # the view's page, with its parameters
     assert not at.exception, at.exception
     assert "Demo market" in sidebar_text(at)
+
+
+def test_picking_another_dataset_starts_its_filters_afresh(ws):
+    saved = ws.save("Picked tracker", {"market": tracker()}, source="tracker.csv")
+    at = open_app({"company": "Apex", "region": ["Europe"], "measure": "units"})
+    at.selectbox(key="data_pick").select(saved.dataset_id).run()
+    assert not at.exception, at.exception
+    assert not any("not in this dataset" in w.value for w in at.warning)  # the demo's choices are gone
+    assert at.selectbox(key="company").value in {"Windows Devices Co", "Glacier Labs"}
+    assert at.multiselect(key="region").value == [] and "company" not in at.query_params
+
+
+def test_a_new_version_moves_the_period_to_its_new_end_unless_the_link_set_one(ws):
+    first = ws.save("Growing tracker", {"market": tracker()}, source="tracker.csv")
+    at = open_app({"data": first.dataset_id})
+    assert at.select_slider(key="period").value[1] == "2024-06"
+    longer = pd.concat([tracker(), tracker().assign(date=lambda f: f["date"] + pd.DateOffset(months=6))])
+    ws.save("ignored", {"market": longer}, source="tracker.csv", dataset_id=first.dataset_id)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.select_slider(key="period").value == ("2024-01", "2024-12")
