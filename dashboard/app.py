@@ -95,9 +95,10 @@ linked = linked_dataset(fallback.name)
 dataset = linked.dataset or fallback
 store = store_for(dataset)
 stale = stale_filters(linked.dataset_id or dataset.content_hash, dataset.content_hash)
+with st.sidebar:
+    dataset_picker(linked, fallback.name)  # first: the data decides what the filters offer
 filters = sidebar_filters(filter_options(store, dataset.content_hash), dataset.ours, reset=stale)
 with st.sidebar:
-    dataset_picker(linked, fallback.name)
     st.caption(f"**Data:** {md(dataset.name)} · {md(dataset.source)}")
     pinned = f"{linked.dataset_id}@{linked.version}" if linked.dataset else None
     # Views of a workspace dataset are listed over all its versions; others by the data's content.

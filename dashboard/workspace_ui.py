@@ -59,14 +59,14 @@ def catalog_table(infos: list[DatasetInfo]) -> pd.DataFrame:
     """One row per dataset, in words: what the workspace list shows."""
     return pd.DataFrame([{
         "Name": i.name,
-        "Id": i.id,
+        "Version": i.latest_version,
+        "Last update": datetime.fromtimestamp(i.updated, tz=timezone.utc).replace(tzinfo=None),
+        "Periods": _periods(i),
+        "Rows": sum(i.tables.values()),
+        "Last refresh": refresh_outcome(i),
         "Source": i.source,
         "Tables": ", ".join(f"{t} ({n:,} rows)" for t, n in i.tables.items()),
-        "Rows": sum(i.tables.values()),
-        "Periods": _periods(i),
-        "Last update": datetime.fromtimestamp(i.updated, tz=timezone.utc).replace(tzinfo=None),
-        "Version": i.latest_version,
-        "Last refresh": refresh_outcome(i),
+        "Id": i.id,
     } for i in infos])
 
 
@@ -89,11 +89,11 @@ def _periods(info: DatasetInfo) -> str:
 def _actions(info: DatasetInfo) -> None:
     from data.refresh import is_url
 
-    open_col, rename_col, refresh_col, delete_col = st.columns([1, 2, 1, 1], vertical_alignment="bottom")
+    rename_col, go_col, open_col, refresh_col, delete_col = st.columns([4, 1, 1, 1, 1], vertical_alignment="bottom")
     open_col.link_button("Open", f"?data={info.id}", icon=":material/open_in_new:",
                          help="Every page on this dataset's latest version")
     new_name = rename_col.text_input("New name", value=info.name, max_chars=80, key=f"ws_rename_{info.id}")
-    if rename_col.button("Rename", key=f"ws_rename_go_{info.id}", disabled=new_name.strip() in ("", info.name)):
+    if go_col.button("Rename", key=f"ws_rename_go_{info.id}", disabled=new_name.strip() in ("", info.name)):
         _rename(info, new_name)
     if refresh_col.button("Refresh", key=f"ws_refresh_{info.id}", icon=":material/refresh:",
                           disabled=not is_url(info.source),
@@ -139,7 +139,7 @@ def _refresh(info: DatasetInfo) -> None:
 
 def _confirm_delete(info: DatasetInfo) -> None:
     from data.views import ViewStoreError
-    from data.workspace import WorkspaceError
+    from data.workspace import KEEP_VERSIONS, WorkspaceError
 
     try:
         broken = view_store().on_dataset(info.id)
@@ -147,11 +147,14 @@ def _confirm_delete(info: DatasetInfo) -> None:
         broken, problem = [], str(error)
     else:
         problem = ""
-    text = f"Delete **{md(info.name)}** and all its {info.latest_version} version(s)? Links to it will open the demo."
+    kept = min(info.latest_version, KEEP_VERSIONS)
+    text = (f"Delete **{md(info.name)}** and {'its only version' if kept == 1 else f'all {kept} kept versions'}? "
+            "Links to it will open the demo.")
     if broken:
         names = ", ".join(f"{inert_name(v.name)} (`{v.id}`)" for v in broken[:10])
         more = f" and {len(broken) - 10} more" if len(broken) > 10 else ""
-        text += f" These {len(broken)} saved view(s) will stop opening it: {names}{more}."
+        which = "This saved view" if len(broken) == 1 else f"These {len(broken)} saved views"
+        text += f" {which} will stop opening it: {names}{more}."
     elif problem:
         text += f" (Which saved views use it cannot be checked: {md(problem)})"
     else:

@@ -81,8 +81,8 @@ def test_deleting_asks_first_names_the_views_it_breaks_and_removes_the_files(ws)
     at = open_app({"data": gone.dataset_id}, DATA_PAGE)
     at.button(key=f"ws_delete_{gone.dataset_id}").click().run()
     warning = texts(at, "warning")
-    assert "Delete Gone soon and all its 1 version(s)?" in warning
-    assert "These 1 saved view(s) will stop opening it: `Board [deck](https://evil.example)`" in warning
+    assert "Delete Gone soon and its only version?" in warning
+    assert "This saved view will stop opening it: `Board [deck](https://evil.example)`" in warning
     assert ws.get(gone.dataset_id) is not None  # nothing happens before the confirmation
 
     at.button(key="ws_confirm_delete").click().run()
