@@ -111,3 +111,17 @@ def sensitivity(ours: pd.DataFrame, market: pd.Series, price: float, elasticitie
     table = pd.DataFrame(rows)
     table["swing"] = (table["revenue_up"] - table["revenue_down"]).abs()
     return table.sort_values("swing", ascending=False).reset_index(drop=True)
+
+
+def outcome_range(ours: pd.DataFrame, market: pd.Series, price: float, elasticities: Elasticities, levers: Levers,
+                  own_low: float, own_high: float) -> dict[str, tuple[float, float]]:
+    """Units, revenue, margin and end share over the horizon at each end of the price elasticity's range.
+
+    The scenario's headline figures use the central elasticity; an executive
+    also needs how far they move if the true elasticity is anywhere in its
+    interval. Returns {measure: (lowest, highest)} of the two ends.
+    """
+    fixed = replace(elasticities, own_sd=0.0, cross_sd=0.0, marketing_sd=0.0)
+    ends = [totals(project(ours, market, price, replace(fixed, own=e), levers, draws=1)) for e in (own_low, own_high)]
+    return {m: (min(e[f"scenario_{m}"] for e in ends), max(e[f"scenario_{m}"] for e in ends))
+            for m in ("units", "revenue", "margin", "share")}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.elasticity import Estimate
+from analysis.elasticity_choice import pooled_price_elasticity
 from analysis.findings import Finding, findings
 from dashboard.filters import period_labels
 from dashboard.single_flight import shared
@@ -118,3 +120,15 @@ def demand_history(_store: Store, content_hash: str, where: MarketFilter, ours: 
         if not spend.empty:
             history["marketing"] = spend.groupby("date")["value"].sum()
     return history.reset_index().rename(columns={"index": "date"}).dropna(subset=["units"])
+
+
+@shared
+@st.cache_data(ttl=CACHE_TTL, max_entries=16, show_spinner=False)
+def pooled_elasticity(_store: Store, content_hash: str) -> Estimate | None:
+    """One price elasticity over the whole market (every company, segment and region): the fallback for a
+    slice whose own estimate cannot be used. None without units and revenue, or with too little history."""
+    if not {"units", "revenue"} <= set(_store.measures()):
+        return None
+    panel = _store.market_totals(MarketFilter(), ("date", "segment", "region", "company"))
+    panel["group"] = panel["company"].astype(str) + " · " + panel["segment"].astype(str) + " · " + panel["region"].astype(str)
+    return pooled_price_elasticity(panel)

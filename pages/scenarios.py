@@ -4,11 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from analysis.elasticity import estimate
+from analysis.elasticity_choice import choose_cross, choose_marketing, choose_price
 from analysis.forecast import forecast
-from analysis.scenario import Z95, Elasticities, Levers, project, sensitivity, totals
+from analysis.scenario import Elasticities, Levers, outcome_range, project, sensitivity, totals
 from dashboard import charts
 from dashboard.context import page_context
-from dashboard.data_access import demand_history, market_totals
+from dashboard.data_access import demand_history, market_totals, pooled_elasticity
 from dashboard.formatting import compact
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
@@ -22,42 +23,53 @@ ours, HORIZON = filters.company, 12
 
 st.title("Scenarios")
 st.caption("Move a lever and see units, revenue, margin and share over the next 12 periods against the baseline. "
-           "Levers act through elasticities estimated from this slice's history.")
+           "Levers act through elasticities estimated from this slice’s history, or from the wider market when "
+           "the slice’s own cannot be trusted.")
 if not {"units", "revenue"} <= set(store.measures()):
     unavailable("Scenarios need units and revenue; this data has " + ", ".join(store.measures()) + " only.")
     st.stop()
 history = demand_history(store, key, filters.market_filter(), ours)
+if history["units"].gt(0).sum() < 8:
+    unavailable(md(f"{ours} has fewer than 8 periods with units in this slice: too little to project. "
+                   "Widen the filters."))
+    st.stop()
 try:
     model = estimate(history)
-except ValueError as reason:
-    unavailable(md(f"No elasticity can be estimated for {ours} in this slice: {reason}. Widen the filters."))
-    st.stop()
+except ValueError:
+    model = None  # too little price history in the slice: the wider market or the prior decides
 
-st.subheader("Elasticities estimated from the history")
-rows = [e for e in (model.own, model.cross, model.marketing) if e is not None]
-st.dataframe(pd.DataFrame([{"elasticity": e.name, "estimate": e.value, "low (95%)": e.low, "high (95%)": e.high,
-                            "p-value": e.p_value} for e in rows]), hide_index=True)
-st.caption(f"log(units) on log(price){', competitors’ price' if model.cross else ''}"
-           f"{', marketing' if model.marketing else ''} with {model.controls}; R² = {model.r2:.2f}, n = {model.n}.")
-for warning in model.warnings:
-    st.warning(md(f"Careful: {warning}."), icon=":material/warning:")
 warn_about_link([
     *(NumberSpec(k, label, lo, hi)
       for k, label, lo, hi in (("d_price", "Price change", -30, 30), ("d_mkt", "Marketing change", -100, 200),
                                ("d_growth", "Market growth change", -20, 20), ("d_comp", "Competitor price", -30, 30),
                                ("d_share", "Share shift", -10, 10), ("cost_pct", "Unit cost", 0, 100))),
-    NumberSpec("e_own", "Price elasticity", -10, 5, whole=False, allow_empty=True),  # empty: use the estimate
+    NumberSpec("e_own", "Price elasticity", -10, 5, whole=False, allow_empty=True),  # empty: use the default
 ])
-override = st.number_input("Override the price elasticity (empty: use the estimate)", min_value=-10.0, max_value=5.0,
-                           value=None, step=0.1, key="e_own", bind="query-params")
-if override is not None:
-    st.info(f"Using your price elasticity {override:+.2f} instead of the estimate {model.own.value:+.2f}.",
-            icon=":material/edit:")
-own = override if override is not None else model.own.value
-own_sd = 0.0 if override is not None else (model.own.high - model.own.low) / (2 * Z95)
-sd = lambda e: 0.0 if e is None else (e.high - e.low) / (2 * Z95)  # noqa: E731
-elasticities = Elasticities(own, own_sd, model.cross.value if model.cross else 0.0, sd(model.cross),
-                            model.marketing.value if model.marketing else 0.0, sd(model.marketing))
+st.subheader("How demand reacts to price")
+override = st.number_input("Override the price elasticity (empty: use the default below)", min_value=-10.0,
+                           max_value=5.0, value=None, step=0.1, key="e_own", bind="query-params")
+price_e = choose_price(model, pooled_elasticity(store, key), override)
+marketing_e, cross_e = choose_marketing(model), choose_cross(model)
+(st.info if not price_e.weak else st.warning)(md(price_e.sentence), icon=":material/price_change:")
+for other in (marketing_e, cross_e):
+    if other is not None and other.weak:
+        st.caption(md(other.sentence))
+with st.expander("Details: the slice's own estimates and their statistics"):
+    if model is None:
+        st.caption("This slice has too little price history for its own estimate.")
+    else:
+        rows = [e for e in (model.own, model.cross, model.marketing) if e is not None]
+        st.dataframe(pd.DataFrame([{"Elasticity": e.name, "Estimate": e.value, "Low (95%)": e.low,
+                                    "High (95%)": e.high, "p-value": e.p_value} for e in rows]),
+                     hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.2f")
+                                                     for c in ("Estimate", "Low (95%)", "High (95%)", "p-value")})
+        st.caption(f"log(units) on log(price){', competitors’ price' if model.cross else ''}"
+                   f"{', marketing' if model.marketing else ''} with {model.controls}; R² = {model.r2:.2f}, "
+                   f"n = {model.n}.")
+        for warning in model.warnings:
+            st.caption(md(f"Caution: {warning}."))
+elasticities = Elasticities(price_e.value, price_e.sd, cross_e.value if cross_e else 0.0, cross_e.sd if cross_e else 0.0,
+                            marketing_e.value if marketing_e else 0.0, marketing_e.sd if marketing_e else 0.0)
 
 units = history.set_index("date")["units"]
 price = float(history["price"].iloc[-12:].mean())
@@ -93,13 +105,21 @@ def levers_and_outcome() -> None:
     )
     outcome = project(baseline, market_fc.mean, price, elasticities, levers)
     sums = totals(outcome)
+    spread = outcome_range(baseline, market_fc.mean, price, elasticities, levers, price_e.low, price_e.high)
     cols = st.columns(4)
     for col, (name, what) in zip(cols, (("units", "units"), ("revenue", "revenue"), ("margin", "revenue"))):
         base, new = sums[f"baseline_{name}"], sums[f"scenario_{name}"]
         col.metric(f"{name.capitalize()}, next {HORIZON}", compact(new, what), f"{100 * (new / base - 1):+.1f}% vs baseline"
                    if base else None, border=True)
-    cols[3].metric("Share at the end", f"{sums['scenario_share']:.1f}%",
-                   f"{sums['scenario_share'] - sums['baseline_share']:+.1f} pts vs baseline", border=True)
+    cols[3].metric("Unit share at the end", f"{sums['scenario_share']:.1f}%",
+                   f"{sums['scenario_share'] - sums['baseline_share']:+.1f} pts vs baseline", border=True,
+                   help="Our units as a share of the market's units in the last period of the horizon.")
+    ranges = " · ".join(f"{name} {compact(lo, what)} to {compact(hi, what)}" for name, what, (lo, hi) in (
+        ("units", "units", spread["units"]), ("revenue", "revenue", spread["revenue"]),
+        ("margin", "revenue", spread["margin"])))
+    basis = "Rests on a fallback or weak estimate: " if price_e.weak else "Rests on "
+    st.caption(md(f"{basis}{price_e.label()}. Across that range: {ranges}; unit share "
+                  f"{spread['share'][0]:.1f}% to {spread['share'][1]:.1f}%."))
     chart(charts.scenario_chart(units.iloc[-36:], outcome, y_title="Units per period",
                                 title=f"{ours} units: scenario {compact(sums['scenario_units'])} vs baseline "
                                       f"{compact(sums['baseline_units'])} over the next {HORIZON} periods"),

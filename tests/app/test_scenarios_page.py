@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dashboard.safe_text import unescaped_markdown
 from tests.app.test_pages import chart_titles, open_app
 
 PAGE = "../pages/scenarios.py"
@@ -22,7 +23,8 @@ def test_baseline_has_no_change_and_a_price_cut_moves_units():
 def test_an_override_is_announced_and_used():
     at = open_app({**EUROPE, "d_price": "-10", "e_own": "-3.0"}, PAGE)
     assert not at.exception
-    assert any("Using your price elasticity -3.00 instead of the estimate" in i.value for i in at.info)
+    assert any("Using your price elasticity -3.00 instead of this slice's estimate" in unescaped_markdown(w.value)
+               for w in at.warning)
     stronger = float(at.metric[0].delta.split("%")[0])
     estimate = float(open_app({**EUROPE, "d_price": "-10"}, PAGE).metric[0].delta.split("%")[0])
     assert stronger > estimate
@@ -33,3 +35,16 @@ def test_untrustworthy_estimates_are_flagged_and_garbage_named():
     assert not at.exception
     text = " ".join(w.value for w in at.warning)
     assert "wrong sign" in text and "Price change “500”" in text and "Share shift “x”" in text
+
+
+def test_a_wrong_signed_slice_never_makes_a_price_rise_sell_more():
+    """The issue's case: on the default slice the slice's own estimate is +0.10; the page must not use it."""
+    at = open_app({"d_price": "10"}, PAGE)
+    assert not at.exception
+    said = " ".join(unescaped_markdown(w.value) for w in at.warning)
+    assert "wrong sign" in said and "wider market" in said
+    units, revenue = (float(m.delta.split("%")[0]) for m in at.metric[:2])
+    assert units < 0 and revenue < 10  # demand falls as price rises: revenue grows by less than the price
+    label = next(unescaped_markdown(c.value) for c in at.caption if "Rests on" in c.value)
+    assert label.startswith("Rests on a fallback or weak estimate: price elasticity -")
+    assert "from the wider market" in label and "units" in label and " to " in label  # the outcome's range
