@@ -25,6 +25,20 @@ DEFAULT_RANGES: dict[str, tuple[float, float]] = {  # relative to each option's 
 }
 
 
+# One name per NPV concept, the same on every chart, table and sentence.
+NPV_AT_INPUTS = "NPV at the inputs"  # the cash flows at the table's values, discounted
+EXPECTED_NPV = "expected NPV over the uncertainty"  # the mean over the Monte Carlo draws of the uncertain inputs
+EXPECTED_NPV_TITLE = "Expected NPV over the uncertainty"
+NPV_DEFINITIONS = (f"{NPV_AT_INPUTS}: the option's monthly cash flows at the values in the table, discounted at "
+                   f"the rate above. {EXPECTED_NPV_TITLE}: the average NPV over 10,000 draws of the uncertain inputs "
+                   "within their ranges; options are ranked by it.")
+
+
+def any_pays_back(ranked: pd.DataFrame) -> bool:
+    """Whether the best option's expected NPV over the uncertainty is above zero."""
+    return bool(len(ranked)) and float(ranked["expected_npv"].iloc[0]) > 0
+
+
 def absolute_ranges(option: LaunchInputs, relative: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
     """Relative ranges turned into low/high values of this option's inputs."""
     return {name: (getattr(option, name) * (1 + lo), getattr(option, name) * (1 + hi))

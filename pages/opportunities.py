@@ -11,6 +11,7 @@ from analysis.finance import cash_flows, simulate_npv
 from dashboard import charts
 from dashboard.bound import required_choice
 from dashboard.context import page_context
+from dashboard.formatting import compact
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.url_state import NumberSpec, ParamSpec
@@ -61,10 +62,16 @@ with left:
 with right:
     years = st.slider("Horizon (years)", 1, 15, 10, key="years", bind="query-params")
 with st.expander("How uncertain is each input? (applies to every option)"):
-    ranges_frame = pd.DataFrame([{"input": name, "low %": 100 * lo, "high %": 100 * hi}
+    names_by_label = {launch.INPUT_LABELS[name]: name for name in launch.DEFAULT_RANGES}
+    ranges_frame = pd.DataFrame([{"input": launch.INPUT_LABELS[name], "low %": 100 * lo, "high %": 100 * hi}
                                  for name, (lo, hi) in launch.DEFAULT_RANGES.items()])
-    edited_ranges = st.data_editor(ranges_frame, hide_index=True, disabled=["input"], key="opp_ranges")
-    ranges = {row["input"]: (min(row["low %"], row["high %"]) / 100, max(row["low %"], row["high %"]) / 100)
+    edited_ranges = st.data_editor(ranges_frame, hide_index=True, disabled=["input"], key="opp_ranges",
+                                   column_config={
+                                       "input": st.column_config.TextColumn("Input"),
+                                       "low %": st.column_config.NumberColumn("Low end (% of the value)", format="%+.0f%%"),
+                                       "high %": st.column_config.NumberColumn("High end (% of the value)", format="%+.0f%%")})
+    ranges = {names_by_label[row["input"]]: (min(row["low %"], row["high %"]) / 100,
+                                             max(row["low %"], row["high %"]) / 100)
               for _, row in edited_ranges.fillna(0).iterrows()}
 
 options, problems = launch.options_from_table(edited, years=years, recurring=billing == "yearly")
@@ -91,22 +98,31 @@ ranked = launch.ranking(evaluations)
 best = ranked.iloc[0]
 drivers = launch.tornado(options[best["option"]], rate, ranges)
 st.subheader("Ranking")
-sentence = (f"**{md(best['option'])}** has the highest expected NPV, ${best['expected_npv']:,.0f} "
-            f"({best['probability_positive']:.0f}% chance of a positive NPV); what moves it most: "
-            f"{', '.join(drivers['input'].head(2))}.")
-if len(ranked) > 1:
-    changes = launch.what_changes_the_choice(options[best["option"]], ranked["npv"].iloc[1], rate, ranges)
-    sentence += (f" It stays ahead of {md(ranked['option'].iloc[1])} unless " + md(" or ".join(changes)) + "."
-                 if changes else f" It stays ahead of {md(ranked['option'].iloc[1])} across every input's range.")
+money = lambda value: md(compact(value, "revenue"))  # noqa: E731  "$" escaped: two would start LaTeX
+if launch.any_pays_back(ranked):
+    sentence = (f"**{md(best['option'])}** has the highest {launch.EXPECTED_NPV}, "
+                f"{money(best['expected_npv'])} ({launch.NPV_AT_INPUTS} {money(best['npv'])}; "
+                f"{best['probability_positive']:.0f}% chance of a positive NPV); what moves it most: "
+                f"{', '.join(drivers['input'].head(2))}.")
+    if len(ranked) > 1:
+        changes = launch.what_changes_the_choice(options[best["option"]], ranked["npv"].iloc[1], rate, ranges)
+        sentence += (f" It stays ahead of {md(ranked['option'].iloc[1])} unless " + md(" or ".join(changes)) + "."
+                     if changes else f" It stays ahead of {md(ranked['option'].iloc[1])} across every input's range.")
+else:
+    sentence = (f"**No option pays back at these inputs**: the best, {md(best['option'])}, has an "
+                f"{launch.EXPECTED_NPV} of {money(best['expected_npv'])} ({launch.NPV_AT_INPUTS} "
+                f"{money(best['npv'])}, {best['probability_positive']:.0f}% chance of a positive NPV). "
+                f"What would change that most: {', '.join(drivers['input'].head(2))}.")
 st.markdown(sentence)
+st.caption(launch.NPV_DEFINITIONS)
 left, right = st.columns([3, 2])
 with left:
-    chart(charts.risk_return(ranked, title="Expected NPV against the chance of losing money"), ranked,
-          key="risk_return")
+    chart(charts.risk_return(ranked, title=f"{launch.EXPECTED_NPV_TITLE} against the chance of losing money"),
+          ranked, key="risk_return")
 with right:
     st.dataframe(ranked, hide_index=True, column_config={
-        "option": "Option", "npv": st.column_config.NumberColumn("NPV", format="compact"),
-        "expected_npv": st.column_config.NumberColumn("Expected NPV", format="compact"),
+        "option": "Option", "npv": st.column_config.NumberColumn(launch.NPV_AT_INPUTS, format="compact"),
+        "expected_npv": st.column_config.NumberColumn(launch.EXPECTED_NPV_TITLE, format="compact"),
         "p10": st.column_config.NumberColumn("P10", format="compact"),
         "p90": st.column_config.NumberColumn("P90", format="compact"),
         "probability_positive": st.column_config.NumberColumn("P(NPV > 0)", format="%.0f%%"),
@@ -125,11 +141,12 @@ payback_date = None if evaluation.payback_years is None else launch_date + pd.Da
     months=int(round(12 * evaluation.payback_years)))
 left, right = st.columns(2)
 with left:
-    chart(charts.adoption_chart(curve, title=f"Adoption: p = {option.p:.3f}, q = {option.q:.3f}, "
-                                             f"potential {option.market_size:,.0f}"), curve, key="adoption")
+    chart(charts.adoption_chart(curve, title=f"Adoption: innovation p = {option.p:.3f}, imitation q = {option.q:.3f}, "
+                                             f"potential {compact(option.market_size)}"), curve, key="adoption")
 with right:
     chart(charts.cash_chart(flows, payback_date=payback_date,
-                            title=f"Cash: NPV ${evaluation.npv:,.0f} at {rate:.0%}"), flows, key="cash")
+                            title=f"Cash: {launch.NPV_AT_INPUTS} {compact(evaluation.npv, 'revenue')} at {rate:.0%} "
+                                  f"(expected {compact(evaluation.risk.expected, 'revenue')})"), flows, key="cash")
 outcomes = simulate_npv(option, launch.absolute_ranges(option, ranges), rate)
 left, right = st.columns(2)
 with left:

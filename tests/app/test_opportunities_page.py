@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dashboard.safe_text import unescaped_markdown
 from tests.app.test_pages import chart_titles, open_app
 
 PAGE = "../pages/opportunities.py"
@@ -25,7 +26,7 @@ def test_a_link_sets_rate_horizon_option_analog_and_billing():
     assert at.segmented_control(key="billing").value == "once"
     assert any("Fluxion in SMB" in c.value and "Used for SMB Essentials plan" in c.value for c in at.caption)
     titles = chart_titles(at)
-    assert any(t.startswith("Cash: NPV") and "at 15%" in t for t in titles)
+    assert any(t.startswith("Cash: NPV at the inputs ") and "at 15%" in t for t in titles)
     assert chart_titles(open_app(view, PAGE)) == titles
 
 
@@ -34,3 +35,27 @@ def test_garbage_link_values_are_named():
     assert not at.exception
     notice = " ".join(w.value for w in at.warning)
     assert "Discount rate" in notice and "Moonshot" in notice and "Revenue per adopter" in notice
+
+
+def test_one_name_per_npv_and_the_headline_matches_the_table_and_chart():
+    from analysis.launch import EXPECTED_NPV, NPV_AT_INPUTS
+    from dashboard.formatting import compact
+
+    at = open_app({}, PAGE)
+    sentence = at.markdown[0].value
+    table = next(d.value for d in at.dataframe if "expected_npv" in d.value.columns)
+    best = table.iloc[0]
+    shown = unescaped_markdown(sentence)
+    assert f"{EXPECTED_NPV}, {compact(best['expected_npv'], 'revenue')}" in shown
+    assert f"{NPV_AT_INPUTS} {compact(best['npv'], 'revenue')}" in shown
+    assert "\\$" in sentence  # escaped: two bare dollar signs would turn the text between them into LaTeX
+    assert any(NPV_AT_INPUTS in c.value and "Expected NPV over the uncertainty:" in c.value for c in at.caption)  # definitions
+    cash = next(t for t in chart_titles(at) if t.startswith("Cash:"))
+    assert f"{NPV_AT_INPUTS} {compact(best['npv'], 'revenue')}" in cash  # the same figure, the same name
+
+
+def test_when_no_option_pays_back_the_page_says_so():
+    at = open_app({"rate": "30", "years": "1"}, PAGE)
+    assert not at.exception
+    sentence = at.markdown[0].value
+    assert sentence.startswith("**No option pays back at these inputs**") and "highest" not in sentence

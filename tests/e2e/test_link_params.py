@@ -11,7 +11,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.parametrize(("path", "control", "default", "default_view"), [
     ("/market?split=", "Split the market by", "segment", "Size and growth by segment"),
-    ("/opportunities?billing=", "Revenue per adopter", "yearly", "has the highest expected NPV, $4,"),
+    ("/opportunities?billing=", "Revenue per adopter", "yearly", "has the highest expected NPV over the uncertainty, $4."),
 ])
 def test_an_emptied_choice_falls_back_to_its_default(page, app_url, path, control, default, default_view):
     page.goto(f"{app_url}{path}")
