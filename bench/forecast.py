@@ -178,6 +178,20 @@ def report(name: str, results: pd.DataFrame, detail: bool) -> dict:
     return row
 
 
+def resolve_data(path: Path) -> Path:
+    """`path` as given, else relative to the repo root; the default also looks one level further up
+    (a git worktree under `wt/<name>` sits one folder deeper than the main checkout)."""
+    if path.is_absolute():
+        return path
+    for base in (Path.cwd(), ROOT, *ROOT.parents):
+        if (base / path).is_dir():
+            return (base / path).resolve()
+    for base in ROOT.parents:
+        if path == DEFAULT_DATA and (base / "shared" / "bench-data").is_dir():
+            return base / "shared" / "bench-data"
+    raise SystemExit(f"bench data not found: {path} (give --data)")
+
+
 def main(argv: list[str] | None = None) -> pd.DataFrame:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="bench-data folder, relative to the repo root")
@@ -187,7 +201,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     parser.add_argument("--detail", action="store_true", help="which models were chosen")
     parser.add_argument("--out", type=Path, help="write per-series results to this CSV")
     args = parser.parse_args(argv)
-    data = args.data if args.data.is_absolute() else (ROOT / args.data).resolve()
+    data = resolve_data(args.data)
     print(f"forecast(method='auto'), {LEVEL:.0%} intervals, measured {dt.date.today().isoformat()}", flush=True)
     frames = []
     for name in args.sets or list(SETS):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import warnings
@@ -9,6 +10,7 @@ from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import ThreadpoolController
 
 from analysis.forecast.arima import _COVERED_ORDERS
 from analysis.forecast.backtest import _run_backtest
@@ -20,6 +22,22 @@ from analysis.forecast.select import _calibrate, _choose, _rank
 from analysis.forecast.window import _Fit, _Window
 
 _CACHE_SIZE = 256
+_BLAS: ThreadpoolController | None = None  # found once: inspecting the loaded libraries costs milliseconds
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager:
+    """Limit BLAS/OpenMP to one thread for the duration of a fit, then restore the caller's setting.
+
+    The models multiply matrices of a few dozen rows: extra BLAS threads only spin-wait, and on
+    a busy machine that multiplied a forecast's CPU time 5-10 times for notebook users and
+    batch jobs that had not capped threads themselves (the server caps them process-wide).
+    """
+    global _BLAS
+    if _BLAS is None:
+        import scipy.linalg  # noqa: F401  (scipy ships its own BLAS, which statsmodels uses: load it to find it)
+
+        _BLAS = ThreadpoolController()
+    return _BLAS.limit(limits=1)
 
 
 def forecast(
@@ -49,7 +67,7 @@ def forecast(
         cached = _CACHE.get(key)
         if cached is not None:
             return cached
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
+        with _one_blas_thread(), warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             result = _forecast(y, horizon, season_length, level, method)
         _CACHE.put(key, result)
@@ -58,7 +76,7 @@ def forecast(
 
 def available_methods(y: pd.Series, season_length: int | None = None) -> tuple[str, ...]:
     """The candidates this series can support, for a model picker ("auto" first)."""
-    with _FIT_LOCK, warnings.catch_warnings(), np.errstate(all="ignore"):
+    with _FIT_LOCK, _one_blas_thread(), warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         prepared = _prepare(y, season_length)
         window = _Window.of(prepared.values, prepared.season_length)
