@@ -16,6 +16,7 @@ from analysis.forecast.window import _Fit, _Window
 _CLOSE_TO_BEST = 1.4  # average every candidate whose backtest error is at most 1.4 times the best
 _PLAUSIBLE = 3.0  # candidates within 3 times the best error count as plausible: their disagreement widens the band
 _CALIBRATION_PRIOR = 1.0  # pseudo-replays of trust in the models' own spread when calibrating the band
+_LOWEST = 0.5  # the backtest may narrow a band to half the normal one (plausible models that disagreed)
 
 
 @dataclass(frozen=True)
@@ -121,10 +122,13 @@ def _member_backtest(backtest: _Backtest, choice: _Choice) -> tuple[list[np.ndar
 def _calibrate(backtest: _Backtest, choice: _Choice, level: float) -> tuple[float, float]:
     """How many standard deviations the band needs, and its honest backtest coverage.
 
-    Model-based bands are usually too narrow out of sample (M3, M4), so the multiplier
-    blends the normal quantile with the quantile of the backtest's standardised errors,
-    never going below the normal one. Coverage is leave-one-origin-out: each replay is
-    judged by a band calibrated on the other replays only.
+    Model-based bands are often miscalibrated out of sample: too narrow on short yearly
+    series (M3, M4), too wide when several plausible models disagree on long monthly ones.
+    So the multiplier blends the normal quantile with the split-conformal quantile of the
+    backtest's standardised errors (the ceil((N+1) level)-th of N, which widens the band
+    when there are few errors to go by), within half and four times the normal quantile.
+    Coverage is leave-one-origin-out: each replay is judged by a band calibrated on the
+    other replays only.
     """
     normal = float(stats.norm.ppf(0.5 + level / 2))
     if not backtest.origins or any(name not in backtest.fits for name in choice.fits):
@@ -138,9 +142,10 @@ def _calibrate(backtest: _Backtest, choice: _Choice, level: float) -> tuple[floa
     def multiplier(parts: list[np.ndarray]) -> float:
         if not parts:
             return normal
-        empirical = float(np.quantile(np.concatenate(parts), level))
+        errors = np.concatenate(parts)
+        empirical = float(np.quantile(errors, min(1.0, level * (1 + 1 / len(errors))), method="higher"))
         weight = len(parts) / (len(parts) + _CALIBRATION_PRIOR)
-        return float(np.clip(weight * empirical + (1 - weight) * normal, normal, 4 * normal))
+        return float(np.clip(weight * empirical + (1 - weight) * normal, _LOWEST * normal, 4 * normal))
 
     inside = [part <= multiplier(scaled[:i] + scaled[i + 1 :]) for i, part in enumerate(scaled)]
     return multiplier(scaled), float(np.mean(np.concatenate(inside)))
