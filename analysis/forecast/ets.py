@@ -10,25 +10,77 @@ import numpy as np
 from analysis.forecast.window import _adjusted_suffix, _Fit, _Window
 
 def _trend_smoothing(window: _Window, h: int, damped: bool) -> _Fit:
-    """Holt's linear trend or its damped form, on adjusted data (SES has its own exact fit)."""
-    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+    """Holt's linear trend or its damped form, on adjusted data (SES has its own exact fit).
+
+    For given smoothing weights (and damping) the model is a linear filter, so its one-step
+    errors are linear in the initial level and trend: those have a least-squares closed form
+    (`_trend_sse`), and only two or three weights are searched. That is the exact fit that
+    statsmodels' `ExponentialSmoothing` approximates by optimising all five at once, in a
+    fraction of its time (it was a quarter of a monthly forecast's CPU).
+    """
+    from scipy.optimize import minimize
 
     a = window.adjusted
-    result = ExponentialSmoothing(
-        a, trend="add", damped_trend=damped, bounds=_TREND_BOUNDS if damped else _TREND_BOUNDS_UNDAMPED
-    ).fit(use_brute=False, minimize_kwargs=_FAST_FIT)
-    mean = np.asarray(result.forecast(h), dtype=float)
-    params = result.params
-    alpha = float(params["smoothing_level"])
-    beta = float(params.get("smoothing_trend", 0.0) or 0.0)
-    phi = float(params.get("damping_trend", 1.0) or 1.0) if damped else 1.0
-    sigma = math.sqrt(max(float(result.sse), 0.0) / len(a))
-    sd = sigma * np.sqrt(_ets_variance_multipliers(h, alpha, alpha * beta, phi))
+    scale = float(np.mean(a**2)) or 1.0
+    bounds = [(1e-4, 0.9999), _TREND_BOUNDS["smoothing_trend"]] + ([_TREND_BOUNDS["damping_trend"]] if damped else [])
+
+    def objective(x: np.ndarray) -> float:
+        return _trend_sse(x, a, damped, final=False)[0] / scale
+
+    starts = [np.array([alpha, 0.01, 0.95][: len(bounds)]) for alpha in (0.1, 0.3, 0.6, 0.9)]
+    start = min(starts, key=objective)
+    result = minimize(objective, start, method="L-BFGS-B", bounds=bounds, options={"ftol": 1e-9})
+    x = result.x if result.fun <= objective(start) else start
+    alpha, bstar = float(x[0]), float(x[1])
+    phi = float(x[2]) if damped else 1.0
+    sse, level, trend = _trend_sse(x, a, damped)
+    damping = np.cumsum(phi ** np.arange(1, h + 1))
+    mean = level + damping * trend
+    sigma = math.sqrt(max(sse, 0.0) / len(a))
+    sd = sigma * np.sqrt(_ets_variance_multipliers(h, alpha, alpha * bstar, phi))
     mean, sd = window.reseason(mean, sd)
     if not np.all(np.isfinite(mean)):
         raise FloatingPointError("exponential smoothing diverged")
     label = "ETS(A,Ad,N) — damped trend" if damped else "ETS(A,A,N) — Holt's linear trend"
     return _Fit(mean, sd, label + _adjusted_suffix(window))
+
+
+def _trend_sse(x: np.ndarray, a: np.ndarray, damped: bool, final: bool = True) -> tuple[float, float, float]:
+    """SSE of one-step forecasts with the best initial states, and the final level and trend.
+
+    Error-correction form: f_t = l + phi b, l <- f_t + alpha e_t, b <- phi b + alpha beta* e_t.
+    The state follows x_t = D x_(t-1) + g y_t, so forecasts are a second-order filter of the
+    data plus c D^t x_0, whose two sequences are the filter's responses to an impulse.
+    """
+    from scipy.signal import lfilter
+
+    alpha, bstar = float(x[0]), float(x[1])
+    phi = float(x[2]) if damped else 1.0
+    beta = alpha * bstar
+    d11, d12, d21, d22 = 1 - alpha, phi * (1 - alpha), -beta, phi * (1 - beta)
+    den = [1.0, -(d11 + d22), d11 * d22 - d12 * d21]
+    c1, c2 = 1.0, phi
+    from_data = lfilter([c1 * alpha + c2 * beta, (c2 * d21 - c1 * d22) * alpha + (c1 * d12 - c2 * d11) * beta], den, a)
+    impulse = np.zeros(len(a))
+    impulse[0] = 1.0
+    r1 = lfilter([c1, c2 * d21 - c1 * d22], den, impulse)
+    r2 = lfilter([c2, c1 * d12 - c2 * d11], den, impulse)
+    base = a - np.concatenate([[0.0], from_data[:-1]])
+    g11, g12, g22 = r1 @ r1, r1 @ r2, r2 @ r2
+    det = g11 * g22 - g12 * g12
+    if not np.isfinite(det) or abs(det) <= 1e-12 * max(g11 * g22, 1e-300):
+        return float("inf"), float("nan"), float("nan")
+    v1, v2 = r1 @ base, r2 @ base
+    l0, b0 = (g22 * v1 - g12 * v2) / det, (g11 * v2 - g12 * v1) / det
+    errors = base - l0 * r1 - b0 * r2
+    sse = float(errors @ errors)
+    if not final:
+        return sse, float("nan"), float("nan")
+    # Final states: the data's part (two more filters) plus D^n applied to the initial states.
+    level = lfilter([alpha, (d12 * beta - d22 * alpha)], den, a)[-1]
+    trend = lfilter([beta, (d21 * alpha - d11 * beta)], den, a)[-1]
+    power = np.linalg.matrix_power(np.array([[d11, d12], [d21, d22]]), len(a)) @ np.array([l0, b0])
+    return sse if np.isfinite(sse) else float("inf"), float(level + power[0]), float(trend + power[1])
 
 
 # A slowly updated trend that fades (phi in [0.8, 0.98], as in Hyndman et al. 2008) does not
