@@ -16,6 +16,7 @@ from analysis.forecast.window import _Fit, _Window
 _CLOSE_TO_BEST = 1.4  # average every candidate whose backtest error is at most 1.4 times the best
 _PLAUSIBLE = 3.0  # candidates within 3 times the best error count as plausible: their disagreement widens the band
 _CALIBRATION_PRIOR = 1.0  # pseudo-replays of trust in the models' own spread when calibrating the band
+_PARAMETERS = 3  # degrees of freedom a typical candidate spends (level, trend, smoothing)
 _LOWEST = 0.5  # the backtest may narrow a band to half the normal one (plausible models that disagreed)
 
 
@@ -124,13 +125,16 @@ def _calibrate(backtest: _Backtest, choice: _Choice, level: float) -> tuple[floa
 
     Model-based bands are often miscalibrated out of sample: too narrow on short yearly
     series (M3, M4), too wide when several plausible models disagree on long monthly ones.
-    So the multiplier blends the normal quantile with the split-conformal quantile of the
-    backtest's standardised errors (the ceil((N+1) level)-th of N, which widens the band
-    when there are few errors to go by), within half and four times the normal quantile.
-    Coverage is leave-one-origin-out: each replay is judged by a band calibrated on the
-    other replays only.
+    The starting point is Student's t quantile with the series' degrees of freedom (the
+    spread itself is estimated, which matters on 20 yearly values). The backtest's
+    standardised errors then move it, by their split-conformal quantile (the
+    ceil((N+1) level)-th of N, which widens the band when there are few errors to go by):
+    fully when they say wider, shrunk towards the t quantile when they say narrower, as
+    narrowing a band needs more evidence than widening it. Coverage is leave-one-origin-out:
+    each replay is judged by a band calibrated on the other replays only.
     """
-    normal = float(stats.norm.ppf(0.5 + level / 2))
+    n = backtest.origins[0] + backtest.horizon if backtest.origins else 0
+    normal = float(stats.t.ppf(0.5 + level / 2, df=max(n - _PARAMETERS, 2))) if n else float(stats.norm.ppf(0.5 + level / 2))
     if not backtest.origins or any(name not in backtest.fits for name in choice.fits):
         return normal, float("nan")
     means, sds = _member_backtest(backtest, choice)
@@ -144,8 +148,10 @@ def _calibrate(backtest: _Backtest, choice: _Choice, level: float) -> tuple[floa
             return normal
         errors = np.concatenate(parts)
         empirical = float(np.quantile(errors, min(1.0, level * (1 + 1 / len(errors))), method="higher"))
+        if empirical >= normal:
+            return float(min(empirical, 4 * normal))
         weight = len(parts) / (len(parts) + _CALIBRATION_PRIOR)
-        return float(np.clip(weight * empirical + (1 - weight) * normal, _LOWEST * normal, 4 * normal))
+        return float(max(weight * empirical + (1 - weight) * normal, _LOWEST * normal))
 
     inside = [part <= multiplier(scaled[:i] + scaled[i + 1 :]) for i, part in enumerate(scaled)]
     return multiplier(scaled), float(np.mean(np.concatenate(inside)))
