@@ -29,12 +29,17 @@ class _Backtest:
 
 
 def _backtest_origins(n: int, h: int, m: int) -> tuple[tuple[int, ...], int]:
-    """Training lengths for the replays: the latest `_BACKTEST_ORIGINS`, half a horizon apart."""
+    """Training lengths for the replays: the latest `_BACKTEST_ORIGINS`, half a horizon apart.
+
+    A short series gets its replays closer together rather than fewer of them: one replay
+    says little about the band, and no leave-one-out check is possible with it.
+    """
     min_train = m + 2 if m > 1 and n >= 2 * m else 6  # seasonal models need a season and a bit
     horizon = min(h, n - min_train)
     if horizon < 1:
         return (), 0
-    step = max(1, math.ceil(horizon / 2))
+    room = (n - horizon - min_train) // max(_BACKTEST_ORIGINS - 1, 1)  # widest step that keeps every replay
+    step = max(1, min(math.ceil(horizon / 2), room))
     origins = tuple(n - horizon - j * step for j in range(_BACKTEST_ORIGINS) if n - horizon - j * step >= min_train)
     return origins, horizon
 
