@@ -7,7 +7,7 @@ they were the future (a rolling-origin backtest), and averages the models that c
 to the best there: on a few replays the single winner is partly luck, and the mean of good
 models is rarely far from the best of them (as the M3 and M4 competitions found). On M3
 this beats the competition's winner, Theta, on yearly, quarterly and "other" series
-(`python -m bench.forecast_m3`).
+(`python -m bench.forecast`).
 
 The band is the models' own h-step spread plus how much the plausible models disagree,
 stretched to what the backtest errors say; the backtest also reports how often past
