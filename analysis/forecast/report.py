@@ -50,7 +50,8 @@ def _short_label(label: str) -> str:
 def _combination_label(choice: _Choice) -> str:
     labels = [_member_name(choice.fits[name].label) for name in choice.members]
     listed = ", ".join(labels[:-1]) + f" and {labels[-1]}" if len(labels) > 1 else labels[0]
-    return f"Combination (mean) of {len(labels)} models: {listed}"
+    how = "weighted mean" if choice.weights else "mean"
+    return f"Combination ({how}) of {len(labels)} models: {listed}"
 
 
 def _member_name(label: str) -> str:
@@ -119,7 +120,10 @@ def _summary(
     text = f"{who} {miss} over {_span_words(backtest.span, unit)} ({how})."
     if auto and compared > 1:
         if choice.method == "combination":
-            text += f" It averages the {len(choice.members)} of {compared} models that came closest in that test."
+            text += (
+                f" It averages the {len(choice.members)} of {compared} models that came closest in that test,"
+                " the better ones weighing more."
+            )
         else:
             text += f" It did best of {compared} models in that test."
     if np.isfinite(coverage):

@@ -29,25 +29,29 @@ class _Choice:
     fits: dict[str, _Fit]  # final fits on the whole series, members first
     members: tuple[str, ...]
     fallback: str = ""  # why a simpler model stands in, in words
+    weights: tuple[float, ...] = ()  # one per member, summing to 1 (empty: equal weights)
 
     @property
     def mean(self) -> np.ndarray:
-        return _combine(self.fits, self.members)[0]
+        return _combine(self.fits, self.members, self.weights)[0]
 
     @property
     def sd(self) -> np.ndarray:
-        return _combine(self.fits, self.members)[1]
+        return _combine(self.fits, self.members, self.weights)[1]
 
 
-def _combine(fits: dict[str, _Fit], members: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Mean of the members; spread = members' own spread plus how much the plausible models disagree.
+def _combine(
+    fits: dict[str, _Fit], members: Sequence[str], weights: Sequence[float] = ()
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean of the members; spread = members' own spread plus how much the plausible models disagree.
 
     Each model's spread assumes it is the right model; when equally plausible models
     point different ways, that disagreement is uncertainty too (it grows with the
     horizon, which is where model-based bands are most often too narrow).
     """
-    mean = np.mean([fits[name].mean for name in members], axis=0)
-    own = np.mean([fits[name].sd ** 2 for name in members], axis=0)
+    w = np.asarray(weights, dtype=float) if len(weights) == len(members) else None
+    mean = np.average([fits[name].mean for name in members], axis=0, weights=w)
+    own = np.average([fits[name].sd ** 2 for name in members], axis=0, weights=w)
     disagreement = np.var([fit.mean for fit in fits.values()], axis=0)
     return mean, np.sqrt(own + disagreement)
 
@@ -106,7 +110,24 @@ def _choose(
     if not kept:
         name, fit, why = _fit_with_fallback(window, "naive", h, ready)
         return _Choice(name, {name: fit}, (name,), "; ".join([*dropped, why]))
-    return _Choice("combination" if len(kept) > 1 else kept[0], fits, kept, "; ".join(dropped))
+    return _Choice("combination" if len(kept) > 1 else kept[0], fits, kept, "; ".join(dropped),
+                   _skill_weights(ranking, kept, window.positive))
+
+
+def _skill_weights(ranking: list[tuple[str, dict[str, float]]], members: Sequence[str], positive: bool
+                   ) -> tuple[float, ...]:
+    """Weights in proportion to out-of-sample skill (the inverse of the backtest error).
+
+    The members all came close to the best, so the weights stay within a factor of
+    `_CLOSE_TO_BEST` of each other: the mean keeps the robustness of an equal-weight
+    combination while leaning towards the models that did better on this series.
+    """
+    scores = dict((name, _score(errors, positive)) for name, errors in ranking)
+    floor = max(min(scores[name] for name in members), 1e-9)
+    inverse = np.array([1.0 / max(scores[name], floor) for name in members])
+    if not (np.all(np.isfinite(inverse)) and inverse.sum() > 0):
+        return ()  # errors undefined here (a flat stretch): equal weights
+    return tuple(float(x) for x in inverse / inverse.sum())
 
 
 def _member_backtest(backtest: _Backtest, choice: _Choice) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -114,7 +135,7 @@ def _member_backtest(backtest: _Backtest, choice: _Choice) -> tuple[list[np.ndar
     means, sds = [], []
     for i in range(len(backtest.origins)):
         fits = {name: backtest.fits[name][i] for name in choice.fits}
-        mean, sd = _combine(fits, choice.members)
+        mean, sd = _combine(fits, choice.members, choice.weights)
         means.append(mean)
         sds.append(sd)
     return means, sds
