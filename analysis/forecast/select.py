@@ -116,15 +116,17 @@ def _choose(
 
 def _skill_weights(ranking: list[tuple[str, dict[str, float]]], members: Sequence[str], positive: bool
                    ) -> tuple[float, ...]:
-    """Weights in proportion to out-of-sample skill (the inverse of the backtest error).
+    """Weights in proportion to out-of-sample skill: the inverse squared backtest error.
 
-    The members all came close to the best, so the weights stay within a factor of
-    `_CLOSE_TO_BEST` of each other: the mean keeps the robustness of an equal-weight
-    combination while leaning towards the models that did better on this series.
+    Bates & Granger (1969) weight forecasts by their inverse mean squared error; this uses
+    the squared selection error in its place. The members all came close to the best, so
+    the weights stay within a factor of about two of each other: the mean keeps the
+    robustness of an equal-weight combination while leaning towards the models that did
+    better on this series.
     """
     scores = dict((name, _score(errors, positive)) for name, errors in ranking)
     floor = max(min(scores[name] for name in members), 1e-9)
-    inverse = np.array([1.0 / max(scores[name], floor) for name in members])
+    inverse = np.array([1.0 / max(scores[name], floor) ** 2 for name in members])
     if not (np.all(np.isfinite(inverse)) and inverse.sum() > 0):
         return ()  # errors undefined here (a flat stretch): equal weights
     return tuple(float(x) for x in inverse / inverse.sum())
