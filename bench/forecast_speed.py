@@ -14,20 +14,16 @@
 
 from __future__ import annotations
 
-import os
+# No BLAS thread cap here: the engine limits its own threads for each fit (threadpoolctl),
+# and this measures what a notebook user or a batch job gets without capping them.
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
 
-# Tiny matrices gain nothing from BLAS threads, and their spin-waiting inflates CPU time.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))

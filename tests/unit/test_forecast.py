@@ -295,3 +295,60 @@ def test_the_same_request_returns_the_same_object():
     assert forecast(history, 7) is not first and forecast(history, 6, level=0.8) is not first
     clear_cache()
     assert forecast(history, 6) is not first
+
+
+# --- the engine's own conditions: threads, package layout, internals that must agree ------
+
+
+def test_a_fit_runs_on_one_blas_thread_and_the_callers_setting_comes_back(monkeypatch):
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from analysis.forecast import models
+
+    seen = []
+    original = models._MODELS["naive"]
+
+    def recording_fit(window, h, *option):
+        seen.extend(lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas")
+        return original.fit(window, h, *option)
+
+    monkeypatch.setitem(models._MODELS, "naive", models._Model("naive", recording_fit, original.min_size))
+    clear_cache()
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+        forecast(seasonal_series(60, noise=3.0, seed=4), 6, method="naive")
+        after = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert seen and set(seen) == {1}
+    assert after == before
+
+
+def test_holt_finds_at_least_as_good_a_fit_as_statsmodels():
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    from analysis.forecast.ets import _TREND_BOUNDS, _trend_smoothing
+    from analysis.forecast.window import _Window
+
+    rng = np.random.default_rng(7)
+    values = 100 + np.cumsum(rng.normal(0.5, 2.0, 80))
+    for damped in (False, True):
+        fit = _trend_smoothing(_Window.of(values, 1), 4, damped)
+        bounds = _TREND_BOUNDS if damped else {"smoothing_trend": _TREND_BOUNDS["smoothing_trend"]}
+        reference = ExponentialSmoothing(values, trend="add", damped_trend=damped, bounds=bounds).fit()
+        assert np.all(np.isfinite(fit.mean))
+        # The sigma behind the band comes from the fitted SSE: it must not be worse than statsmodels' fit.
+        sigma = fit.sd[0]
+        assert sigma <= np.sqrt(reference.sse / len(values)) * (1 + 1e-6)
+
+
+def test_a_short_yearly_series_is_still_replayed_three_times():
+    values = pd.Series(100 + 5 * np.arange(14) + np.random.default_rng(1).normal(0, 3, 14))
+    result = forecast(values, 6, season_length=1)
+    assert result.backtest_origins == 3
+    assert np.isfinite(result.coverage)
+
+
+def test_the_public_names_are_importable_from_the_package():
+    import analysis.forecast as package
+
+    for name in ("CANDIDATES", "ON_REQUEST", "Forecast", "available_methods", "clear_cache", "forecast"):
+        assert hasattr(package, name)
