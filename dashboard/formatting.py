@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
 
 MEASURE_LABELS = {"revenue": "Revenue", "units": "Units", "share": "Share"}
 PERIOD_WORDS = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year"}
@@ -43,3 +46,27 @@ def points(value: float | None) -> str | None:
 def hover_format(measure: str) -> str:
     """Plotly d3 format for hover text: $1.23M for revenue, 1.23M for units."""
     return "$,.3s" if measure == "revenue" else ",.3s"
+
+
+def scale_for(values: Sequence[float]) -> tuple[float, str]:
+    """The divisor and suffix that make the largest value read as 1–999: (1e6, "M") for tens of millions."""
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    largest = max(finite, default=0.0)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if largest >= limit:
+            return limit, suffix
+    return 1.0, ""
+
+
+def money_columns(frame: pd.DataFrame, columns: Mapping[str, str], money: bool = True) -> tuple[pd.DataFrame, dict]:
+    """A table's money (or unit) columns scaled for reading ($9.2M, not $9,205,695.52) and still numbers.
+
+    Returns the scaled frame and `st.column_config`-style keyword dicts
+    (label, format) per column; downloads should use the unscaled frame.
+    """
+    out, config = frame.copy(), {}
+    for column, label in columns.items():
+        divisor, suffix = scale_for(out[column].tolist())
+        out[column] = out[column] / divisor
+        config[column] = {"label": label, "format": f"{'$' if money else ''}%.1f{suffix}"}
+    return out, config

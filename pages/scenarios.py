@@ -10,7 +10,7 @@ from analysis.scenario import Elasticities, Levers, outcome_range, project, sens
 from dashboard import charts
 from dashboard.context import page_context
 from dashboard.data_access import demand_history, market_totals, pooled_elasticity
-from dashboard.formatting import compact
+from dashboard.formatting import compact, money_columns
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.sharing import current_params, inert_name, link, save_view
@@ -137,22 +137,44 @@ def compare(levers: Levers, sums: dict) -> None:
             saved[name.strip()[:60]] = {**levers.__dict__, **sums, "link": link({"view": [view.id]}, "scenarios")}
             while len(saved) > 4:
                 saved.pop(next(iter(saved)))
-            st.success(f"Saved “{inert_name(view.name)}”. This link reopens it: `{link({'view': [view.id]}, 'scenarios')}`")
+            st.success(f"Saved “{inert_name(view.name)}”. [Open it]({link({'view': [view.id]}, 'scenarios')}) "
+                       "from this link, or copy it to share.")
     if saved:
-        table = pd.DataFrame([{"scenario": n, **v} for n, v in saved.items()])
-        st.dataframe(table[["scenario", "price", "marketing", "market_growth", "competitor_price", "share_shift",
-                            "scenario_units", "scenario_revenue", "scenario_margin", "scenario_share", "link"]],
-                     hide_index=True, column_config={
-                         **{c: st.column_config.NumberColumn(format="compact") for c in
-                            ("scenario_units", "scenario_revenue", "scenario_margin")},
-                         "link": st.column_config.LinkColumn("Link", display_text="open")})
+        table = comparison_table(saved)
+        shown, money = money_columns(table, {"scenario_revenue": f"Revenue, next {HORIZON}",
+                                             "scenario_margin": f"Margin, next {HORIZON}"})
+        shown, units_cfg = money_columns(shown, {"scenario_units": f"Units, next {HORIZON}"}, money=False)
+        number = st.column_config.NumberColumn
+        st.dataframe(shown, hide_index=True, column_order=list(COMPARED), column_config={
+            "scenario": "Scenario",
+            **{c: number(label, format="%+.0f%%") for c, label in (
+                ("price", "Our price"), ("marketing", "Marketing"), ("competitor_price", "Competitors' price"))},
+            "market_growth": number("Market growth", format="%+.0f pts/yr"),
+            "share_shift": number("Share shift", format="%+.0f pts"),
+            **{c: number(**cfg) for c, cfg in {**money, **units_cfg}.items()},
+            "scenario_share": number("Unit share at the end", format="%.1f%%"),
+            "link": st.column_config.LinkColumn("Link", display_text="open"),
+        })
         chart(charts.bubbles(table.assign(size=1.0), x="scenario_revenue", y="scenario_share", size="size",
-                             label="scenario", title="Saved scenarios: revenue against share",
-                             x_title="Revenue over the horizon (USD)", y_title="Share at the end",
+                             label="scenario", title="Saved scenarios against the baseline: revenue and unit share",
+                             x_title="Revenue over the horizon (USD)", y_title="Unit share at the end (%)",
                              hover={"scenario_revenue": "Revenue", "scenario_margin": "Margin"}),
               table, key="scenario_compare")
         st.caption("This comparison lasts for the session; each saved scenario's link lasts until it is deleted "
                    "(Share this view → Your saved views).")
+
+
+COMPARED = ("scenario", "price", "marketing", "market_growth", "competitor_price", "share_shift", "scenario_units",
+            "scenario_revenue", "scenario_margin", "scenario_share", "link")
+
+
+def comparison_table(saved: dict[str, dict]) -> pd.DataFrame:
+    """The baseline (no lever moved) first, then each saved scenario, newest last."""
+    latest = next(reversed(saved.values()))
+    baseline = {"scenario": "Baseline (no lever moved)", **{lever: 0.0 for lever in COMPARED[1:6]},
+                **{f"scenario_{m}": latest[f"baseline_{m}"] for m in ("units", "revenue", "margin", "share")},
+                "link": None}
+    return pd.DataFrame([baseline, *({"scenario": n, **v} for n, v in saved.items())])[list(COMPARED)]
 
 
 levers_and_outcome()

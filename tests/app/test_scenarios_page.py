@@ -48,3 +48,19 @@ def test_a_wrong_signed_slice_never_makes_a_price_rise_sell_more():
     label = next(unescaped_markdown(c.value) for c in at.caption if "Rests on" in c.value)
     assert label.startswith("Rests on a fallback or weak estimate: price elasticity -")
     assert "from the wider market" in label and "units" in label and " to " in label  # the outcome's range
+
+
+def test_saved_scenarios_are_compared_with_the_baseline_first_in_labelled_columns():
+    at = open_app({**EUROPE, "d_price": "-5"}, PAGE)
+    at.text_input(key="scenario_name").input("Price cut 5%").run()
+    at.button[[b.label for b in at.button].index("Save scenario")].click().run()
+    assert not at.exception, at.exception
+    assert any("[Open it](" in s.value for s in at.success)  # a link to click, not only to copy
+    table = next(d for d in at.dataframe if "scenario" in d.value.columns)
+    rows = table.value
+    assert list(rows["scenario"]) == ["Baseline (no lever moved)", "Price cut 5%"]
+    assert rows.loc[0, "price"] == 0 and rows.loc[1, "price"] == -5
+    assert rows.loc[1, "scenario_units"] > rows.loc[0, "scenario_units"]  # a cut sells more
+    assert rows["scenario_revenue"].max() < 1000  # shown scaled for reading ($…M), not to the cent
+    config = table.proto.columns  # the labels a reader sees
+    assert "Unit share at the end" in config and "Our price" in config

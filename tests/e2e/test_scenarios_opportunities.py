@@ -37,8 +37,10 @@ def test_a_saved_scenario_reopens_from_its_link(browser, page, app_url):
     page.keyboard.press("Enter")
     wait_rendered(page)
     page.get_by_role("button", name="Save scenario").click()
-    page.wait_for_selector("text=This link reopens it")
-    short = re.search(r"http\S+\?view=[a-z0-9]{8}", page.get_by_text("This link reopens it").inner_text()).group(0)
+    opener = page.locator("[data-testid='stAlert'] a", has_text="Open it")
+    opener.wait_for()
+    short = opener.get_attribute("href")
+    assert re.fullmatch(r"http\S+\?view=[a-z0-9]{8}", short)
 
     fresh = fresh_page(browser)
     try:
