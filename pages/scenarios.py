@@ -145,7 +145,9 @@ def compare(levers: Levers, sums: dict) -> None:
                                              "scenario_margin": f"Margin, next {HORIZON}"})
         shown, units_cfg = money_columns(shown, {"scenario_units": f"Units, next {HORIZON}"}, money=False)
         number = st.column_config.NumberColumn
-        st.dataframe(shown, hide_index=True, column_order=list(COMPARED), column_config={
+        moved = [c for c in COMPARED[1:6] if table[c].abs().gt(0).any()]  # levers no scenario moved take no room
+        order = [c for c in COMPARED if c not in COMPARED[1:6] or c in moved]
+        st.dataframe(shown, hide_index=True, column_order=order, column_config={
             "scenario": "Scenario",
             **{c: number(label, format="%+.0f%%") for c, label in (
                 ("price", "Our price"), ("marketing", "Marketing"), ("competitor_price", "Competitors' price"))},
