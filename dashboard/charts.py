@@ -367,17 +367,21 @@ def demand_quadrant(
     flag_name: str,
     other_name: str,
     hover: Callable[[pd.Series], str],
+    same_spot: Callable[[pd.DataFrame], str] | None = None,
 ) -> go.Figure:
     """Feature requests by breadth (x, 0–100) against revenue at stake (y, USD, log scale), split at two lines.
 
     Rows where `flag` is true get their own marker and legend entry (e.g. driven
-    by one account). Labels are placed where they overlap nothing, and points at
-    (nearly) the same spot share one label, so five features of one customer do
-    not print on top of each other.
+    by one account). Rows at exactly the same spot (five features asked by one
+    customer have one breadth and one ARR) become one larger marker labelled
+    by `same_spot(rows)` (e.g. "5 features: Acme"), whose hover lists each
+    row; other labels go where they overlap least.
     """
     import math
 
     fig = go.Figure()
+    table = _merge_same_spot(table, x, y, label, flag, hover, same_spot)
+    hover = lambda r: r["_hover"]  # noqa: E731  (merged rows carry their hover text)
     positive = table[table[y] > 0]
     low, high = (float(positive[y].min()) / 2, float(positive[y].max()) * 2) if len(positive) else (1.0, 10.0)
     x_range, y_range = (-2.0, 102.0), (math.log10(low), math.log10(high))
@@ -386,7 +390,8 @@ def demand_quadrant(
         fig.add_trace(go.Scatter(
             x=part[x], y=part[y], name=plot(name), mode="markers", hovertext=[hover(r) for _, r in part.iterrows()],
             hoverinfo="text", showlegend=True,
-            marker=dict(size=13, symbol=symbol, color=color, opacity=0.85, line=dict(width=1, color="white")),
+            marker=dict(size=(13 + 3 * (part["_count"] - 1).clip(upper=6)).tolist(), symbol=symbol, color=color,
+                        opacity=0.85, line=dict(width=1, color="white")),
         ))
     corners = (("Narrow, high value: one account?", 0.01, 0.99, "left", "top"),
                ("Broad and valuable", 0.99, 0.99, "right", "top"),
@@ -400,7 +405,8 @@ def demand_quadrant(
     fig.add_trace(go.Scatter(
         x=[positive[x].iloc[i] for i, _, _ in labels], y=[positive[y].iloc[i] for i, _, _ in labels],
         text=[t for _, t, _ in labels], textposition=[p for _, _, p in labels], mode="markers+text",
-        marker=dict(size=13, opacity=0), textfont=dict(size=11, color="#3e4c59"), hoverinfo="skip", showlegend=False,
+        marker=dict(size=[13 + 3 * min(int(positive["_count"].iloc[i]) - 1, 6) for i, _, _ in labels], opacity=0),
+        textfont=dict(size=11, color="#3e4c59"), hoverinfo="skip", showlegend=False,
     ))
     fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=560, hovermode="closest")
     fig.update_xaxes(title_text=plot(x_title), range=list(x_range), showgrid=True, gridcolor="#e4e7eb", zeroline=False)
@@ -417,6 +423,23 @@ def demand_quadrant(
 
 
 _PLOT_W, _PLOT_H = 840.0, 380.0  # a typical plot area in pixels, for label placement only
+
+
+def _merge_same_spot(table: pd.DataFrame, x: str, y: str, label: str, flag: str,
+                     hover: Callable[[pd.Series], str],
+                     same_spot: Callable[[pd.DataFrame], str] | None) -> pd.DataFrame:
+    """One row per distinct (x, y): its label from `same_spot` when several rows share it, hovers joined."""
+    rows = []
+    for _, group in table.groupby([table[x].round(6), table[y].round(2)], sort=False):
+        first = group.iloc[0].copy()
+        first["_count"] = len(group)
+        first["_hover"] = "<br>".join(hover(r) for _, r in group.iterrows()) if len(group) <= 8 else (
+            "<br>".join(hover(r) for _, r in group.head(8).iterrows()) + f"<br>… and {len(group) - 8} more")
+        if len(group) > 1:
+            first[label] = same_spot(group) if same_spot else f"{len(group)} features"
+            first[flag] = bool(group[flag].any())
+        rows.append(first)
+    return pd.DataFrame(rows).reset_index(drop=True) if rows else table.assign(_count=[], _hover=[])
 
 
 def _money(value: float) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.context import PageContext
+from dashboard.formatting import money_columns
 from dashboard.safe_text import md
 from data.export import csv_bytes, excel_bytes
 
@@ -107,10 +110,18 @@ def outlook_table(table: pd.DataFrame, by: str) -> None:
 
 
 def table_with_download(frame: pd.DataFrame, *, key: str, column_config: dict, caption: str | None = None,
-                        download: bool = True) -> None:
-    """A read-only table of the configured columns, its caption, and a CSV download of all its columns."""
+                        download: bool = True, money: Mapping[str, str] | None = None) -> None:
+    """A read-only table of the configured columns, its caption, and a CSV download of all its columns.
+
+    `money` names columns (and their labels) shown scaled for reading, $9.2M rather than $9,205,695.52;
+    the download keeps the exact values.
+    """
     shown = [c for c in column_config if c in frame.columns]
-    st.dataframe(frame[shown], hide_index=True, column_config=column_config, key=f"table_{key}")
+    view, config = frame[shown], dict(column_config)
+    if money:
+        view, scaled = money_columns(view, money)
+        config.update({c: st.column_config.NumberColumn(**kw) for c, kw in scaled.items()})
+    st.dataframe(view, hide_index=True, column_config=config, key=f"table_{key}")
     if caption:
         st.caption(caption)
     if download:

@@ -68,7 +68,8 @@ cards[3].metric("Driven by one account", f"{facts.single_account} of {facts.feat
 
 split = fr.quadrants(summary)
 hover = lambda r: (f"<b>{plot(r['feature'])}</b><br>Breadth {r['breadth']:.0f} of 100 · {money(r['arr'])} ARR"  # noqa: E731
-                   f"<br>{r['customers']} customers · top account {plot(r['top_customer'])} {r['top_share']:.0f}%")
+                   + (f"<br>Asked only by {plot(r['top_customer'])}" if r["customers"] == 1 else
+                      f"<br>{r['customers']} customers · top account {plot(r['top_customer'])} {r['top_share']:.0f}%"))
 quadrant = charts.demand_quadrant(
     summary, x="breadth", y="arr", label="feature", flag="single_account", hover=hover,
     title=f"Broad need or one loud account? {split.single_account} of {split.total} requested features "
@@ -77,10 +78,12 @@ quadrant = charts.demand_quadrant(
     y_title="Revenue at stake: ARR of requesting customers (USD, log scale)",
     x_split=split.breadth, y_split=split.arr,
     flag_name=f"Driven by one account (one customer, or ≥ {fr.SINGLE_ACCOUNT_SHARE:.0f}% of ARR)",
-    other_name="Demand from several accounts")
+    other_name="Demand from several accounts",
+    same_spot=lambda rows: (f"{len(rows)} features, all from {rows['top_customer'].iloc[0]}"
+                            if rows["top_customer"].nunique() == 1 else f"{len(rows)} features"))
 chart(quadrant, summary, key="feature_demand")
 st.caption(f"Dotted lines: median breadth ({split.breadth:.0f}) and median ARR ({money(split.arr)}). "
-           "Features at nearly the same spot share one label.")
+           "Features at the same spot (one customer's requests) are one larger marker; hover for each.")
 with st.expander("How the scores work", icon=":material/function:"):
     st.markdown(fr.BREADTH_METHOD)
     if not growth:
@@ -104,17 +107,15 @@ sort = st.selectbox("Rank features by", list(fr.SORTS), index=0, key="fr_sort", 
                     help="breadth, RICE and alignment are scores; ARR, customers and requests are counts.")
 ranked = fr.rank(fr.with_rice(summary, inputs), fr.SORTS[sort])
 number, progress = st.column_config.NumberColumn, st.column_config.ProgressColumn
-table_with_download(ranked, key="feature_ranking", caption=f"Ranked by {sort}, highest first.", column_config={
+table_with_download(ranked, key="feature_ranking", money={"arr": "ARR"},
+                    caption=f"Ranked by {sort}, highest first. The CSV download also has alignment, requests, the "
+                            "top account's share, HHI, segments, regions and when each was first asked.",
+                    column_config={
     "rank": number("#", format="%d"), "feature": "Feature",
     "breadth": progress("Breadth", min_value=0, max_value=100, format="%.0f"),
-    "alignment": number("Alignment", format="%.0f", help="50 = demand from flat segments; above 50, growing ones."),
     "rice": number("RICE", format="%.1f"), "customers": number("Customers", format="%d"),
-    "requests": number("Requests", format="%d"), "arr": number("ARR (USD)", format="localized"),
-    "top_customer": "Top account", "top_share": number("Top account's share", format="%.0f%%"),
-    "hhi": number("HHI", format="%.0f", help="0–10,000: 10,000 when one customer holds all the ARR."),
+    "arr": number("ARR"), "top_customer": "Top account",
     "single_account": st.column_config.CheckboxColumn("One account?"),
-    "segment_list": "Segments", "region_list": "Regions",
-    "first_request": st.column_config.DateColumn("First asked", format="YYYY-MM-DD"),
     "latest_request": st.column_config.DateColumn("Last asked", format="YYYY-MM-DD"),
 })
 

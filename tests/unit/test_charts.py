@@ -40,3 +40,26 @@ def test_lines_use_company_colours_and_put_ours_first():
 def test_figure_stays_small():
     fig = lines(FRAME, x="date", y="revenue", color="company", title="t", y_title="y")
     assert len(fig.to_json()) < 1_000_000
+
+
+def test_one_customers_features_at_one_spot_are_one_marker_that_names_the_account():
+    from dashboard.charts import demand_quadrant
+
+    table = pd.DataFrame({
+        "feature": [f"Feature {i}" for i in range(5)] + ["SSO", "Audit log"],
+        "breadth": [12.0] * 5 + [70.0, 55.0],
+        "arr": [250_000.0] * 5 + [2_000_000.0, 900_000.0],
+        "single_account": [True] * 5 + [False, False],
+        "top_customer": ["Acme <Corp>"] * 5 + ["Borealis", "Corvid"],
+    })
+    fig = demand_quadrant(
+        table, x="breadth", y="arr", label="feature", flag="single_account", title="T", x_title="x", y_title="y",
+        x_split=50, y_split=1e6, flag_name="One account", other_name="Several",
+        hover=lambda r: f"{r['feature']} · asked only by {r['top_customer']}",
+        same_spot=lambda rows: f"{len(rows)} features, all from {rows['top_customer'].iloc[0]}")
+    flagged = next(t for t in fig.data if t.name == "One account")
+    assert len(flagged.x) == 1 and flagged.marker.size[0] > 13  # one larger marker, not five stacked
+    assert flagged.hovertext[0].count("asked only by Acme <Corp>") == 5  # every feature, and the account
+    labels = [t for trace in fig.data if trace.mode == "markers+text" for t in trace.text]
+    assert "5 features, all from Acme &lt;Corp&gt;" in labels  # one line, escaped once
+    assert not any("<br>" in label for label in labels)
