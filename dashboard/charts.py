@@ -288,21 +288,31 @@ def concentration_chart(conc: pd.DataFrame, *, title: str, low: float, high: flo
 
 def company_bubbles(table: pd.DataFrame, *, x: str, y: str, size: str, title: str, x_title: str, y_title: str,
                     colors: Mapping[str, str], x_suffix: str = "", y_suffix: str = "%") -> go.Figure:
-    """One bubble per company in its own colour (price positioning)."""
+    """One bubble per company in its own colour (price positioning), each label where it overlaps nothing."""
     sizes = table[size].clip(lower=0.0)
     scale = 2.0 * max(float(sizes.max()), 1e-9) / 70.0**2
+    xs, ys = table[x].astype(float), table[y].astype(float)
+    span_x = max(float(xs.max() - xs.min()), 10.0) if len(xs) else 10.0
+    span_y = max(float(ys.max()), 1.0) if len(ys) else 1.0
+    x_range = (float(xs.min()) - 0.25 * span_x, float(xs.max()) + 0.25 * span_x) if len(xs) else (0.0, 1.0)
+    y_range = (0.0, float(ys.max()) + 0.25 * span_y) if len(ys) else (0.0, 1.0)
+    radii = [max(0.5 * float(np.sqrt(max(v, 0.0) / scale)), 3.0) for v in sizes]
+    labels = {i: p for i, _, p in _place_labels(xs.tolist(), ys.tolist(), [str(c) for c in table["company"]], x_range,
+                                                y_range, plot_w=480.0, plot_h=320.0, radii=radii)}
     fig = go.Figure()
-    for _, row in table.iterrows():
+    for i, (_, row) in enumerate(table.iterrows()):
         fig.add_trace(go.Scatter(
-            x=[row[x]], y=[row[y]], mode="markers+text", text=[plot(row["company"])], textposition="top center",
+            x=[row[x]], y=[row[y]], mode="markers+text", text=[plot(row["company"])],
+            textposition=labels.get(i, "top center"), cliponaxis=False,
             name=plot(row["company"]), marker=dict(size=[max(row[size], 0.0)], sizemode="area", sizeref=scale,
                                                   sizemin=6, color=colors[row["company"]], opacity=0.8),
             hovertemplate=(f"<b>{plot(row['company'])}</b><br>{plot(x_title)}: %{{x:.1f}}{x_suffix}<br>{plot(y_title)}: %{{y:.1f}}{y_suffix}"
                            f"<br>Revenue: ${row[size]:,.0f}<extra></extra>"),
         ))
     fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=460, hovermode="closest", showlegend=False)
-    fig.update_xaxes(title_text=plot(x_title), showgrid=True, gridcolor="#e4e7eb", ticksuffix=x_suffix)
-    fig.update_yaxes(title_text=plot(y_title), ticksuffix=y_suffix, rangemode="tozero")
+    fig.update_xaxes(title_text=plot(x_title), showgrid=True, gridcolor="#e4e7eb", ticksuffix=x_suffix,
+                     range=list(x_range))
+    fig.update_yaxes(title_text=plot(y_title), ticksuffix=y_suffix, range=list(y_range))
     return fig
 
 
@@ -451,20 +461,23 @@ def _money(value: float) -> str:
 
 def _place_labels(
     xs: list[float], ys: list[float], texts: list[str], x_range: tuple[float, float], y_range: tuple[float, float],
-    blocked: list[tuple[float, float, float, float]] = (),
+    blocked: list[tuple[float, float, float, float]] = (), *, plot_w: float = _PLOT_W, plot_h: float = _PLOT_H,
+    radii: list[float] | None = None,
 ) -> list[tuple[int, str, str]]:
     """(row, text, textposition) per label: near points share one label; each goes where it overlaps least.
 
-    A greedy placer on an assumed plot size: good enough for a few dozen points,
-    which is what a feature list holds.
+    A greedy placer on an assumed plot size (`plot_w` × `plot_h` pixels; pass
+    the size of a chart in a column): good enough for a few dozen points.
+    `radii` are the markers' radii in pixels (bubbles), 7 by default.
     """
-    px = [(v - x_range[0]) / (x_range[1] - x_range[0]) * _PLOT_W for v in xs]
-    py = [(1 - (v - y_range[0]) / (y_range[1] - y_range[0])) * _PLOT_H for v in ys]
+    px = [(v - x_range[0]) / (x_range[1] - x_range[0]) * plot_w for v in xs]
+    py = [(1 - (v - y_range[0]) / (y_range[1] - y_range[0])) * plot_h for v in ys]
+    radii = radii or [7.0] * len(xs)
     clusters: list[list[int]] = []
     for i in range(len(xs)):
         home = next((c for c in clusters if abs(px[c[0]] - px[i]) < 10 and abs(py[c[0]] - py[i]) < 10), None)
         home.append(i) if home is not None else clusters.append([i])
-    boxes = [(px[i] - 7, py[i] - 7, 14.0, 14.0) for i in range(len(xs))] + list(blocked)
+    boxes = [(px[i] - radii[i], py[i] - radii[i], 2 * radii[i], 2 * radii[i]) for i in range(len(xs))] + list(blocked)
 
     def overlap(a: tuple, b: tuple) -> float:
         w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
@@ -475,15 +488,15 @@ def _place_labels(
     for cluster in sorted(clusters, key=lambda c: (-len(c), py[c[0]])):
         names = [texts[i] for i in cluster]
         w, h = 6.4 * max(len(n) for n in names) + 4, 14.0 * len(names)
-        x0, y0 = px[cluster[0]], py[cluster[0]]
-        options = {"middle right": (x0 + 10, y0 - h / 2), "middle left": (x0 - 10 - w, y0 - h / 2),
-                   "top center": (x0 - w / 2, y0 - 9 - h), "bottom center": (x0 - w / 2, y0 + 9),
-                   "top right": (x0 + 4, y0 - 7 - h), "bottom right": (x0 + 4, y0 + 7),
-                   "top left": (x0 - 4 - w, y0 - 7 - h), "bottom left": (x0 - 4 - w, y0 + 7)}
+        x0, y0, r = px[cluster[0]], py[cluster[0]], radii[cluster[0]]
+        options = {"middle right": (x0 + r + 3, y0 - h / 2), "middle left": (x0 - r - 3 - w, y0 - h / 2),
+                   "top center": (x0 - w / 2, y0 - r - 2 - h), "bottom center": (x0 - w / 2, y0 + r + 2),
+                   "top right": (x0 + 0.6 * r, y0 - r - h), "bottom right": (x0 + 0.6 * r, y0 + r),
+                   "top left": (x0 - 0.6 * r - w, y0 - r - h), "bottom left": (x0 - 0.6 * r - w, y0 + r)}
 
         def cost(corner: tuple[float, float]) -> float:
             box = (corner[0], corner[1], w, h)
-            outside = max(0.0, -box[0]) + max(0.0, box[0] + w - _PLOT_W) + max(0.0, -box[1]) + max(0.0, box[1] + h - _PLOT_H)
+            outside = max(0.0, -box[0]) + max(0.0, box[0] + w - plot_w) + max(0.0, -box[1]) + max(0.0, box[1] + h - plot_h)
             return sum(overlap(box, other) for other in boxes) + 50 * outside * h
 
         position = min(options, key=lambda k: cost(options[k]))  # ties go to the first: beside the point
@@ -599,21 +612,36 @@ def tornado_chart(table: pd.DataFrame, *, title: str, x_title: str) -> go.Figure
 
 
 def risk_return(table: pd.DataFrame, *, title: str) -> go.Figure:
-    """Expected NPV against the chance of losing money, with the 10th–90th NPV range as error bars."""
+    """Expected NPV against the chance of losing money, with the 10th–90th NPV range as error bars.
+
+    The axes leave room around the points and each label goes where it overlaps
+    nothing (options close together share one), so long option names are never
+    cut by the chart's edge or printed over each other.
+    """
+    loss, value = 100 - table["probability_positive"], table["expected_npv"]
+    span_x = max(float(loss.max() - loss.min()), 10.0) if len(loss) else 10.0
+    x_range = (float(loss.min()) - 0.35 * span_x, float(loss.max()) + 0.35 * span_x) if len(loss) else (0.0, 100.0)
+    low, high = (float(table["p10"].min()), float(table["p90"].max())) if len(table) else (0.0, 1.0)
+    pad = 0.12 * max(high - low, abs(high), 1.0)
+    y_range = (min(low, 0.0) - pad, max(high, 0.0) + pad)
+    labels = _place_labels(loss.tolist(), value.tolist(), [str(o) for o in table["option"]], x_range, y_range,
+                           plot_w=480.0, plot_h=300.0)
     fig = go.Figure(go.Scatter(
-        x=100 - table["probability_positive"], y=table["expected_npv"], mode="markers+text", text=table["option"].map(plot),
-        textposition=[("top right", "bottom left", "top left", "bottom right")[i % 4] for i in range(len(table))],
-        marker=dict(size=14, color=OUR_COLOR),
-        error_y=dict(type="data", symmetric=False, array=table["p90"] - table["expected_npv"],
-                     arrayminus=table["expected_npv"] - table["p10"], color="#9aa5b1"),
+        x=loss, y=value, mode="markers", text=table["option"].map(plot), marker=dict(size=14, color=OUR_COLOR),
+        error_y=dict(type="data", symmetric=False, array=table["p90"] - value, arrayminus=value - table["p10"],
+                     color="#9aa5b1"),
         hovertemplate="<b>%{text}</b><br>Expected NPV $%{y:,.0f}<br>Chance of a loss %{x:.0f}%<extra></extra>",
     ))
+    fig.add_trace(go.Scatter(
+        x=[loss.iloc[i] for i, _, _ in labels], y=[value.iloc[i] for i, _, _ in labels], mode="markers+text",
+        text=[t for _, t, _ in labels], textposition=[p for _, _, p in labels], marker=dict(size=14, opacity=0),
+        textfont=dict(size=11, color="#3e4c59"), hoverinfo="skip", showlegend=False))
     fig.add_hline(y=0, line=dict(color="#7b8794", dash="dot", width=1))
     fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=440, hovermode="closest", showlegend=False)
-    fig.update_xaxes(title_text="Chance the NPV is below zero (%)", ticksuffix="%", rangemode="tozero", showgrid=True,
-                     gridcolor="#e4e7eb")
+    fig.update_xaxes(title_text="Chance the NPV is below zero (%)", ticksuffix="%", showgrid=True,
+                     gridcolor="#e4e7eb", range=list(x_range))
     fig.update_yaxes(title_text="Expected NPV (USD; bars: 10th–90th percentile)", tickprefix="$", exponentformat="B",
-                     rangemode="normal")
+                     range=list(y_range))
     return fig
 
 
