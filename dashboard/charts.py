@@ -158,7 +158,14 @@ def bubbles(
         )
     )
     fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=440, hovermode="closest", showlegend=False)
-    fig.update_xaxes(title_text=plot(x_title), exponentformat="B", showgrid=True, gridcolor="#e4e7eb")
+    xs = frame[x].astype(float)
+    x_span = float(xs.max() - xs.min()) if len(frame) else 0.0
+    centre = float(xs.mean()) if len(frame) else 0.0
+    # One bubble (or all at one x) would give an axis of "60.768434M … 60.7684355M": give it a readable span.
+    x_pad = 0.2 * x_span if x_span > 1e-9 * max(abs(centre), 1.0) else 0.3 * max(abs(centre), 1.0)
+    fig.update_xaxes(title_text=plot(x_title), exponentformat="B", showgrid=True, gridcolor="#e4e7eb",
+                     range=[(float(xs.min()) - x_pad) if xs.min() < 0 else max(float(xs.min()) - x_pad, 0.0),
+                            float(xs.max()) + x_pad] if len(frame) else None)
     spread = float(frame[y].max() - frame[y].min()) if len(frame) else 1.0
     pad = max(spread * 0.2, 1.0)  # room for the labels above the top bubble
     fig.update_yaxes(title_text=plot(y_title), ticksuffix="%", rangemode="normal", zeroline=True, zerolinecolor="#c0c6cc",

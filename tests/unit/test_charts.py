@@ -63,3 +63,15 @@ def test_one_customers_features_at_one_spot_are_one_marker_that_names_the_accoun
     labels = [t for trace in fig.data if trace.mode == "markers+text" for t in trace.text]
     assert "5 features, all from Acme &lt;Corp&gt;" in labels  # one line, escaped once
     assert not any("<br>" in label for label in labels)
+
+
+def test_a_single_bubble_gets_a_readable_axis_around_it():
+    from dashboard.charts import bubbles
+
+    one = pd.DataFrame({"size_usd": [60_768_434.5], "growth": [4.2], "share": [12.0], "segment": ["SMB"]})
+    fig = bubbles(one, x="size_usd", y="growth", size="share", label="segment", title="T", x_title="Size",
+                  y_title="Growth", hover={"share": "Share"})
+    low, high = fig.layout.xaxis.range
+    assert low < 60_768_434.5 < high and high - low > 0.5 * 60_768_434.5  # tens of millions either side
+    low, high = fig.layout.yaxis.range
+    assert low < 4.2 < high and high - low >= 2
