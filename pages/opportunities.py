@@ -11,7 +11,7 @@ from analysis.finance import cash_flows, simulate_npv
 from dashboard import charts
 from dashboard.bound import required_choice
 from dashboard.context import page_context
-from dashboard.formatting import compact
+from dashboard.formatting import compact, money_columns
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.url_state import NumberSpec, ParamSpec
@@ -120,15 +120,16 @@ with left:
     chart(charts.risk_return(ranked, title=f"{launch.EXPECTED_NPV_TITLE} against the chance of losing money"),
           ranked, key="risk_return")
 with right:
-    st.dataframe(ranked, hide_index=True, column_config={
-        "option": "Option", "npv": st.column_config.NumberColumn(launch.NPV_AT_INPUTS, format="compact"),
-        "expected_npv": st.column_config.NumberColumn(launch.EXPECTED_NPV_TITLE, format="compact"),
-        "p10": st.column_config.NumberColumn("P10", format="compact"),
-        "p90": st.column_config.NumberColumn("P90", format="compact"),
-        "probability_positive": st.column_config.NumberColumn("P(NPV > 0)", format="%.0f%%"),
+    shown, money_cfg = money_columns(ranked, {"npv": launch.NPV_AT_INPUTS, "expected_npv": launch.EXPECTED_NPV_TITLE,
+                                              "p10": "Bad case (P10)", "p90": "Good case (P90)"})
+    st.dataframe(shown, hide_index=True, column_order=["option", "expected_npv", "npv", "p10", "p90",
+                                                       "probability_positive", "irr", "payback_years"], column_config={
+        "option": "Option", **{c: st.column_config.NumberColumn(**kw) for c, kw in money_cfg.items()},
+        "probability_positive": st.column_config.NumberColumn("Chance NPV > 0", format="%.0f%%"),
         "irr": st.column_config.NumberColumn("IRR", format="%.1f%%"),
         "payback_years": st.column_config.NumberColumn("Payback (years)", format="%.1f"),
     })
+    st.caption("Exact figures are in the chart's CSV and Excel downloads.")
 
 st.subheader(md(chosen))
 option = options[chosen]

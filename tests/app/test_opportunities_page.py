@@ -38,20 +38,22 @@ def test_garbage_link_values_are_named():
 
 
 def test_one_name_per_npv_and_the_headline_matches_the_table_and_chart():
+    import re
+
     from analysis.launch import EXPECTED_NPV, NPV_AT_INPUTS
-    from dashboard.formatting import compact
 
     at = open_app({}, PAGE)
     sentence = at.markdown[0].value
-    table = next(d.value for d in at.dataframe if "expected_npv" in d.value.columns)
-    best = table.iloc[0]
     shown = unescaped_markdown(sentence)
-    assert f"{EXPECTED_NPV}, {compact(best['expected_npv'], 'revenue')}" in shown
-    assert f"{NPV_AT_INPUTS} {compact(best['npv'], 'revenue')}" in shown
+    at_inputs = re.search(rf"{NPV_AT_INPUTS} (-?\$[\d.]+[kMB]?)", shown).group(1)
+    expected = re.search(rf"{EXPECTED_NPV}, (-?\$[\d.]+[kMB]?)", shown).group(1)
     assert "\\$" in sentence  # escaped: two bare dollar signs would turn the text between them into LaTeX
-    assert any(NPV_AT_INPUTS in c.value and "Expected NPV over the uncertainty:" in c.value for c in at.caption)  # definitions
+    table = next(d.value for d in at.dataframe if "expected_npv" in d.value.columns)
+    best = table.iloc[0]  # shown in millions, to one decimal
+    assert expected == f"${best['expected_npv']:.3g}M" and at_inputs == f"${best['npv']:.3g}M"
+    assert any(NPV_AT_INPUTS in c.value and "Expected NPV over the uncertainty:" in c.value for c in at.caption)
     cash = next(t for t in chart_titles(at) if t.startswith("Cash:"))
-    assert f"{NPV_AT_INPUTS} {compact(best['npv'], 'revenue')}" in cash  # the same figure, the same name
+    assert cash.startswith(f"Cash: {NPV_AT_INPUTS} {at_inputs} at")  # the same figure, the same name
 
 
 def test_when_no_option_pays_back_the_page_says_so():
