@@ -58,11 +58,10 @@ def workspace() -> Workspace:
     return _workspace(str(home()))
 
 
-@st.cache_resource(max_entries=4, show_spinner="Loading the saved dataset…")
-def _load(folder: str, dataset_id: str, version: int, name: str, source: str) -> Dataset:
+@st.cache_resource(max_entries=16)
+def _load(key: str, name: str, source: str, files: tuple[tuple[str, str], ...]) -> Dataset:
     """The version's Parquet files, read by DuckDB when the store is built: no pandas copy of the data."""
-    files = _workspace(folder).files(dataset_id, version)
-    return Dataset.from_files(name, source, files, key=f"ws-{dataset_id}-{version}")
+    return Dataset.from_files(name, source, dict(files), key=key)
 
 
 def linked_dataset(fallback: str) -> LinkedData:
@@ -82,7 +81,9 @@ def linked_dataset(fallback: str) -> LinkedData:
         if info is None:
             raise WorkspaceError("That dataset is not in the workspace (it may have been deleted).")
         opened = version or info.latest_version
-        dataset = _load(str(ws.home), dataset_id, opened, info.name, f"workspace: {info.source} · version {opened}")
+        files = ws.files(dataset_id, opened)  # checked on every run: a version past the last 10 is gone
+        dataset = _load(f"ws-{dataset_id}-{opened}", info.name, f"workspace: {info.source} · version {opened}",
+                        tuple((t, str(p)) for t, p in sorted(files.items())))
         if "market" not in dataset.table_names:
             raise WorkspaceError("It has no market table, which every page needs.")
     except Exception as error:  # noqa: BLE001  a link must never show a traceback

@@ -195,3 +195,15 @@ def test_a_new_version_moves_the_period_to_its_new_end_unless_the_link_set_one(w
     at.run()
     assert not at.exception, at.exception
     assert at.select_slider(key="period").value == ("2024-01", "2024-12")
+
+
+def test_a_pinned_version_no_longer_kept_says_so_after_it_was_open(ws):
+    first = ws.save("Busy tracker", {"market": tracker()}, source="tracker.csv")
+    at = open_app({"data": f"{first.dataset_id}@1"})
+    assert not at.exception and "version 1" in sidebar_text(at)
+    for i in range(10):  # ten newer versions push version 1 out of the kept ones, files and all
+        ws.save("ignored", {"market": tracker(2.0 + i)}, source="tracker.csv", dataset_id=first.dataset_id)
+    again = open_app({"data": f"{first.dataset_id}@1"})
+    assert not again.exception, again.exception
+    warnings = " ".join(unescaped_markdown(w.value) for w in again.warning)
+    assert "Version 1 of 'Busy tracker' is not kept; the latest is 11" in warnings
