@@ -26,7 +26,7 @@ COMPANY_PALETTE = (
     "#6a4c93",  # purple
     "#3f8f3f",  # green
     "#c23b22",  # brick
-    "#4a90c2",  # sky
+    "#d162a4",  # pink (no blue: blue is ours)
     "#7f7f3f",  # olive
     "#d4a017",  # gold
 )

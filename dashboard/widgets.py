@@ -50,26 +50,27 @@ def unavailable(reason: str) -> None:
 
 
 def head_to_head_table(table: pd.DataFrame, ours: str, rival: str) -> None:
-    """Us against one competitor per segment and region; click a header to sort."""
-    money = st.column_config.NumberColumn
+    """Us against one competitor per segment and region, in columns that fit the page; click a header to sort.
+
+    Revenue in millions (or thousands) for reading; prices and units, and the exact figures, are in the download.
+    """
+    number = st.column_config.NumberColumn
+    shown, money = money_columns(table, {"our_revenue": f"{ours} revenue", "their_revenue": f"{rival} revenue",
+                                         "revenue_gap": "Revenue gap"})
     config = {
         "segment": "Segment",
         "region": "Region",
-        "our_revenue": money(f"{ours} revenue", format="dollar"),
-        "their_revenue": money(f"{rival} revenue", format="dollar"),
-        "revenue_gap": money("Revenue gap", format="dollar", help=md(f"{ours} minus {rival}, last year")),
-        "our_share": money(f"{ours} share", format="%.1f%%"),
-        "their_share": money(f"{rival} share", format="%.1f%%"),
-        "share_gap": money("Share gap (pts)", format="%+.1f"),
-        "our_price": money(f"{ours} price", format="dollar"),
-        "their_price": money(f"{rival} price", format="dollar"),
-        "our_units": money(f"{ours} units", format="compact"),
-        "their_units": money(f"{rival} units", format="compact"),
-        "our_growth": money(f"{ours} growth", format="%+.1f%%"),
-        "their_growth": money(f"{rival} growth", format="%+.1f%%"),
+        **{c: number(**kw) for c, kw in money.items()},
+        "our_share": number(f"{ours} share", format="%.1f%%"),
+        "their_share": number(f"{rival} share", format="%.1f%%"),
+        "share_gap": number("Share gap", format="%+.1f pts"),
+        "our_growth": number(f"{ours} growth", format="%+.1f%%"),
+        "their_growth": number(f"{rival} growth", format="%+.1f%%"),
     }
-    st.dataframe(table[list(config)], hide_index=True, column_config=config, key="head_to_head")
-    st.caption("Last twelve periods; growth against the twelve before. Biggest revenue gaps first.")
+    config["revenue_gap"] = number(**{**money["revenue_gap"], "help": md(f"{ours} minus {rival}, last year")})
+    st.dataframe(shown[list(config)], hide_index=True, column_config=config, key="head_to_head")
+    st.caption("Last twelve periods; growth against the twelve before. Biggest revenue gaps first. "
+               "Prices, units and exact figures are in the downloads.")
     data_downloads(table, key="head_to_head")
 
 

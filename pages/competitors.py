@@ -36,6 +36,7 @@ if totals.empty or totals[measure].isna().all():
 # choices: a link must reopen the same view even after those choices change.
 options = filter_options(store, key)
 everyone = [c for c in options["company"] if c.strip().lower() not in {"others", "other"}]
+rivals = [c for c in everyone if c != ours] or everyone  # the picker never offers our own company
 companies = sorted(totals["company"].unique())
 colors = company_colors(options["company"], ours)
 if len(companies) < 2:
@@ -45,7 +46,7 @@ labels = options["period"]
 caps = store.table("capabilities") if "capabilities" in store.tables else None
 cap_companies = sorted(caps["company"].unique()) if caps is not None else []
 warn_about_link([
-    ParamSpec("rival", "Competitor", everyone),
+    ParamSpec("rival", "Competitor", rivals),
     ParamSpec("share_view", "Share chart", ["lines", "area"], expected="lines or area"),
     ParamSpec("bridge", "Bridge periods", labels, max_values=2, ordered=True),
     ParamSpec("cap_view", "Capability chart", ["heatmap", "radar"], expected="heatmap or radar"),
@@ -129,12 +130,9 @@ else:
 def against_one_competitor() -> None:
     """Its own fragment: picking another competitor redraws only the views that depend on it."""
     st.subheader("Against one competitor")
-    default_rival = largest_rival(store, key, context.dataset.ours, everyone)
-    rival = st.selectbox("Competitor to compare with", everyone, index=everyone.index(default_rival), key="rival",
+    default_rival = largest_rival(store, key, ours, rivals)
+    rival = st.selectbox("Competitor to compare with", rivals, index=rivals.index(default_rival), key="rival",
                          bind="query-params")
-    if rival == ours:
-        rival = largest_rival(store, key, ours, everyone)
-        st.info(md(f"{ours} is our company; comparing with the largest competitor, {rival}, instead."))
     if has_money:
         pv = comp.price_volume(totals, [ours, rival])
         chart(charts.price_volume_chart(pv, title=f"Price and volume: {ours} vs {rival}", colors=colors), pv,

@@ -38,11 +38,12 @@ def test_bad_page_values_are_named_and_dropped():
     assert "Competitor “Narnia Corp”" in notice and "Share chart “pie”" in notice and "ends before it starts" in notice
 
 
-def test_our_own_company_as_competitor_falls_back_with_a_note():
+def test_our_own_company_is_never_offered_as_a_competitor():
     at = open_app({"rival": "Northwind"}, PAGE)
     assert not at.exception
-    assert any("comparing with the largest competitor, Apex" in i.value for i in at.info)
-    assert any("Northwind vs Apex" in t for t in chart_titles(at))
+    assert "Northwind" not in at.selectbox(key="rival").options and "Apex" in at.selectbox(key="rival").options
+    assert any("Competitor" in w.value and "Northwind" in w.value for w in at.warning)  # the link's value is named
+    assert any("Northwind vs Apex" in t for t in chart_titles(at))  # the largest competitor instead
 
 
 def test_share_only_data_explains_missing_price_views():
