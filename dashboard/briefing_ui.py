@@ -1,0 +1,82 @@
+"""Pieces of the Briefing page: its cards, the findings with their amounts, risks and opportunities.
+
+Numbers come from `analysis`; this module only words and draws them. Every
+finding and item is Markdown-escaped: company names come from users' files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from analysis.findings import Finding
+from analysis.share_findings import Standing
+from dashboard.formatting import compact, percent, points
+from dashboard.safe_text import md
+
+BADGES = {"risk": ":red-badge[bad for us]", "opportunity": ":green-badge[good for us]",
+          "neutral": ":gray-badge[neutral]"}
+
+
+def amount(finding: Finding) -> str:
+    """The size of a finding as it ranks: dollars a year, units a year, or share points."""
+    if finding.unit == "points":
+        return f"{finding.impact:.1f} pts"
+    if finding.unit == "units":
+        return f"{compact(finding.impact, 'units')} units/yr"
+    return f"{compact(finding.impact, 'revenue')}/yr"
+
+
+def share_cards(where: Standing, vs: str) -> list[dict]:
+    """Share-only data: our share, our rank and the gap to the leader (or our lead), each with its change."""
+    cards = [dict(label=f"{where.company} market share", value=percent(where.share),
+                  delta=points(None if where.previous_share is None else where.share - where.previous_share),
+                  delta_description=vs, help=f"Average share over the last {where.span}, {where.start:%b %Y} – "
+                                             f"{where.end:%b %Y}.")]
+    cards.append(dict(label="Rank", value=f"#{where.rank} of {where.of}",
+                      help=f"By share over the last {where.span}. A catch-all column such as “Other” is the rest of "
+                           "the market and is not ranked, unless you said on loading that it is a company."))
+    if where.rival is not None and where.gap is not None:
+        change = None if where.previous_gap is None else where.gap - where.previous_gap
+        label = f"Lead over {where.rival}" if where.rank == 1 else f"Gap to the leader, {where.rival}"
+        cards.append(dict(label=label, value=f"{abs(where.gap):.1f} pts", delta=points(change),
+                          delta_description=f"in our favour, {vs}",
+                          help=f"{where.rival} has {where.rival_share:.1f}% over the last {where.span}."))
+    return cards
+
+
+def share_forecast_card(future: pd.DataFrame, ours: str, now: float, level: float = 0.9) -> dict | None:
+    """The last forecast period of our share, against our share now."""
+    mine = future[future["company"] == ours]
+    if mine.empty:
+        return None
+    last = mine.iloc[-1]
+    return dict(label=f"{ours} share, {last['date']:%b %Y} (forecast)", value=percent(float(last["share"])),
+                delta=points(float(last["share"]) - now), delta_description="vs last year's average",
+                help=f"{level:.0%} interval {last['lower']:.1f}% to {last['upper']:.1f}%. Every company's share is "
+                     "forecast together so that they add up to 100% (the method is on Competitors).")
+
+
+def findings_list(found: list[Finding], link: Callable[[str, dict], str]) -> None:
+    """One Markdown list (one element: the browser redraws it in one go), biggest first."""
+    st.markdown("\n".join(
+        f"- {BADGES.get(f.sentiment, BADGES['neutral'])} **{md(amount(f))}** · {md(f.text)} "
+        f"[Evidence →]({link(f.page, f.params)})" for f in found))
+
+
+def explained_list(title: str, items: list[Finding], link: Callable[[str, dict], str], empty: str) -> None:
+    """Risks or Opportunities: each item says why it is one and what to watch."""
+    with st.container(border=True):
+        st.markdown(f"**{title}**")
+        if not items:
+            st.caption(md(empty))
+            return
+        st.markdown("\n".join(
+            f"- **{md(f.text)}** ({md(amount(f))}) [→]({link(f.page, f.params)})  \n"
+            f"  {md(f.why)}  \n  *Watch:* {md(f.watch)}" for f in items))
+
+
+def report_line(f: Finding) -> str:
+    return f"{f.text} ({amount(f)}). {f.why} Watch: {f.watch}".strip()
