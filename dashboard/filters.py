@@ -64,9 +64,15 @@ def period_labels(periods: list[pd.Timestamp]) -> list[str]:
     return [p.strftime("%Y-%m-%d") for p in periods]
 
 
-def sidebar_filters(options: dict[str, list[str]], default_company: str | None) -> Filters:
-    """Render the global filters, report rejected link values, return the choice."""
-    companies = [c for c in options["company"] if c.strip().lower() not in _NOT_OURS]
+def sidebar_filters(options: dict[str, list[str]], default_company: str | None,
+                    rest: tuple[str, ...] | None = None) -> Filters:
+    """Render the global filters, report rejected link values, return the choice.
+
+    `rest`: the companies that are the rest of the market, as the user said on
+    loading (never "ours"); None: names such as "Others" are taken to be.
+    """
+    companies = [c for c in options["company"] if (c not in rest if rest is not None
+                                                   else c.strip().lower() not in _NOT_OURS)]
     companies = companies or options["company"]
     periods = options["period"]
     measures = [m for m in MEASURE_ORDER if m in options["measure"]] or ["revenue"]

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.coverage import companies_beyond, coverage, missing_by_company
+from analysis.share_findings import best_measure, is_catch_all
 from dashboard.charts import missing_heatmap
 from dashboard.safe_text import md
 from data.http_source import fetch
@@ -169,3 +170,34 @@ def show_coverage(market: pd.DataFrame, *, key: str) -> None:
     st.plotly_chart(missing_heatmap(matrix, title=title), key=f"missing_{key}")
     if left_out:
         st.caption(f"{left_out:,} more companies are not drawn; their cells count in “Missing cells” above.")
+
+
+REST, COMPANY = "The rest of the market", "A company"
+
+
+def ours_and_rest(market: pd.DataFrame, scope: str) -> tuple[str | None, tuple[str, ...]]:
+    """Ask which company is ours (the largest by default) and whether a catch-all column is a company.
+
+    A catch-all ("Other", "Others", "Unknown") is the rest of the market by
+    default: it stays in every total but is never ranked, never the leader and
+    never "ours".
+    """
+    measure = best_measure(market)
+    sizes = market.groupby("company")[measure].sum().sort_values(ascending=False, kind="stable")
+    rest = []
+    catch_alls = [c for c in sizes.index if is_catch_all(c)]
+    columns = st.columns(max(1, len(catch_alls) + 1))
+    for i, name in enumerate(catch_alls):
+        with columns[i + 1]:
+            answer = st.radio(md(f"Is “{name}” a company, or the rest of the market?"), [REST, COMPANY],
+                              key=f"rest_{scope}_{i}", horizontal=True,
+                              help="The rest of the market counts in every total and share but is never ranked, "
+                                   "never the leader and never our company.")
+        if answer == REST:
+            rest.append(name)
+    candidates = [c for c in sizes.index if c not in rest] or list(sizes.index)
+    with columns[0]:
+        ours = st.selectbox("Which company is ours?", candidates, index=0, key=f"ours_{scope}",
+                            help="The company every page measures. The largest is suggested; it is also the default "
+                                 "of “Our company” in the sidebar.")
+    return ours, tuple(rest)

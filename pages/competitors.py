@@ -5,6 +5,7 @@ import streamlit as st
 
 from analysis import competition as comp
 from analysis.share import share_over_time
+from analysis.share_findings import is_catch_all
 from analysis.share_forecast import METHOD, share_forecast
 from dashboard import charts
 from dashboard.bound import required_choice
@@ -35,7 +36,8 @@ if totals.empty or totals[measure].isna().all():
 # Bound widgets get defaults that depend on the dataset only, never on other
 # choices: a link must reopen the same view even after those choices change.
 options = filter_options(store, key)
-everyone = [c for c in options["company"] if c.strip().lower() not in {"others", "other"}]
+rest = context.dataset.rest
+everyone = [c for c in options["company"] if (c not in rest if rest is not None else not is_catch_all(c))]
 companies = sorted(totals["company"].unique())
 colors = company_colors(options["company"], ours)
 if len(companies) < 2:
@@ -142,6 +144,9 @@ def against_one_competitor() -> None:
         st.markdown(f"**Head to head: {md(ours)} vs {md(rival)}**")
         detail = market_totals(store, key, filters.market_filter(), ("date", "segment", "region", "company"))
         head_to_head_table(comp.head_to_head(detail, ours, rival), ours, rival)
+    else:
+        unavailable("Price and volume, and head to head by segment and region, need units and revenue; this data "
+                    "has " + ", ".join(store.measures()) + " only.")
     st.markdown("**Capabilities**")
     if caps is None:
         unavailable("No `capabilities` table in this dataset; load one on the Data page.")

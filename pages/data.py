@@ -7,7 +7,8 @@ import streamlit as st
 from dashboard.active_data import loaded_tables, use_demo, use_table, user_tables
 from dashboard.context import page_context
 from dashboard.dataset_picker import DATA_KEY, forget_choice, open_in_session, workspace
-from dashboard.loader_ui import checked, choose_sheet, edit_mapping, pick_source, read_upload, show_coverage, show_report
+from dashboard.loader_ui import (checked, choose_sheet, edit_mapping, ours_and_rest, pick_source, read_upload,
+                                 show_coverage, show_report)
 from dashboard.safe_text import md
 from data.schema import DATE, SCHEMAS
 from data.workspace import WorkspaceError
@@ -80,12 +81,14 @@ if not loaded.ok:
     st.stop()
 
 st.dataframe(loaded.frame.head(200), hide_index=True, height=240)
+ours, rest = None, None
 if table == "market":
     show_coverage(loaded.frame, key="pending")
+    ours, rest = ours_and_rest(loaded.frame, scope)
 elif "market" not in loaded_tables() and st.session_state.get("_active_dataset") is None:
     st.caption("Load a `market` table too: the other tables join the market data you bring.")
 if st.button(f"Use this {table} table on every page", type="primary", icon=":material/done_all:"):
-    new = use_table(table, loaded.frame, name)
+    new = use_table(table, loaded.frame, name, ours=ours, rest=rest)
     if new is not None:
         forget_choice()  # this session's upload, not the saved dataset the link named
     st.session_state["_data_notice"] = (

@@ -37,9 +37,10 @@ def test_a_wide_share_file_becomes_the_data_of_every_page():
     assert not at.exception
     assert at.selectbox(key="company").options == ["Apex", "Northwind"]
     assert at.segmented_control(key="measure").value == "share"
-    # Northwind's share over the three months, each month scaled to sum to 100
+    # Northwind's share over the three months, each month scaled to sum to 100; Apex leads
     expected = 100 * (35.0 / 100.0 + 34.0 / 100.1 + 35.0 / 99.9) / 3
-    assert at.metric[0].value == "n/a" and at.metric[1].value == f"{expected:.1f}%"
+    assert at.metric[0].value == f"{expected:.1f}%" and at.metric[1].value == "#2 of 2"
+    assert "Market size" not in [m.label for m in at.metric]
 
 
 def test_a_file_with_hundreds_of_companies_draws_its_50_largest_and_says_how_many_more():
