@@ -12,6 +12,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from analysis.breaks import describe_breaks, share_breaks
 from analysis.coverage import companies_beyond, coverage, missing_by_company
 from analysis.share_findings import best_measure, is_catch_all
 from dashboard.charts import missing_heatmap
@@ -160,6 +161,9 @@ def show_coverage(market: pd.DataFrame, *, key: str) -> None:
     cols[3].metric("Regions", f"{c.regions}")
     cols[4].metric("Missing cells", f"{c.missing_percent:.1f}%",
                    help="Company × segment × region × period cells with no figure.")
+    measure = best_measure(market)
+    if breaks := share_breaks(market.groupby(["date", "company"], as_index=False)[measure].sum(), measure):
+        st.warning(md(f"Data breaks: {describe_breaks(breaks)}"), icon=":material/timeline:")
     if not c.missing_cells:
         return
     matrix = missing_by_company(market, limit=HEATMAP_COMPANIES)

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import competition as comp
+from analysis.breaks import breaks_between, describe_breaks, share_breaks
 from analysis.share import share_over_time
 from analysis.share_findings import is_catch_all
 from analysis.share_forecast import METHOD, share_forecast
@@ -91,6 +92,10 @@ chart(charts.waterfall(bridge, start_share=before.get(ours, 0.0), end_share=afte
                        title=f"{ours} {share_of}: {change:+.1f} points, {span} to {a_end:%b %Y} vs {span} to {b_end:%b %Y}"),
       bridge, key="share_bridge")
 st.caption(comp.BRIDGE_METHOD)
+bridge_start = starts[labels[max(0, labels.index(first_label) - window + 1)]]
+if inside := breaks_between(share_breaks(history, measure), bridge_start, b_end):
+    st.warning(md(f"A break in the data falls inside this comparison: {describe_breaks(inside)}"),
+               icon=":material/timeline:")
 
 # Concentration
 conc = comp.concentration(totals, measure)

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from analysis.breaks import describe_breaks, share_breaks
 from analysis.briefing import market_outlook, risks_and_opportunities, turning_point
 from analysis.changes import Heading, headline as headline_text, needs
 from analysis.kpis import growth_by, headline
@@ -76,7 +77,7 @@ for column, card in zip(columns, cards):
     with column:
         st.metric(**inert_card(card), border=True, height="stretch")
 forecast_slot = columns[-1].empty() if forecasting or share_pending is not None else None
-basis_caption(context)
+basis_caption(context, describe_breaks(computed(share_breaks, by_company, measure)))
 findings_area = st.container()
 
 shares = computed(share_over_time, by_company, measure)

@@ -85,3 +85,16 @@ def test_our_company_and_a_catch_all_company_are_chosen_on_loading():
     assert at.selectbox(key="company").value == "OS X"
     assert "Other" in at.selectbox(key="company").options
     assert at.metric[1].value == "#2 of 5"
+
+
+def test_the_method_break_is_flagged_on_the_data_page_the_briefing_and_the_bridge(app):
+    app.switch_page("../pages/data.py").run()
+    warnings = " ".join(unescaped_markdown(w.value) for w in app.warning)
+    assert "Likely a change in the tracker's method" in warnings and "Other 9.4% → 3.2% in Mar 2023" in warnings
+    app.switch_page("../pages/overview.py").run()
+    basis = next(unescaped_markdown(c.value) for c in app.caption if c.value.startswith("Basis:"))
+    assert "Other 9.4% → 3.2% in Mar 2023" in basis
+    app.switch_page("../pages/competitors.py").run()
+    assert not [w for w in app.warning if "inside this comparison" in w.value]  # the last two years: 2024 vs 2025
+    app.select_slider(key="bridge").set_value(("2022-12", "2023-12")).run()
+    assert any("inside this comparison" in w.value and "Mar 2023" in w.value for w in app.warning)
