@@ -8,6 +8,7 @@ mapping, read the report, then use the data.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +20,7 @@ from dashboard.charts import missing_heatmap
 from dashboard.safe_text import md
 from data.http_source import fetch
 from data.mapping import ALL, LONG, SYNONYMS, WIDE, WIDE_VALUES, Mapping, suggest_mapping
+from data.periods import CALENDARS, infer_periodicity, read_dates, suggest_calendar
 from data.readers import SUPPORTED, UPLOAD_LIMIT_MB, RawFile
 from data.report import LoadError
 from data.schema import SCHEMAS
@@ -118,6 +120,29 @@ def edit_mapping(raw: RawFile, table: str, scope: str) -> Mapping:
         if picked != NONE:
             chosen[target] = picked
     return Mapping(LONG, chosen)
+
+
+def choose_calendar(raw: RawFile, mapping: Mapping, scope: str) -> Mapping:
+    """Irregular dates (survey snapshots): ask which calendar to place each observation on.
+
+    Regular files are returned as they are; the validation report then says
+    which dates moved where and which periods stay empty.
+    """
+    column = mapping.date_column if mapping.layout == WIDE else mapping.columns.get("date")
+    if column is None or column not in raw.frame:
+        return mapping
+    dates, _ = read_dates(raw.frame[column])
+    periodicity = infer_periodicity(dates)
+    if not periodicity.mixed:
+        return replace(mapping, calendar=None)
+    suggested = suggest_calendar(dates)
+    calendar = st.radio(
+        "These dates are irregular (e.g. survey snapshots). Place each observation on a calendar:", CALENDARS,
+        index=CALENDARS.index(suggested), horizontal=True, key=f"calendar_{scope}",
+        format_func=lambda c: {"monthly": "Month", "quarterly": "Quarter", "yearly": "Year"}[c],
+        help="Each date moves to the start of its month, quarter or year; periods without an observation stay "
+             "empty (gaps in charts), never filled in. Two observations in one period need a coarser calendar.")
+    return replace(mapping, calendar=calendar)
 
 
 def _edit_wide(columns: list[str], suggested: Mapping, scope: str) -> Mapping:

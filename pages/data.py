@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.active_data import loaded_tables, use_demo, use_table, user_tables
 from dashboard.context import page_context
 from dashboard.dataset_picker import DATA_KEY, forget_choice, open_in_session, workspace
-from dashboard.loader_ui import (checked, choose_sheet, edit_mapping, ours_and_rest, pick_source, read_upload,
+from dashboard.loader_ui import (checked, choose_calendar, choose_sheet, edit_mapping, ours_and_rest, pick_source, read_upload,
                                  show_coverage, show_report)
 from dashboard.safe_text import md
 from data.schema import DATE, SCHEMAS
@@ -73,6 +73,7 @@ st.caption(f"Read as: {md(raw.format.describe())} · {len(raw.frame):,} rows × 
 with st.container(border=True):
     st.markdown("**Mapping**: which column is which. Change it if a guess is wrong.")
     mapping = edit_mapping(raw, table, f"{scope}_{raw.format.sheet or ''}")
+    mapping = choose_calendar(raw, mapping, scope)
 loaded = checked(name, content, table, mapping, sheet)
 show_report(loaded)
 if not loaded.ok:
