@@ -326,7 +326,8 @@ def position(table: ShareTable, ours: str, window: int) -> list[Finding]:
         "position", text, _sized(table, change, window), "competitors",
         {"rival": [str(movers.index[0])]} if len(movers) and change < 0 else {},
         "risk" if change < 0 else "opportunity", UNITS[table.measure],
-        f"Each point of {_of(table)} is {_amount(table, 1.0, window)} a year.{since}",
+        (f"Each point of {_of(table)} is {_amount(table, 1.0, window)} a year.{since}" if table.measure != "share"
+         else f"{where.previous_share:.1f}% the {span} before, {where.share:.1f}% now.{since}"),
         f"{ours}'s share next {table.period} against {where.share:.1f}%"
         + (f", and {movers.index[0]}'s gains." if len(movers) and change < 0 else "."),
         None, f"{ours}'s {_of(table)} {'falling' if change < 0 else 'rising'}")]

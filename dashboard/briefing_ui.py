@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from analysis.breaks import Break
 from analysis.findings import Finding
 from analysis.share_findings import Standing
 from dashboard.formatting import compact, percent, points
@@ -18,6 +19,13 @@ from dashboard.safe_text import md
 
 BADGES = {"risk": ":red-badge[bad for us]", "opportunity": ":green-badge[good for us]",
           "neutral": ":gray-badge[neutral]"}
+
+
+def events(found: list[Finding], breaks: list[Break]) -> list[tuple[pd.Timestamp, str]]:
+    """What a time chart marks: the dated events the findings name, and breaks in the data (one per date)."""
+    marked = [(f.when, f.label) for f in found if f.when is not None and f.label]
+    marked += [(date, "Tracker method change?") for date in dict.fromkeys(b.date for b in breaks)]
+    return marked
 
 
 def amount(finding: Finding) -> str:
@@ -42,8 +50,9 @@ def share_cards(where: Standing, vs: str) -> list[dict]:
         change = None if where.previous_gap is None else where.gap - where.previous_gap
         label = f"Lead over {where.rival}" if where.rank == 1 else f"Gap to the leader, {where.rival}"
         cards.append(dict(label=label, value=f"{abs(where.gap):.1f} pts", delta=points(change),
-                          delta_description=f"in our favour, {vs}",
-                          help=f"{where.rival} has {where.rival_share:.1f}% over the last {where.span}."))
+                          delta_description=vs,
+                          help=f"{where.rival} has {where.rival_share:.1f}% over the last {where.span}. The change is "
+                               "in our favour when positive: a lead that grew or a gap that closed."))
     return cards
 
 
@@ -53,9 +62,10 @@ def share_forecast_card(future: pd.DataFrame, ours: str, now: float, level: floa
     if mine.empty:
         return None
     last = mine.iloc[-1]
-    return dict(label=f"{ours} share, {last['date']:%b %Y} (forecast)", value=percent(float(last["share"])),
-                delta=points(float(last["share"]) - now), delta_description="vs last year's average",
-                help=f"{level:.0%} interval {last['lower']:.1f}% to {last['upper']:.1f}%. Every company's share is "
+    return dict(label=f"Forecast, {last['date']:%b %Y}", value=percent(float(last["share"])),
+                delta=points(float(last["share"]) - now), delta_description="vs last 12 months" if len(mine) == 12
+                else f"vs the last {len(mine)} periods",
+                help=f"{ours}'s share. {level:.0%} interval {last['lower']:.1f}% to {last['upper']:.1f}%. Every company's share is "
                      "forecast together so that they add up to 100% (the method is on Competitors).")
 
 

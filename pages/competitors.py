@@ -11,7 +11,8 @@ from analysis.share_forecast import METHOD, share_forecast
 from dashboard import charts
 from dashboard.bound import required_choice
 from dashboard.context import page_context
-from dashboard.data_access import filter_options, largest_rival, market_totals
+from dashboard.briefing_ui import events
+from dashboard.data_access import filter_options, largest_rival, market_totals, slice_findings
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
@@ -61,7 +62,9 @@ title = f"{share_of.capitalize()} by company, {filters.start:%b %Y} – {filters
 share_fig = (charts.share_area(shares, title=title, colors=colors, ours=ours) if view == "area" else
              charts.lines(shares, x="date", y="share", color="company", title=title, y_title=f"{share_of.capitalize()} (%)",
                           y_format=".1f", y_suffix="%", colors=colors, emphasis=ours))
-chart(share_fig, shares, key="competitor_shares")
+marks = events(slice_findings(store, key, filters.market_filter(), ours, SEASON_LENGTH.get(filters.periodicity, 12),
+                              rest), share_breaks(totals, measure))
+chart(charts.with_events(share_fig, marks), shares, key="competitor_shares")  # the events the Briefing names
 
 # Where shares are heading
 future = share_forecast(totals, measure, 12, season_length=SEASON_LENGTH.get(filters.periodicity, 12))

@@ -13,8 +13,8 @@ from analysis.share import share_change, share_over_time
 from analysis.share_findings import standing_of
 from analysis.share_forecast import share_forecast
 from dashboard.background import in_background
-from dashboard.briefing_ui import explained_list, findings_list, report_line, share_cards, share_forecast_card
-from dashboard.charts import lines, share_forecast_chart, stacked_area
+from dashboard.briefing_ui import events, explained_list, findings_list, report_line, share_cards, share_forecast_card
+from dashboard.charts import lines, share_forecast_chart, stacked_area, with_events
 from dashboard.context import page_context
 from dashboard.data_access import market_totals, slice_findings
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, percent, points
@@ -77,7 +77,9 @@ for column, card in zip(columns, cards):
     with column:
         st.metric(**inert_card(card), border=True, height="stretch")
 forecast_slot = columns[-1].empty() if forecasting or share_pending is not None else None
-basis_caption(context, describe_breaks(computed(share_breaks, by_company, measure)))
+breaks = computed(share_breaks, by_company, measure)
+basis_caption(context, describe_breaks(breaks))
+found = slice_findings(store, key, filters.market_filter(), ours, window, rest)
 findings_area = st.container()
 
 shares = computed(share_over_time, by_company, measure)
@@ -87,6 +89,7 @@ share_title = (f"{ours} {share_of}: {first:.1f}% → {last:.1f}% (first vs last 
 share_chart = figure(lines, shares, x="date", y="share", color="company", title=share_title,
                      y_title=f"{share_of.capitalize()} (%)", y_format=".1f", y_suffix="%",
                      colors=company_colors(shares["company"].unique(), ours), emphasis=ours)
+share_chart = figure(with_events, share_chart, events(found, breaks))  # the events the findings name
 figures = [share_chart]
 left, right = st.columns(2)
 with left:
@@ -107,7 +110,6 @@ with right:
     chart(share_chart, shares, key="share_by_company")
 
 link = lambda page, params: f"/{page}?" + urlencode({"company": ours, **params}, doseq=True)  # noqa: E731
-found = slice_findings(store, key, filters.market_filter(), ours, window, rest)
 missing = computed(needs, by_company, window)
 next_year = pending.result() if pending is not None else None
 if next_year is not None:

@@ -55,7 +55,7 @@ def test_the_briefing_tells_our_share_rank_gap_and_forecast(app):
     labels = [unescaped_markdown(m.label) for m in app.metric]
     assert labels[:3] == ["Windows market share", "Rank", "Lead over OS X"]
     assert app.metric[1].value == "#1 of 4"  # "Other" is the rest of the market: not ranked
-    assert labels[3].startswith("Windows share, Dec 2026") and labels[3].endswith("(forecast)")
+    assert labels[3] == "Forecast, Dec 2026"
     assert "Market size" not in shown and "n/a" not in shown
     headline = next(m.value for m in app.markdown if m.value.startswith("####"))
     assert unescaped_markdown(headline).startswith("#### Windows leads with ")
