@@ -9,13 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.breaks import Break
+from analysis.changes import Heading
 from analysis.findings import Finding
+from analysis.kpis import Headline
 from analysis.share_findings import Standing
-from dashboard.formatting import compact, percent, points
+from dashboard.charts import share_forecast_chart
+from dashboard.formatting import MEASURE_LABELS, compact, percent, points
 from dashboard.safe_text import md
+from dashboard.shared_work import figure
+from dashboard.theme import company_colors
 
 BADGES = {"risk": ":red-badge[bad for us]", "opportunity": ":green-badge[good for us]",
           "neutral": ":gray-badge[neutral]"}
@@ -54,6 +60,33 @@ def share_cards(where: Standing, vs: str) -> list[dict]:
                           help=f"{where.rival} has {where.rival_share:.1f}% over the last {where.span}. The change is "
                                "in our favour when positive: a lead that grew or a gap that closed."))
     return cards
+
+
+def money_cards(h: Headline, ours: str, measure: str, share_of: str, span: str) -> list[dict]:
+    """Units or revenue: the market and us over the last window, with growth, and our share."""
+    label, vs = MEASURE_LABELS[measure].lower(), f"vs prior {span}"
+    gap = None if h.our_growth is None or h.market_growth is None else h.our_growth - h.market_growth
+    return [
+        dict(label=f"Market {label}", value=compact(h.market, measure),
+             delta=percent(h.market_growth, signed=True), delta_description=vs,
+             help=f"Sum over the last {span}, {h.window_start:%b %Y} – {h.window_end:%b %Y}, selected segments and regions."),
+        dict(label=f"{ours} {label}", value=compact(h.ours, measure),
+             delta=points(gap), delta_description="vs market growth",
+             help=f"Sum over the last {span}. {ours} grew {percent(h.our_growth, signed=True) or 'n/a'}, the market "
+                  f"{percent(h.market_growth, signed=True) or 'n/a'}."),
+        dict(label=f"{ours} {share_of}", value=percent(h.share), delta=points(h.share_change), delta_description=vs),
+    ]
+
+
+def share_outlook(future: pd.DataFrame, shares: pd.DataFrame, ours: str,
+                  now: float) -> tuple[Heading, dict | None, go.Figure]:
+    """From the share forecast: the headline's heading, the forecast card and the forecast chart."""
+    last_date = future["date"].max()
+    at_end = future[future["date"] == last_date].set_index("company")["share"]
+    chart = figure(share_forecast_chart, shares, future, colors=company_colors(shares["company"].unique(), ours),
+                   ours=ours, level=0.9, title=f"Where shares are heading: {ours} at {at_end.get(ours, 0.0):.1f}% in "
+                                               f"{last_date:%b %Y} (forecast)")
+    return Heading(share_date=last_date, share_forecast=at_end.to_dict()), share_forecast_card(future, ours, now), chart
 
 
 def share_forecast_card(future: pd.DataFrame, ours: str, now: float, level: float = 0.9) -> dict | None:

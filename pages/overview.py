@@ -13,11 +13,12 @@ from analysis.share import share_change, share_over_time
 from analysis.share_findings import standing_of
 from analysis.share_forecast import share_forecast
 from dashboard.background import in_background
-from dashboard.briefing_ui import events, explained_list, findings_list, report_line, share_cards, share_forecast_card
-from dashboard.charts import lines, share_forecast_chart, stacked_area, with_events
+from dashboard.briefing_ui import (events, explained_list, findings_list, money_cards, report_line, share_cards,
+                                   share_outlook)
+from dashboard.charts import lines, stacked_area, with_events
 from dashboard.context import page_context
 from dashboard.data_access import market_totals, slice_findings
-from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, percent, points
+from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, percent
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.report import Card, Section, chrome_for_images, html_report, png_zip
@@ -57,20 +58,8 @@ rest = context.dataset.rest
 where = computed(standing_of, by_company, ours, measure, window, rest)
 
 vs = f"vs prior {span}"
-gap = None if h.our_growth is None or h.market_growth is None else h.our_growth - h.market_growth
-cards = [dict(label=f"{ours} {share_of}", value=percent(h.share), delta=points(h.share_change), delta_description=vs)]
-if measure == "share":
-    cards = share_cards(where, vs) if where is not None else cards
-else:
-    cards[:0] = [
-        dict(label=f"Market {label}", value=compact(h.market, measure),
-             delta=percent(h.market_growth, signed=True), delta_description=vs,
-             help=f"Sum over the last {span}, {h.window_start:%b %Y} – {h.window_end:%b %Y}, selected segments and regions."),
-        dict(label=f"{ours} {label}", value=compact(h.ours, measure),
-             delta=points(gap), delta_description="vs market growth",
-             help=f"Sum over the last {span}. {ours} grew {percent(h.our_growth, signed=True) or 'n/a'}, the market "
-                  f"{percent(h.market_growth, signed=True) or 'n/a'}."),
-    ]
+cards = (share_cards(where, vs) if measure == "share" and where is not None
+         else money_cards(h, ours, measure, share_of, span))
 inert_card = lambda card: {**card, **{k: md(card[k]) for k in ("label", "help") if k in card}}  # noqa: E731
 columns = st.columns(len(cards) + (forecasting or share_pending is not None))
 for column, card in zip(columns, cards):
@@ -124,19 +113,15 @@ heading = Heading(market_growth=h.market_growth if measure != "share" else None)
 if next_year is not None:
     heading = Heading(h.market_growth, next_year.growth, next_year.growth_range)
 if future is not None and not future.empty:
-    last_date = future["date"].max()
-    at_end = future[future["date"] == last_date].set_index("company")["share"]
-    heading = Heading(share_date=last_date, share_forecast=at_end.to_dict())
-    if (card := share_forecast_card(future, ours, h.share)) is not None:
+    heading, card, future_chart = share_outlook(future, shares, ours, h.share)
+    if card is not None:
         cards.append(card)
         forecast_slot.metric(**inert_card(card), border=True, height="stretch")
-    future_chart = figure(share_forecast_chart, shares, future, colors=company_colors(shares["company"].unique(), ours),
-                          ours=ours, level=0.9, title=f"Where shares are heading: {ours} at "
-                          f"{at_end.get(ours, 0.0):.1f}% in {last_date:%b %Y} (forecast)")
     figures.insert(0, future_chart)
     with share_forecast_slot.container():
         chart(future_chart, future, key="briefing_share_forecast")
-headline_slot.markdown("#### " + md(computed(headline_text, by_company, ours, window, found, heading, rest=rest)))
+said = computed(headline_text, by_company[["date", "company", measure]], ours, window, found, heading, rest=rest)
+headline_slot.markdown("#### " + md(said))
 
 risks, opportunities, by_segment_outlook = [], [], None
 with findings_area:
@@ -168,7 +153,7 @@ with findings_area:
 report = lambda: html_report(  # noqa: E731 (built only when downloaded: it embeds 4.5 MB of plotly.js)
     f"Market briefing: {ours}", f"Basis: {filters.basis()} · Data: {context.dataset.name}",
     [Card(c["label"], c["value"], f"{c.get('delta') or ''} {c.get('delta_description') or ''}".strip()) for c in cards],
-    [Section("What changed", [(f.text, None) for f in found]), Section("Risks", [(report_line(f), None) for f in risks]),
+    [Section("Headline", [(said, None)]), Section("What changed", [(f.text, None) for f in found]), Section("Risks", [(report_line(f), None) for f in risks]),
      Section("Opportunities", [(report_line(f), None) for f in opportunities])],
     figures,
 )
