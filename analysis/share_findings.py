@@ -164,7 +164,7 @@ def overtakes(table: ShareTable, ours: str, window: int, *, min_run: int | None 
     shares = table.shares[list(table.ranked)]
     if len(shares) < min_run + 2:
         return []
-    leader_now = table.window_shares(slice(-window, None))[list(table.ranked)].idxmax()
+    leader_now = shares.iloc[-1].idxmax()  # who leads in the latest period
     top = [c for c in shares.columns if shares[c].iloc[-window:].mean() >= 0.5]
     found = []
     for i, a in enumerate(top):

@@ -162,3 +162,13 @@ def test_the_demo_headline_names_the_apex_overtake():
                          "(range +0% to +16%).")
     where = standing_of(detail.groupby(["date", "company"], as_index=False)["revenue"].sum(), "Northwind", "revenue", 12)
     assert (where.rank, where.rival, round(where.share, 1), round(where.first_share, 1)) == (1, "Apex", 20.5, 26.9)
+
+
+def test_a_new_leader_among_rivals_is_a_rank_change_too_and_neutral_for_us():
+    # A led B for 18 months; B has led since Jul 2024. We are third throughout.
+    a = flat(45.0, 18) + flat(35.0, 6)
+    b = flat(35.0, 18) + flat(45.0, 6)
+    table = share_table(tracker({"A": a, "B": b, "Us": flat(20.0)}), "share")
+    found = overtakes(table, "Us", 12)
+    assert [(f.parties, f.when, f.sentiment) for f in found] == [(("B", "A"), pd.Timestamp("2024-07-01"), "neutral")]
+    assert found[0].label == "B passes A"
