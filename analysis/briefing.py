@@ -6,7 +6,7 @@ this module turns their results into the few lines a CEO reads first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -49,28 +49,56 @@ def market_outlook(series: pd.Series, *, season: int = 12, level: float = 0.9) -
                    float(fc.upper.sum()), fc.level, fc.model, fc.summary)
 
 
+# Why a kind of finding matters to us and what to watch, when the finding does not say it with its own numbers.
+_WHY = {
+    "share": ("Share a rival wins in a segment and region is revenue it books instead of us.",
+              "The rival's prices and launches in that segment and region."),
+    "growth": ("Where the market grows fast and we are small, new revenue goes to others; where it shrinks and we "
+               "are big, our revenue shrinks with it.", "Our share of that segment and region next quarter."),
+    "price": ("A rival's price cut wins volume unless we answer it.", "Our units in that region over the next months."),
+    "lag": ("We grow more slowly than our own market there: we lose share even while revenue rises.",
+            "Our growth against the segment's over the next quarter."),
+    "concentration": ("A more concentrated market gives the largest companies more pricing power.",
+                      "The top companies' shares."),
+    "forecast": ("The forecast changes the plan's growth assumption.",
+                 "The next months' actuals against the forecast range."),
+}
+
+
+def explain(finding: Finding) -> Finding:
+    """A finding as a risk or opportunity: a short title, why it matters to us, and what to watch."""
+    why, watch = _WHY.get(finding.kind, ("", ""))
+    return replace(finding, text=finding.label or finding.text, why=finding.why or why, watch=finding.watch or watch)
+
+
 def risks_and_opportunities(findings: list[Finding], outlook_by: pd.DataFrame | None, by: str,
                             limit: int = 4) -> tuple[list[Finding], list[Finding]]:
     """Findings that threaten or favour us, plus forecast turning points per segment or region.
 
-    A segment forecast to shrink is a risk; the one forecast to grow fastest is
-    an opportunity. Each list keeps the biggest money first.
+    Each item is explained (`explain`): a title, why it is a risk or an
+    opportunity, and what to watch. A segment forecast to shrink is a risk; the
+    one forecast to grow fastest is an opportunity. Each list keeps the biggest first.
     """
-    risks = [f for f in findings if f.sentiment == "risk"]
-    opportunities = [f for f in findings if f.sentiment == "opportunity"]
+    risks = [explain(f) for f in findings if f.sentiment == "risk"]
+    opportunities = [explain(f) for f in findings if f.sentiment == "opportunity"]
     if outlook_by is not None and not outlook_by.empty:
         for _, row in outlook_by.iterrows():
             change = row["next_year"] - row["last_year"]
             if row["growth"] < 0:
-                risks.append(Finding("forecast", f"{row[by]} is forecast to shrink {abs(row['growth']):.1f}% next year "
-                                                 f"(range {row['growth_low']:+.0f}% to {row['growth_high']:+.0f}%).",
-                                     abs(change), "market", {by: [str(row[by])]}, "risk"))
+                risks.append(Finding(
+                    "forecast", f"{row[by]} is forecast to shrink {abs(row['growth']):.1f}% next year",
+                    abs(change), "market", {by: [str(row[by])]}, "risk",
+                    why=f"The forecast range is {row['growth_low']:+.0f}% to {row['growth_high']:+.0f}%: "
+                        "revenue we hold there shrinks with it.",
+                    watch=f"{row[by]}'s next months against the forecast."))
         best = outlook_by.sort_values("growth", ascending=False).iloc[0]
         if best["growth"] > 0:
             opportunities.append(Finding(
-                "forecast", f"{best[by]} is forecast to grow fastest next year: {best['growth']:+.1f}% "
-                            f"(range {best['growth_low']:+.0f}% to {best['growth_high']:+.0f}%).",
-                best["next_year"] - best["last_year"], "market", {by: [str(best[by])]}, "opportunity"))
+                "forecast", f"{best[by]} is forecast to grow fastest next year: {best['growth']:+.1f}%",
+                best["next_year"] - best["last_year"], "market", {by: [str(best[by])]}, "opportunity",
+                why=f"The forecast range is {best['growth_low']:+.0f}% to {best['growth_high']:+.0f}%: "
+                    "the most new revenue of any segment.",
+                watch=f"Our share of {best[by]}: growth only helps if we keep it."))
     by_money = lambda items: sorted(items, key=lambda f: f.impact, reverse=True)[:limit]  # noqa: E731
     return by_money(risks), by_money(opportunities)
 

@@ -24,12 +24,19 @@ MIN_HHI_CHANGE = 100.0
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # "share", "growth", "price", "lag", "concentration", "forecast"
+    kind: str  # "share", "growth", "price", "lag", "concentration", "forecast", "overtake", "entrant", "gap", "run", "position"
     text: str
     impact: float  # USD a year the finding is about; ranks findings of every kind
     page: str  # url_path of the page with the evidence
     params: dict[str, list[str]] = field(default_factory=dict)
     sentiment: str = "neutral"  # "risk", "opportunity" or "neutral", for our company
+    unit: str = "USD"  # what `impact` is in: "USD", "units" or "points" (share-only data)
+    why: str = ""  # for Risks and Opportunities: why it matters to us, in numbers
+    watch: str = ""  # and what to watch next
+    when: pd.Timestamp | None = None  # the period the event happened, for chart annotations
+    label: str = ""  # a short name of the event for a chart annotation, e.g. "Apex overtakes"
+    clause: str = ""  # how the headline tells it, e.g. "but Apex overtook Northwind in Nov 2025"
+    parties: tuple[str, ...] = ()  # the companies it is about, the mover first
 
 
 def _years(frame: pd.DataFrame, season: int) -> tuple[pd.DataFrame, pd.DataFrame]:

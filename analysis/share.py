@@ -12,12 +12,15 @@ import pandas as pd
 def share_over_time(totals: pd.DataFrame, measure: str) -> pd.DataFrame:
     """Percent share of `measure` per (`date`, `company`); each period sums to 100.
 
-    Periods where the whole market is zero get no rows rather than NaN shares.
+    Periods where the whole market is zero get no rows rather than NaN shares;
+    periods with no figures at all (a survey calendar's empty periods) keep
+    their rows with NaN shares, so charts show a gap there instead of a line across.
     """
     frame = totals[["date", "company", measure]].copy()
-    market = frame.groupby("date")[measure].transform("sum")
-    frame = frame[market > 0]
-    frame["share"] = 100.0 * frame[measure] / market[market > 0]
+    market = frame.groupby("date")[measure].transform(lambda s: s.sum(min_count=1))
+    keep = (market > 0) | market.isna()
+    frame, market = frame[keep], market[keep]
+    frame["share"] = 100.0 * frame[measure] / market
     return frame[["date", "company", "share"]].sort_values(["date", "company"]).reset_index(drop=True)
 
 

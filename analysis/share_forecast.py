@@ -23,7 +23,13 @@ METHOD = (
 
 def share_forecast(totals: pd.DataFrame, measure: str, horizon: int, *, season_length: int = 12,
                    level: float = 0.9) -> pd.DataFrame:
-    """`date`, `company`, `share`, `lower`, `upper` (percent) for the next `horizon` periods."""
+    """`date`, `company`, `share`, `lower`, `upper` (percent) for the next `horizon` periods.
+
+    Periods with no figure at all (the empty periods of a survey placed on a
+    calendar) are left out, not read as a market where nobody sold anything.
+    """
+    observed = totals.groupby("date")[measure].count()
+    totals = totals[totals["date"].isin(observed[observed > 0].index)]
     wide = totals.pivot_table(index="date", columns="company", values=measure, aggfunc="sum").sort_index()
     wide = wide.fillna(0.0).clip(lower=0.0)  # absent before entry or after exit: no sales
     means, lows, highs = {}, {}, {}

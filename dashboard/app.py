@@ -20,7 +20,8 @@ import dashboard.runtime  # noqa: E402,F401  (one BLAS thread: see the module)
 from dashboard.context import PageContext, set_page_context  # noqa: E402
 from dashboard.active_data import active_dataset  # noqa: E402
 from dashboard.dataset_picker import dataset_picker, linked_dataset  # noqa: E402
-from dashboard.data_access import filter_options, store_for  # noqa: E402
+from analysis.share_findings import is_catch_all  # noqa: E402
+from dashboard.data_access import filter_options, largest_rival, store_for  # noqa: E402
 from dashboard.filters import sidebar_filters, stale_filters  # noqa: E402
 from dashboard.safe_text import md  # noqa: E402
 from dashboard.sharing import presentation_mode, restore_saved_view, share_panel, show_view_notice  # noqa: E402
@@ -97,7 +98,13 @@ store = store_for(dataset)
 stale = stale_filters(linked.dataset_id or dataset.content_hash, dataset.content_hash)
 with st.sidebar:
     dataset_picker(linked, fallback.name)  # first: the data decides what the filters offer
-filters = sidebar_filters(filter_options(store, dataset.content_hash), dataset.ours, reset=stale)
+options = filter_options(store, dataset.content_hash)
+# Our company: what the data (or the user, on loading) says, else the largest, never the first alphabetically.
+candidates = [c for c in options["company"] if c not in (dataset.rest or ()) and not
+              (dataset.rest is None and is_catch_all(c))] or options["company"]
+default_company = dataset.ours if dataset.ours in candidates else (
+    largest_rival(store, dataset.content_hash, None, candidates) if candidates else None)
+filters = sidebar_filters(options, default_company, dataset.rest, reset=stale)
 with st.sidebar:
     st.caption(f"**Data:** {md(dataset.name)} · {md(dataset.source)}")
     pinned = f"{linked.dataset_id}@{linked.version}" if linked.dataset else None

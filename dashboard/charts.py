@@ -712,3 +712,28 @@ def lever_tornado(table: pd.DataFrame, *, value: str, title: str) -> go.Figure:
     fig.update_xaxes(title_text=f"{value.capitalize()} over the horizon (USD)", tickprefix="$", exponentformat="B")
     fig.update_yaxes(title_text=None, rangemode="normal")
     return fig
+
+
+def with_events(fig: go.Figure, events: list[tuple[pd.Timestamp, str]]) -> go.Figure:
+    """A copy of a time chart with each event (date, short label) marked: a dotted line and its label.
+
+    Labels are staggered in three rows and anchored away from the nearer edge,
+    so neighbouring events and the last periods do not clip or overlap.
+    """
+    fig = go.Figure(fig)
+    dates = [x for trace in fig.data for x in (trace.x if trace.x is not None else [])]
+    if not events or not dates:
+        return fig
+    first, last = pd.Timestamp(min(dates)), pd.Timestamp(max(dates))
+    span = max((last - first).total_seconds(), 1.0)
+    for i, (when, label) in enumerate(sorted(events)):
+        when = pd.Timestamp(when)
+        if not first <= when <= last:
+            continue
+        right_half = (when - first).total_seconds() / span > 0.5
+        fig.add_vline(x=when, line=dict(color="#7b8794", width=1, dash="dot"))
+        fig.add_annotation(x=when, y=0.99 - 0.08 * (i % 3), xref="x", yref="paper", yanchor="top",
+                           xanchor="right" if right_half else "left", xshift=-4 if right_half else 4,
+                           text=plot(label), showarrow=False, font=dict(size=11, color=TEXT_COLOR),
+                           bgcolor="rgba(255,255,255,0.8)")
+    return fig

@@ -13,7 +13,8 @@ import streamlit as st
 
 from analysis.elasticity import Estimate
 from analysis.elasticity_choice import pooled_price_elasticity
-from analysis.findings import Finding, findings
+from analysis.changes import changes
+from analysis.findings import Finding
 from dashboard.filters import period_labels
 from dashboard.single_flight import shared
 from data.dataset import Dataset, load_demo
@@ -49,10 +50,12 @@ def market_totals(_store: Store, content_hash: str, where: MarketFilter, by: tup
 
 @shared
 @st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
-def slice_findings(_store: Store, content_hash: str, where: MarketFilter, ours: str, season: int) -> list[Finding]:
+def slice_findings(_store: Store, content_hash: str, where: MarketFilter, ours: str, season: int,
+                   rest: tuple[str, ...] | None = None) -> list[Finding]:
     """The Briefing's findings for a slice, cached: they take a third of the page's time and
     do not depend on the measure shown, so toggling it or coming back costs nothing."""
-    return findings(market_totals(_store, content_hash, where, ("date", "segment", "region", "company")), ours, season)
+    detail = market_totals(_store, content_hash, where, ("date", "segment", "region", "company"))
+    return changes(detail, ours, season, rest=rest)
 
 
 @shared

@@ -88,9 +88,14 @@ def stale_filters(identity: str, content: str) -> set[str]:
 
 
 def sidebar_filters(options: dict[str, list[str]], default_company: str | None,
-                    reset: set[str] = frozenset()) -> Filters:
-    """Render the global filters, report rejected link values, return the choice."""
-    companies = [c for c in options["company"] if c.strip().lower() not in _NOT_OURS]
+                    rest: tuple[str, ...] | None = None, reset: set[str] = frozenset()) -> Filters:
+    """Render the global filters, report rejected link values, return the choice.
+
+    `rest`: the companies that are the rest of the market, as the user said on
+    loading (never "ours"); None: names such as "Others" are taken to be.
+    """
+    companies = [c for c in options["company"] if (c not in rest if rest is not None
+                                                   else c.strip().lower() not in _NOT_OURS)]
     companies = companies or options["company"]
     periods = options["period"]
     measures = [m for m in MEASURE_ORDER if m in options["measure"]] or ["revenue"]

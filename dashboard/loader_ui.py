@@ -8,15 +8,19 @@ mapping, read the report, then use the data.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
+from analysis.breaks import describe_breaks, share_breaks
 from analysis.coverage import companies_beyond, coverage, missing_by_company
+from analysis.share_findings import best_measure, is_catch_all
 from dashboard.charts import missing_heatmap
 from dashboard.safe_text import md
 from data.http_source import fetch
 from data.mapping import ALL, LONG, SYNONYMS, WIDE, WIDE_VALUES, Mapping, suggest_mapping
+from data.periods import CALENDARS, infer_periodicity, read_dates, suggest_calendar
 from data.readers import SUPPORTED, UPLOAD_LIMIT_MB, RawFile
 from data.report import LoadError
 from data.schema import SCHEMAS
@@ -118,6 +122,29 @@ def edit_mapping(raw: RawFile, table: str, scope: str) -> Mapping:
     return Mapping(LONG, chosen)
 
 
+def choose_calendar(raw: RawFile, mapping: Mapping, scope: str) -> Mapping:
+    """Irregular dates (survey snapshots): ask which calendar to place each observation on.
+
+    Regular files are returned as they are; the validation report then says
+    which dates moved where and which periods stay empty.
+    """
+    column = mapping.date_column if mapping.layout == WIDE else mapping.columns.get("date")
+    if column is None or column not in raw.frame:
+        return mapping
+    dates, _ = read_dates(raw.frame[column])
+    periodicity = infer_periodicity(dates)
+    if not periodicity.mixed:
+        return replace(mapping, calendar=None)
+    suggested = suggest_calendar(dates)
+    calendar = st.radio(
+        "These dates are irregular (e.g. survey snapshots). Place each observation on a calendar:", CALENDARS,
+        index=CALENDARS.index(suggested), horizontal=True, key=f"calendar_{scope}",
+        format_func=lambda c: {"monthly": "Month", "quarterly": "Quarter", "yearly": "Year"}[c],
+        help="Each date moves to the start of its month, quarter or year; periods without an observation stay "
+             "empty (gaps in charts), never filled in. Two observations in one period need a coarser calendar.")
+    return replace(mapping, calendar=calendar)
+
+
 def _edit_wide(columns: list[str], suggested: Mapping, scope: str) -> Mapping:
     date_default = suggested.date_column if suggested.date_column in columns else columns[0]
     left, right = st.columns([1, 2])
@@ -159,6 +186,9 @@ def show_coverage(market: pd.DataFrame, *, key: str) -> None:
     cols[3].metric("Regions", f"{c.regions}")
     cols[4].metric("Missing cells", f"{c.missing_percent:.1f}%",
                    help="Company × segment × region × period cells with no figure.")
+    measure = best_measure(market)
+    if breaks := share_breaks(market.groupby(["date", "company"], as_index=False)[measure].sum(), measure):
+        st.warning(md(f"Data breaks: {describe_breaks(breaks)}"), icon=":material/timeline:")
     if not c.missing_cells:
         return
     matrix = missing_by_company(market, limit=HEATMAP_COMPANIES)
@@ -169,3 +199,34 @@ def show_coverage(market: pd.DataFrame, *, key: str) -> None:
     st.plotly_chart(missing_heatmap(matrix, title=title), key=f"missing_{key}")
     if left_out:
         st.caption(f"{left_out:,} more companies are not drawn; their cells count in “Missing cells” above.")
+
+
+REST, COMPANY = "The rest of the market", "A company"
+
+
+def ours_and_rest(market: pd.DataFrame, scope: str) -> tuple[str | None, tuple[str, ...]]:
+    """Ask which company is ours (the largest by default) and whether a catch-all column is a company.
+
+    A catch-all ("Other", "Others", "Unknown") is the rest of the market by
+    default: it stays in every total but is never ranked, never the leader and
+    never "ours".
+    """
+    measure = best_measure(market)
+    sizes = market.groupby("company")[measure].sum().sort_values(ascending=False, kind="stable")
+    rest = []
+    catch_alls = [c for c in sizes.index if is_catch_all(c)]
+    columns = st.columns(max(1, len(catch_alls) + 1))
+    for i, name in enumerate(catch_alls):
+        with columns[i + 1]:
+            answer = st.radio(md(f"Is “{name}” a company, or the rest of the market?"), [REST, COMPANY],
+                              key=f"rest_{scope}_{i}", horizontal=True,
+                              help="The rest of the market counts in every total and share but is never ranked, "
+                                   "never the leader and never our company.")
+        if answer == REST:
+            rest.append(name)
+    candidates = [c for c in sizes.index if c not in rest] or list(sizes.index)
+    with columns[0]:
+        ours = st.selectbox("Which company is ours?", candidates, index=0, key=f"ours_{scope}",
+                            help="The company every page measures. The largest is suggested; it is also the default "
+                                 "of “Our company” in the sidebar.")
+    return ours, tuple(rest)

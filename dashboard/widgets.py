@@ -36,11 +36,12 @@ def data_downloads(data: pd.DataFrame, *, key: str) -> None:
                            on_click="ignore", help="Download the data behind this chart as an Excel workbook")
 
 
-def basis_caption(context: PageContext) -> None:
-    """Say what the numbers are based on: slice, period and data source."""
+def basis_caption(context: PageContext, note: str = "") -> None:
+    """Say what the numbers are based on: slice, period and data source, and `note` (plain text) if any,
+    such as a break in the data."""
     st.caption(
         f"Basis: {md(context.filters.basis())} · Data: {md(context.dataset.name)} "
-        f"({md(context.dataset.source)})"
+        f"({md(context.dataset.source)})" + (f" · :orange[{md(note)}]" if note else "")
     )
 
 

@@ -38,14 +38,18 @@ class Dataset:
     def from_files(cls, name: str, source: str, files: Mapping[str, Path], key: str) -> Dataset:
         """Conformed Parquet tables (as the workspace writes them); `key` names this exact content."""
         return cls(name, source, {}, key, None, {t: Path(p) for t, p in files.items() if t in SCHEMAS})
+    # Catch-all columns ("Other", "Unknown") that are the rest of the market, as the user said on loading;
+    # None: not asked, so names such as "Others" are taken to be the rest of the market.
+    rest: tuple[str, ...] | None = None
 
     @classmethod
     def from_tables(
-        cls, name: str, source: str, tables: dict[str, pd.DataFrame], ours: str | None = None
+        cls, name: str, source: str, tables: dict[str, pd.DataFrame], ours: str | None = None,
+        rest: tuple[str, ...] | None = None,
     ) -> Dataset:
         """Conform every known table to its schema and fingerprint the result."""
         conformed = {t: conform(df, t) for t, df in tables.items() if t in SCHEMAS}
-        return cls(name, source, conformed, _fingerprint(conformed), ours)
+        return cls(name, source, conformed, _fingerprint(conformed), ours, rest)
 
 
 def load_demo(directory: Path = DEMO_DIR) -> Dataset:

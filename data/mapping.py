@@ -69,6 +69,8 @@ class Mapping:
     value: str = "units"
     segment: str = ALL
     region: str = ALL
+    # Irregular dates (survey snapshots) placed on this calendar: "monthly", "quarterly" or "yearly"; None: as read
+    calendar: str | None = None
 
 
 def suggest_columns(columns: list[str], table: str) -> dict[str, str]:

@@ -161,3 +161,23 @@ def to_period_start(dates: pd.Series, period: str | None) -> pd.Series:
     if period == "weekly":
         return dates.dt.to_period("W-SUN").dt.start_time
     return dates
+
+
+CALENDARS = ("monthly", "quarterly", "yearly")
+_LABEL = {"monthly": lambda d: f"{d:%b %Y}", "quarterly": lambda d: f"{d.year} Q{(d.month - 1) // 3 + 1}",
+          "yearly": lambda d: f"{d.year}"}
+
+
+def period_label(date: pd.Timestamp, calendar: str) -> str:
+    """'Mar 2001', '2001 Q1' or '2001': the period of a calendar that `date` starts."""
+    return _LABEL.get(calendar, lambda d: f"{d:%Y-%m-%d}")(date)
+
+
+def suggest_calendar(dates: pd.Series) -> str:
+    """The calendar that fits the typical spacing of irregular dates: monthly, quarterly or yearly."""
+    unique = pd.DatetimeIndex(pd.Series(dates).dropna().unique()).sort_values()
+    if len(unique) < 2:
+        return "monthly"
+    days = float(np.median((unique[1:] - unique[:-1]).total_seconds())) / 86_400
+    return "monthly" if days < 60 else "quarterly" if days < 200 else "yearly"
+

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,8 @@ import pandas as pd
 
 from data.http_source import fetch
 from data.mapping import ALL, LONG, ROW, WIDE, Mapping, apply_mapping, suggest_mapping, to_number, wrong_decimal_mark
-from data.periods import WINDOW, Periodicity, infer_periodicity, read_dates, to_period_start
+from data.periods import (CALENDARS, FREQ, WINDOW, Periodicity, infer_periodicity, period_label, read_dates,
+                          to_period_start)
 from data.readers import MISSING, UPLOAD_LIMIT_MB, FileFormat, RawFile, read_file
 from data.report import LoadError, Report
 from data.schema import DATE, INT, SCHEMAS, TEXT
@@ -55,10 +56,17 @@ def load(
     mapping: Mapping | None = None,
     sheet: str | None = None,
     limit_mb: float = UPLOAD_LIMIT_MB,
+    calendar: str | None = None,
 ) -> Loaded:
-    """Read, map and validate a file. Never raises for a bad file: the report says why."""
+    """Read, map and validate a file. Never raises for a bad file: the report says why.
+
+    `calendar` places irregular dates on months, quarters or years (see `place_on_calendar`)."""
     file = read(name, content, table, sheet=sheet, limit_mb=limit_mb)
-    return file if file.raw is None else check(file.raw, table, mapping)
+    if file.raw is None:
+        return file
+    if calendar is not None:
+        mapping = replace(mapping or suggest_mapping(file.raw, table), calendar=calendar)
+    return check(file.raw, table, mapping)
 
 
 def read(
@@ -87,7 +95,8 @@ def check(raw: RawFile, table: str = "market", mapping: Mapping | None = None) -
     return Loaded(name, table, report, raw, mapping, frame if report.ok else None, periodicity)
 
 
-def load_path(path: str | Path, table: str = "market", *, sheet: str | None = None) -> Loaded:
+def load_path(path: str | Path, table: str = "market", *, sheet: str | None = None,
+              calendar: str | None = None) -> Loaded:
     """`load` for a file on this machine; an unreadable path is reported, not raised."""
     path = Path(path)
     try:
@@ -96,7 +105,7 @@ def load_path(path: str | Path, table: str = "market", *, sheet: str | None = No
         report = Report(table)
         report.error(f"cannot open {path}: {exc.strerror or exc}. Check the path.")
         return Loaded(path.name, table, report)
-    return load(path.name, content, table, sheet=sheet)
+    return load(path.name, content, table, sheet=sheet, calendar=calendar)
 
 
 def validate(
@@ -134,15 +143,20 @@ def validate(
     if not report.ok:
         return None, None
 
-    periodicity = None
+    periodicity, empty_periods = None, []
     if "date" in typed and table in ("market", "drivers"):
-        periodicity = _check_periods(typed, report)
-        typed["date"] = to_period_start(typed["date"], periodicity.period)
+        calendar = mapping.calendar if mapping is not None else None
+        periodicity = _check_periods(typed, report, calendar)
+        if periodicity.mixed and calendar in CALENDARS:
+            periodicity, empty_periods = place_on_calendar(typed, table, calendar, rows, report)
+        else:
+            typed["date"] = to_period_start(typed["date"], periodicity.period)
     wide = mapping is not None and mapping.layout == WIDE
     _check_measures(typed, rows, table, report, wide)
     if table == "market" and wide and mapping.value == "share":
         typed = _normalise_shares(typed, rows, report)
     _check_duplicates(typed, rows, table, report)
+    typed = _with_gaps(typed, table, empty_periods)
     if table == "market":
         for column in MEASURES:
             if column not in typed:
@@ -242,14 +256,17 @@ def _report_short_rows(raw: RawFile, report: Report) -> None:
                     "as empty. Check those rows for a lost delimiter.", None, raw.short_rows)
 
 
-def _check_periods(typed: pd.DataFrame, report: Report) -> Periodicity:
+def _check_periods(typed: pd.DataFrame, report: Report, calendar: str | None = None) -> Periodicity:
     periodicity = infer_periodicity(typed["date"])
     if periodicity.count == 1:
         report.warn("the file has a single period. Growth, trends and forecasts need at least two.", "date")
+    elif periodicity.mixed and calendar in CALENDARS:
+        pass  # placed on the calendar the user chose: place_on_calendar reports what moved where
     elif periodicity.mixed:
         report.error(
-            "periods are spaced unevenly or mix lengths (e.g. months and quarters). "
-            "Export one period length, e.g. all monthly.", "date",
+            "periods are spaced unevenly or mix lengths (e.g. months and quarters, or survey dates). "
+            "Choose a calendar (month, quarter or year) to place each observation on, or export one period "
+            "length, e.g. all monthly.", "date",
         )
     elif periodicity.missing:
         report.warn(
@@ -257,6 +274,58 @@ def _check_periods(typed: pd.DataFrame, report: Report) -> Periodicity:
             "charts show gaps and forecasts fill them in.", "date",
         )
     return periodicity
+
+
+KEYS = ("company", "segment", "region", "variable", "product", "channel")
+
+
+def place_on_calendar(typed: pd.DataFrame, table: str, calendar: str, rows: pd.Series,
+                      report: Report) -> tuple[Periodicity, list[pd.Timestamp]]:
+    """Put irregular dates on the start of their month, quarter or year; say what moved where.
+
+    Two observations of the same series in one period cannot be placed (which
+    one would it be?): that is an error naming them and a coarser calendar.
+    Returns the calendar's periodicity and its periods without an observation,
+    which stay empty (gaps) rather than being filled in.
+    """
+    original = typed["date"]
+    placed = to_period_start(original, calendar)
+    keys = [c for c in KEYS if c in typed]
+    clash = pd.DataFrame({**{k: typed[k] for k in keys}, "date": placed}).duplicated(keep=False)
+    word = PERIOD_WORDS_OF[calendar]
+    if clash.any():
+        first = typed[clash].assign(placed=placed[clash]).sort_values("placed").iloc[0]
+        same = original[clash & (placed == first["placed"])].dt.strftime("%Y-%m-%d").unique()
+        coarser = {"monthly": " Choose quarter or year.", "quarterly": " Choose year."}.get(
+            calendar, " No calendar is coarser than a year: export one observation per series and year.")
+        report.error(f"on a {calendar} calendar, {int(clash.sum())} observations share a {word} with another of the same "
+                     f"series (e.g. {period_label(first['placed'], calendar)}: {', '.join(same[:3])}).{coarser}",
+                     "date", rows[clash])
+        return Periodicity(calendar, int(placed.nunique()), 0, False), []
+    pairs = pd.DataFrame({"from": original, "to": placed}).drop_duplicates().sort_values("from")
+    moved = pairs[pairs["from"] != pairs["to"]]
+    periods = pd.date_range(placed.min(), placed.max(), freq=FREQ[calendar])
+    empty = [p for p in periods if p not in set(placed)]
+    examples = ", ".join(f"{a:%Y-%m-%d} → {period_label(b, calendar)}" for a, b in moved.head(4).itertuples(index=False))
+    text = (f"irregular dates placed on a {calendar} calendar: {len(moved)} date(s) moved to the start of their {word}"
+            + (f" ({examples}{', …' if len(moved) > 4 else ''})" if examples else "")
+            + (f"; {len(empty)} {word}(s) without an observation stay empty: gaps in charts, not filled in."
+               if empty else "."))
+    report.warn(text, "date")
+    typed["date"] = placed
+    return Periodicity(calendar, len(periods), 0, False), empty
+
+
+PERIOD_WORDS_OF = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
+
+
+def _with_gaps(typed: pd.DataFrame, table: str, empty: list[pd.Timestamp]) -> pd.DataFrame:
+    """Rows without figures for the calendar's empty periods, so that charts show gaps there."""
+    if not empty or typed is None or table != "market":
+        return typed
+    series = typed[[c for c in KEYS if c in typed]].drop_duplicates()
+    blanks = series.merge(pd.DataFrame({"date": empty}), how="cross")
+    return pd.concat([typed, blanks], ignore_index=True).sort_values("date", kind="stable").reset_index(drop=True)
 
 
 def _check_measures(typed: pd.DataFrame, rows: pd.Series, table: str, report: Report, wide: bool = False) -> None:
@@ -315,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("file", help="a path, or an http(s) address")
     parser.add_argument("--table", default="market", choices=sorted(SCHEMAS))
     parser.add_argument("--sheet", help="Excel sheet (default: the first)")
+    parser.add_argument("--calendar", choices=CALENDARS, help="place irregular dates (survey snapshots) on this calendar")
     args = parser.parse_args(argv)
     if args.file.startswith(("http://", "https://")):
         try:
@@ -322,9 +392,9 @@ def main(argv: list[str] | None = None) -> int:
         except LoadError as exc:
             print(f"error · {args.table}: {exc}")
             return 1
-        loaded = load(name, content, args.table, sheet=args.sheet)
+        loaded = load(name, content, args.table, sheet=args.sheet, calendar=args.calendar)
     else:
-        loaded = load_path(args.file, args.table, sheet=args.sheet)
+        loaded = load_path(args.file, args.table, sheet=args.sheet, calendar=args.calendar)
     print(describe(loaded))
     return 0 if loaded.ok else 1
 

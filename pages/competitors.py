@@ -4,12 +4,15 @@ import pandas as pd
 import streamlit as st
 
 from analysis import competition as comp
+from analysis.breaks import breaks_between, describe_breaks, share_breaks
 from analysis.share import share_over_time
+from analysis.share_findings import is_catch_all
 from analysis.share_forecast import METHOD, share_forecast
 from dashboard import charts
 from dashboard.bound import required_choice
 from dashboard.context import page_context
-from dashboard.data_access import filter_options, largest_rival, market_totals
+from dashboard.briefing_ui import events
+from dashboard.data_access import filter_options, largest_rival, market_totals, slice_findings
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
@@ -35,7 +38,8 @@ if totals.empty or totals[measure].isna().all():
 # Bound widgets get defaults that depend on the dataset only, never on other
 # choices: a link must reopen the same view even after those choices change.
 options = filter_options(store, key)
-everyone = [c for c in options["company"] if c.strip().lower() not in {"others", "other"}]
+rest = context.dataset.rest
+everyone = [c for c in options["company"] if (c not in rest if rest is not None else not is_catch_all(c))]
 rivals = [c for c in everyone if c != ours] or everyone  # the picker never offers our own company
 companies = sorted(totals["company"].unique())
 colors = company_colors(options["company"], ours)
@@ -59,7 +63,9 @@ title = f"{share_of.capitalize()} by company, {filters.start:%b %Y} – {filters
 share_fig = (charts.share_area(shares, title=title, colors=colors, ours=ours) if view == "area" else
              charts.lines(shares, x="date", y="share", color="company", title=title, y_title=f"{share_of.capitalize()} (%)",
                           y_format=".1f", y_suffix="%", colors=colors, emphasis=ours))
-chart(share_fig, shares, key="competitor_shares")
+marks = events(slice_findings(store, key, filters.market_filter(), ours, SEASON_LENGTH.get(filters.periodicity, 12),
+                              rest), share_breaks(totals, measure))
+chart(charts.with_events(share_fig, marks), shares, key="competitor_shares")  # the events the Briefing names
 
 # Where shares are heading
 future = share_forecast(totals, measure, 12, season_length=SEASON_LENGTH.get(filters.periodicity, 12))
@@ -90,6 +96,10 @@ chart(charts.waterfall(bridge, start_share=before.get(ours, 0.0), end_share=afte
                        title=f"{ours} {share_of}: {change:+.1f} points, {span} to {a_end:%b %Y} vs {span} to {b_end:%b %Y}"),
       bridge, key="share_bridge")
 st.caption(comp.BRIDGE_METHOD)
+bridge_start = starts[labels[max(0, labels.index(first_label) - window + 1)]]
+if inside := breaks_between(share_breaks(history, measure), bridge_start, b_end):
+    st.warning(md(f"A break in the data falls inside this comparison: {describe_breaks(inside)}"),
+               icon=":material/timeline:")
 
 # Concentration
 conc = comp.concentration(totals, measure)
@@ -140,6 +150,9 @@ def against_one_competitor() -> None:
         st.markdown(f"**Head to head: {md(ours)} vs {md(rival)}**")
         detail = market_totals(store, key, filters.market_filter(), ("date", "segment", "region", "company"))
         head_to_head_table(comp.head_to_head(detail, ours, rival), ours, rival)
+    else:
+        unavailable("Price and volume, and head to head by segment and region, need units and revenue; this data "
+                    "has " + ", ".join(store.measures()) + " only.")
     st.markdown("**Capabilities**")
     if caps is None:
         unavailable("No `capabilities` table in this dataset; load one on the Data page.")

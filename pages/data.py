@@ -8,7 +8,8 @@ from dashboard.active_data import loaded_tables, use_demo, use_table, user_table
 from dashboard.context import page_context
 from dashboard.data_access import market_cells
 from dashboard.dataset_picker import DATA_KEY, forget_choice, open_in_session, workspace
-from dashboard.loader_ui import checked, choose_sheet, edit_mapping, pick_source, read_upload, show_coverage, show_report
+from dashboard.loader_ui import (checked, choose_calendar, choose_sheet, edit_mapping, ours_and_rest, pick_source, read_upload,
+                                 show_coverage, show_report)
 from dashboard.safe_text import md
 from dashboard.workspace_ui import workspace_section
 from data.schema import DATE, SCHEMAS
@@ -76,6 +77,7 @@ st.caption(f"Read as: {md(raw.format.describe())} · {len(raw.frame):,} rows × 
 with st.container(border=True):
     st.markdown("**Mapping**: which column is which. Change it if a guess is wrong.")
     mapping = edit_mapping(raw, table, f"{scope}_{raw.format.sheet or ''}")
+    mapping = choose_calendar(raw, mapping, scope)
 loaded = checked(name, content, table, mapping, sheet)
 show_report(loaded)
 if not loaded.ok:
@@ -84,12 +86,14 @@ if not loaded.ok:
     st.stop()
 
 st.dataframe(loaded.frame.head(200), hide_index=True, height=240)
+ours, rest = None, None
 if table == "market":
     show_coverage(loaded.frame, key="pending")
+    ours, rest = ours_and_rest(loaded.frame, scope)
 elif "market" not in loaded_tables() and st.session_state.get("_active_dataset") is None:
     st.caption("Load a `market` table too: the other tables join the market data you bring.")
 if st.button(f"Use this {table} table on every page", type="primary", icon=":material/done_all:"):
-    new = use_table(table, loaded.frame, name)
+    new = use_table(table, loaded.frame, name, ours=ours, rest=rest)
     if new is not None:
         forget_choice()  # this session's upload, not the saved dataset the link named
     st.session_state["_data_notice"] = (

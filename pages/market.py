@@ -14,6 +14,7 @@ from dashboard.data_access import market_totals
 from dashboard.formatting import MEASURE_LABELS, compact, measure_axis
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
+from dashboard.share_views import share_trends
 from dashboard.shared_work import computed, figure
 from dashboard.url_state import NumberSpec, ParamSpec
 from dashboard.widgets import basis_caption, chart, forecast_details, outlook_table, unavailable
@@ -29,7 +30,11 @@ LEVELS, MODELS, NO_DRIVER = ["80", "90", "95"], ["auto", *CANDIDATES], "(none)"
 st.title("Market")
 st.caption("How big is the market, where is it growing, how seasonal is it, and where is it heading?")
 if measure == "share":
-    unavailable("Market size needs units or revenue; this data has shares only. See Competitors for shares.")
+    share_trends(market_totals(store, key, filters.market_filter(), ("date", "company")), ours, season=season,
+                 key="market")
+    unavailable("Market size, growth, seasonality and the size forecast need units or revenue; this data has shares "
+                "only. Competitors has the share bridge and concentration.")
+    basis_caption(context)
     st.stop()
 warn_about_link([
     ParamSpec("split", "Split", ["segment", "region"], expected="segment or region"),

@@ -4,15 +4,21 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from analysis.breaks import describe_breaks, share_breaks
 from analysis.briefing import market_outlook, risks_and_opportunities, turning_point
+from analysis.changes import Heading, headline as headline_text, needs
 from analysis.kpis import growth_by, headline
 from analysis.market import outlook
 from analysis.share import share_change, share_over_time
+from analysis.share_findings import standing_of
+from analysis.share_forecast import share_forecast
 from dashboard.background import in_background
-from dashboard.charts import lines, stacked_area
+from dashboard.briefing_ui import (events, explained_list, findings_list, money_cards, report_line, share_cards,
+                                   share_outlook)
+from dashboard.charts import lines, stacked_area, with_events
 from dashboard.context import page_context
-from dashboard.data_access import market_totals, measures_of, slice_findings
-from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, percent, points
+from dashboard.data_access import market_totals, slice_findings
+from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, percent
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.report import Card, Section, chrome_for_images, html_report, png_zip
@@ -33,6 +39,7 @@ span = f"{window} {PERIOD_WORDS.get(filters.periodicity, 'period')}s" if window 
 st.title("Briefing")
 st.caption(f"How big is the market, are we growing with it, and where is it heading? The latest {span} against "
            f"the {span} before.")
+headline_slot = st.empty()  # filled last: the headline says where the market is heading, from the forecast
 warn_about_link([flag_spec("outlook", "Outlook of every segment")])
 by_company = market_totals(store, key, filters.market_filter(), ("date", "company"))
 if by_company.empty or by_company[measure].isna().all():
@@ -45,30 +52,23 @@ market_series = by_company.groupby("date")[measure].sum()
 # and its card fills the slot kept for it at the end.
 forecasting = measure != "share" and len(market_series) >= 2 * window
 pending = in_background(market_outlook, market_series, season=window) if forecasting else None
+share_pending = (in_background(share_forecast, by_company, "share", window, season_length=window)
+                 if measure == "share" and len(market_series) >= 2 * window else None)
+rest = context.dataset.rest
+where = computed(standing_of, by_company, ours, measure, window, rest)
 
 vs = f"vs prior {span}"
-gap = None if h.our_growth is None or h.market_growth is None else h.our_growth - h.market_growth
-cards = [dict(label=f"{ours} {share_of}", value=percent(h.share), delta=points(h.share_change), delta_description=vs)]
-if measure == "share":
-    cards.insert(0, dict(label="Market size", value="n/a",
-                         help="This data has shares only: load units or revenue to see the market's size and growth."))
-else:
-    cards[:0] = [
-        dict(label=f"Market {label}", value=compact(h.market, measure),
-             delta=percent(h.market_growth, signed=True), delta_description=vs,
-             help=f"Sum over the last {span}, {h.window_start:%b %Y} – {h.window_end:%b %Y}, selected segments and regions."),
-        dict(label=f"{ours} {label}", value=compact(h.ours, measure),
-             delta=points(gap), delta_description="vs market growth",
-             help=f"Sum over the last {span}. {ours} grew {percent(h.our_growth, signed=True) or 'n/a'}, the market "
-                  f"{percent(h.market_growth, signed=True) or 'n/a'}."),
-    ]
+cards = (share_cards(where, vs) if measure == "share" and where is not None
+         else money_cards(h, ours, measure, share_of, span))
 inert_card = lambda card: {**card, **{k: md(card[k]) for k in ("label", "help") if k in card}}  # noqa: E731
-columns = st.columns(len(cards) + forecasting)
+columns = st.columns(len(cards) + (forecasting or share_pending is not None))
 for column, card in zip(columns, cards):
     with column:
         st.metric(**inert_card(card), border=True, height="stretch")
-forecast_slot = columns[-1].empty() if forecasting else None
-basis_caption(context)
+forecast_slot = columns[-1].empty() if forecasting or share_pending is not None else None
+breaks = computed(share_breaks, by_company, measure)
+basis_caption(context, describe_breaks(breaks))
+found = slice_findings(store, key, filters.market_filter(), ours, window, rest)
 findings_area = st.container()
 
 shares = computed(share_over_time, by_company, measure)
@@ -78,11 +78,14 @@ share_title = (f"{ours} {share_of}: {first:.1f}% → {last:.1f}% (first vs last 
 share_chart = figure(lines, shares, x="date", y="share", color="company", title=share_title,
                      y_title=f"{share_of.capitalize()} (%)", y_format=".1f", y_suffix="%",
                      colors=company_colors(shares["company"].unique(), ours), emphasis=ours)
+share_chart = figure(with_events, share_chart, events(found, breaks))  # the events the findings name
 figures = [share_chart]
 left, right = st.columns(2)
 with left:
     if measure == "share":
-        st.info("Market size by segment needs units or revenue; this data has shares only.", icon=":material/info:")
+        share_forecast_slot = st.empty()
+        if share_pending is None:
+            share_forecast_slot.info(f"The share forecast needs at least two {span} of data.", icon=":material/info:")
     else:
         by_seg = market_totals(store, key, filters.market_filter(), ("date", "segment"))
         growth = computed(growth_by, by_seg, "segment", measure, window).dropna()
@@ -96,9 +99,7 @@ with right:
     chart(share_chart, shares, key="share_by_company")
 
 link = lambda page, params: f"/{page}?" + urlencode({"company": ours, **params}, doseq=True)  # noqa: E731
-found = []
-if {"units", "revenue"} <= set(measures_of(store, key)):
-    found = slice_findings(store, key, filters.market_filter(), ours, window)
+missing = computed(needs, by_company, window)
 next_year = pending.result() if pending is not None else None
 if next_year is not None:
     low, high = next_year.growth_range
@@ -107,31 +108,44 @@ if next_year is not None:
                       help=f"{next_year.level:.0%} interval: {compact(next_year.low, measure)} to "
                            f"{compact(next_year.high, measure)}. {next_year.summary}"))
     forecast_slot.metric(**inert_card(cards[-1]), border=True, height="stretch")
+future = share_pending.result() if share_pending is not None else None
+heading = Heading(market_growth=h.market_growth if measure != "share" else None)
+if next_year is not None:
+    heading = Heading(h.market_growth, next_year.growth, next_year.growth_range)
+if future is not None and not future.empty:
+    heading, card, future_chart = share_outlook(future, shares, ours, h.share)
+    if card is not None:
+        cards.append(card)
+        forecast_slot.metric(**inert_card(card), border=True, height="stretch")
+    figures.insert(0, future_chart)
+    with share_forecast_slot.container():
+        chart(future_chart, future, key="briefing_share_forecast")
+said = computed(headline_text, by_company[["date", "company", measure]], ours, window, found, heading, rest=rest)
+headline_slot.markdown("#### " + md(said))
 
 risks, opportunities, by_segment_outlook = [], [], None
 with findings_area:
-    if {"units", "revenue"} <= set(measures_of(store, key)):
-        if next_year is not None and st.toggle("Add the forecast outlook of every segment", key="outlook",
-                                               bind="query-params", help="One forecast per segment: takes a moment."):
-            by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment"))
-            by_segment_outlook = computed(outlook, by_segment, "segment", measure, season=window)
-        if next_year is not None and (turn := turning_point(next_year, h.market_growth)) is not None:
-            found = sorted([*found, turn], key=lambda f: f.impact, reverse=True)
-        risks, opportunities = risks_and_opportunities(found, by_segment_outlook, "segment")
+    if next_year is not None and st.toggle("Add the forecast outlook of every segment", key="outlook",
+                                           bind="query-params", help="One forecast per segment: takes a moment."):
+        by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment"))
+        by_segment_outlook = computed(outlook, by_segment, "segment", measure, season=window)
+    if next_year is not None and (turn := turning_point(next_year, h.market_growth)) is not None:
+        found = sorted([*found, turn], key=lambda f: f.impact, reverse=True)
+    risks, opportunities = risks_and_opportunities(found, by_segment_outlook, "segment")
 
     st.subheader("What changed")
-    if not found:
-        st.caption("Findings need units and revenue over at least two years of data.")
-    if found:  # one list, one element: the browser redraws it in one go
-        st.markdown("\n".join(f"- {md(f.text)} [Evidence →]({link(f.page, f.params)})" for f in found))
+    if missing:
+        st.caption(md(missing))
+    elif not found:
+        st.caption("Checked overtakes, entrants, share runs, the gap to the leader and share moves: none passes its "
+                   "threshold in this slice.")
+    else:
+        findings_list(found, link)
     left, right = st.columns(2)
-    for column, title, items in ((left, "Risks", risks), (right, "Opportunities", opportunities)):
-        with column, st.container(border=True):
-            st.markdown(f"**{title}**")
-            if items:
-                st.markdown("\n".join(f"- {md(f.text)} [→]({link(f.page, f.params)})" for f in items))
-            else:
-                st.caption("None stands out in this slice.")
+    with left:
+        explained_list("Risks", risks, link, missing or f"No change in this slice works against {ours}.")
+    with right:
+        explained_list("Opportunities", opportunities, link, missing or f"No change in this slice works for {ours}.")
     if by_segment_outlook is not None:
         st.subheader(f"Outlook by segment: next {span} against the last")
         outlook_table(by_segment_outlook, "segment")
@@ -139,8 +153,8 @@ with findings_area:
 report = lambda: html_report(  # noqa: E731 (built only when downloaded: it embeds 4.5 MB of plotly.js)
     f"Market briefing: {ours}", f"Basis: {filters.basis()} · Data: {context.dataset.name}",
     [Card(c["label"], c["value"], f"{c.get('delta') or ''} {c.get('delta_description') or ''}".strip()) for c in cards],
-    [Section("What changed", [(f.text, None) for f in found]), Section("Risks", [(f.text, None) for f in risks]),
-     Section("Opportunities", [(f.text, None) for f in opportunities])],
+    [Section("Headline", [(said, None)]), Section("What changed", [(f.text, None) for f in found]), Section("Risks", [(report_line(f), None) for f in risks]),
+     Section("Opportunities", [(report_line(f), None) for f in opportunities])],
     figures,
 )
 with st.container(horizontal=True):

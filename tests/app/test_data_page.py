@@ -37,11 +37,10 @@ def test_a_wide_share_file_becomes_the_data_of_every_page():
     assert not at.exception
     assert at.selectbox(key="company").options == ["Apex", "Northwind"]
     assert at.segmented_control(key="measure").value == "share"
-    # The demo's "ours" (Northwind) does not carry over: the new data starts from its own default, Apex.
-    assert at.selectbox(key="company").value == "Apex"
-    # Apex's share over the three months, each month scaled to sum to 100
-    expected = 100 * (40.0 / 100.0 + 41.0 / 100.1 + 39.9 / 99.9) / 3
-    assert at.metric[0].value == "n/a" and at.metric[1].value == f"{expected:.1f}%"
+    # Northwind's share over the three months, each month scaled to sum to 100; Apex leads
+    expected = 100 * (35.0 / 100.0 + 34.0 / 100.1 + 35.0 / 99.9) / 3
+    assert at.metric[0].value == f"{expected:.1f}%" and at.metric[1].value == "#2 of 2"
+    assert "Market size" not in [m.label for m in at.metric]
 
 
 def test_a_file_with_hundreds_of_companies_draws_its_50_largest_and_says_how_many_more():

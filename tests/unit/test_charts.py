@@ -75,3 +75,20 @@ def test_a_single_bubble_gets_a_readable_axis_around_it():
     assert low < 60_768_434.5 < high and high - low > 0.5 * 60_768_434.5  # tens of millions either side
     low, high = fig.layout.yaxis.range
     assert low < 4.2 < high and high - low >= 2
+
+
+def test_events_are_marked_with_a_line_and_an_escaped_label_and_ones_outside_are_left_out():
+    import pandas as pd
+
+    from dashboard.charts import lines, with_events
+
+    frame = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=12, freq="MS").repeat(2),
+                          "company": ["A", "B"] * 12, "share": [60.0, 40.0] * 12})
+    fig = lines(frame, x="date", y="share", color="company", title="t", y_title="y")
+    marked = with_events(fig, [(pd.Timestamp("2024-11-01"), "<b>B</b> passes A"), (pd.Timestamp("2024-02-01"), "B enters"),
+                               (pd.Timestamp("2030-01-01"), "later")])
+    texts = [a.text for a in marked.layout.annotations]
+    assert texts == ["B enters", "&lt;b&gt;B&lt;/b&gt; passes A"]  # in date order; the 2030 event is off the chart
+    early, late = marked.layout.annotations
+    assert early.xanchor == "left" and late.xanchor == "right"  # a late event's label stays inside the chart
+    assert len(marked.layout.shapes) == 2 and len(fig.layout.annotations) == 0  # the original is not changed

@@ -30,3 +30,22 @@ def test_a_company_that_left_is_forecast_at_zero_and_shares_still_sum_to_100():
     future = share_forecast(totals, "revenue", 6)
     assert np.allclose(future.groupby("date")["share"].sum(), 100.0)
     assert future[future["company"] == "Leaver"]["share"].max() < 1.0
+
+
+def test_empty_periods_of_a_calendar_are_gaps_not_years_where_nobody_sold():
+    import numpy as np
+    import pandas as pd
+
+    from analysis.share_forecast import share_forecast
+
+    years = pd.date_range("2001-01-01", periods=10, freq="YS")
+    rows = [{"date": d, "company": c, "share": v} for i, d in enumerate(years)
+            for c, v in (("A", 60.0 - i), ("B", 40.0 + i))]
+    observed = pd.DataFrame(rows)
+    gaps = pd.DataFrame([{"date": pd.Timestamp(f"{y}-01-01"), "company": c, "share": np.nan}
+                         for y in (2011, 2012) for c in ("A", "B")])
+    with_gaps = pd.concat([observed[observed["date"] < "2011-01-01"], gaps]).sort_values("date")
+    clean = share_forecast(observed, "share", 1, season_length=1)
+    gapped = share_forecast(with_gaps, "share", 1, season_length=1)
+    assert gapped["share"].round(6).tolist() == clean["share"].round(6).tolist()
+    assert (gapped["upper"] - gapped["lower"]).max() < 5  # zeros for the empty years would blow the band up

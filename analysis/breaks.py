@@ -1,0 +1,81 @@
+"""Breaks in a tracker's series: a share that jumps further in one period than its history makes plausible.
+
+Trackers change their panels and methods (StatCounter re-weighting "Other",
+a survey changing its sample), and the series then jumps without the market
+having moved. A jump is a break when it is several times the company's
+typical one-period move (a robust spread, the median absolute deviation, so
+the jump itself does not hide it), at least `MIN_POINTS` share points, and the
+new level holds in the periods after (a one-period spike is noise, not a
+method). Breaks are reported, never corrected: the user knows the tracker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.share_findings import share_table
+
+MIN_POINTS = 2.0  # a break smaller than this is not worth a word
+FACTOR = 6.0  # times the typical one-period move
+HOLD = 3  # periods before and after the jump whose levels must differ as the jump says
+
+
+@dataclass(frozen=True)
+class Break:
+    company: str
+    date: pd.Timestamp  # the first period at the new level
+    before: float  # share in the period before, percent
+    after: float  # share in `date`
+    typical: float  # typical one-period move of this company, share points
+
+    @property
+    def jump(self) -> float:
+        return self.after - self.before
+
+    def describe(self) -> str:
+        return f"{self.company} {self.before:.1f}% → {self.after:.1f}% in {self.date:%b %Y}"
+
+
+def share_breaks(totals: pd.DataFrame, measure: str, *, min_points: float = MIN_POINTS, factor: float = FACTOR,
+                 hold: int = HOLD) -> list[Break]:
+    """Breaks in the shares of `measure` per (`date`, `company`), oldest first."""
+    if totals.empty or measure not in totals:
+        return []
+    shares = share_table(totals, measure, rest=()).shares
+    found = []
+    for company in shares.columns:
+        series = shares[company].to_numpy()
+        steps = np.diff(series)
+        if len(steps) < 2 * hold:
+            continue
+        typical = max(1.4826 * float(np.median(np.abs(steps - np.median(steps)))), 0.05)
+        limit = max(factor * typical, min_points)
+        for i in np.flatnonzero(np.abs(steps) > limit):
+            if series[i] <= 0 or series[i + 1] <= 0:
+                continue  # an entry or an exit, not a change of method
+            level_before = float(np.median(series[max(0, i + 1 - hold):i + 1]))
+            level_after = float(np.median(series[i + 1:i + 1 + hold]))
+            if abs(level_after - level_before) < 0.5 * abs(steps[i]) or np.sign(level_after - level_before) != np.sign(steps[i]):
+                continue  # a spike that went back: noise, not a new method
+            found.append(Break(str(company), shares.index[i + 1], float(series[i]), float(series[i + 1]), typical))
+    return sorted(found, key=lambda b: (b.date, -abs(b.jump)))
+
+
+def describe_breaks(breaks: list[Break]) -> str:
+    """One sentence for a basis line or the Data page; empty when there are none."""
+    if not breaks:
+        return ""
+    by_date: dict[pd.Timestamp, list[Break]] = {}
+    for b in breaks:
+        by_date.setdefault(b.date, []).append(b)
+    parts = [", ".join(b.describe() for b in group) for group in by_date.values()]
+    return ("Likely a change in the tracker's method, not in the market: " + "; ".join(parts)
+            + ". Compare periods on either side with care.")
+
+
+def breaks_between(breaks: list[Break], start: pd.Timestamp, end: pd.Timestamp) -> list[Break]:
+    """Breaks whose new level starts after `start` and no later than `end`."""
+    return [b for b in breaks if start < b.date <= end]

@@ -1,0 +1,125 @@
+"""Pieces of the Briefing page: its cards, the findings with their amounts, risks and opportunities.
+
+Numbers come from `analysis`; this module only words and draws them. Every
+finding and item is Markdown-escaped: company names come from users' files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis.breaks import Break
+from analysis.changes import Heading
+from analysis.findings import Finding
+from analysis.kpis import Headline
+from analysis.share_findings import Standing
+from dashboard.charts import share_forecast_chart
+from dashboard.formatting import MEASURE_LABELS, compact, percent, points
+from dashboard.safe_text import md
+from dashboard.shared_work import figure
+from dashboard.theme import company_colors
+
+BADGES = {"risk": ":red-badge[bad for us]", "opportunity": ":green-badge[good for us]",
+          "neutral": ":gray-badge[neutral]"}
+
+
+def events(found: list[Finding], breaks: list[Break]) -> list[tuple[pd.Timestamp, str]]:
+    """What a time chart marks: the dated events the findings name, and breaks in the data (one per date)."""
+    marked = [(f.when, f.label) for f in found if f.when is not None and f.label]
+    marked += [(date, "Tracker method change?") for date in dict.fromkeys(b.date for b in breaks)]
+    return marked
+
+
+def amount(finding: Finding) -> str:
+    """The size of a finding as it ranks: dollars a year, units a year, or share points."""
+    if finding.unit == "points":
+        return f"{finding.impact:.1f} pts"
+    if finding.unit == "units":
+        return f"{compact(finding.impact, 'units')} units/yr"
+    return f"{compact(finding.impact, 'revenue')}/yr"
+
+
+def share_cards(where: Standing, vs: str) -> list[dict]:
+    """Share-only data: our share, our rank and the gap to the leader (or our lead), each with its change."""
+    cards = [dict(label=f"{where.company} market share", value=percent(where.share),
+                  delta=points(None if where.previous_share is None else where.share - where.previous_share),
+                  delta_description=vs, help=f"Average share over the last {where.span}, {where.start:%b %Y} – "
+                                             f"{where.end:%b %Y}.")]
+    cards.append(dict(label="Rank", value=f"#{where.rank} of {where.of}",
+                      help=f"By share over the last {where.span}. A catch-all column such as “Other” is the rest of "
+                           "the market and is not ranked, unless you said on loading that it is a company."))
+    if where.rival is not None and where.gap is not None:
+        change = None if where.previous_gap is None else where.gap - where.previous_gap
+        label = f"Lead over {where.rival}" if where.rank == 1 else f"Gap to the leader, {where.rival}"
+        cards.append(dict(label=label, value=f"{abs(where.gap):.1f} pts", delta=points(change),
+                          delta_description=vs,
+                          help=f"{where.rival} has {where.rival_share:.1f}% over the last {where.span}. The change is "
+                               "in our favour when positive: a lead that grew or a gap that closed."))
+    return cards
+
+
+def money_cards(h: Headline, ours: str, measure: str, share_of: str, span: str) -> list[dict]:
+    """Units or revenue: the market and us over the last window, with growth, and our share."""
+    label, vs = MEASURE_LABELS[measure].lower(), f"vs prior {span}"
+    gap = None if h.our_growth is None or h.market_growth is None else h.our_growth - h.market_growth
+    return [
+        dict(label=f"Market {label}", value=compact(h.market, measure),
+             delta=percent(h.market_growth, signed=True), delta_description=vs,
+             help=f"Sum over the last {span}, {h.window_start:%b %Y} – {h.window_end:%b %Y}, selected segments and regions."),
+        dict(label=f"{ours} {label}", value=compact(h.ours, measure),
+             delta=points(gap), delta_description="vs market growth",
+             help=f"Sum over the last {span}. {ours} grew {percent(h.our_growth, signed=True) or 'n/a'}, the market "
+                  f"{percent(h.market_growth, signed=True) or 'n/a'}."),
+        dict(label=f"{ours} {share_of}", value=percent(h.share), delta=points(h.share_change), delta_description=vs),
+    ]
+
+
+def share_outlook(future: pd.DataFrame, shares: pd.DataFrame, ours: str,
+                  now: float) -> tuple[Heading, dict | None, go.Figure]:
+    """From the share forecast: the headline's heading, the forecast card and the forecast chart."""
+    last_date = future["date"].max()
+    at_end = future[future["date"] == last_date].set_index("company")["share"]
+    chart = figure(share_forecast_chart, shares, future, colors=company_colors(shares["company"].unique(), ours),
+                   ours=ours, level=0.9, title=f"Where shares are heading: {ours} at {at_end.get(ours, 0.0):.1f}% in "
+                                               f"{last_date:%b %Y} (forecast)")
+    return Heading(share_date=last_date, share_forecast=at_end.to_dict()), share_forecast_card(future, ours, now), chart
+
+
+def share_forecast_card(future: pd.DataFrame, ours: str, now: float, level: float = 0.9) -> dict | None:
+    """The last forecast period of our share, against our share now."""
+    mine = future[future["company"] == ours]
+    if mine.empty:
+        return None
+    last = mine.iloc[-1]
+    return dict(label=f"Forecast, {last['date']:%b %Y}", value=percent(float(last["share"])),
+                delta=points(float(last["share"]) - now), delta_description="vs last 12 months" if len(mine) == 12
+                else f"vs the last {len(mine)} periods",
+                help=f"{ours}'s share. {level:.0%} interval {last['lower']:.1f}% to {last['upper']:.1f}%. Every company's share is "
+                     "forecast together so that they add up to 100% (the method is on Competitors).")
+
+
+def findings_list(found: list[Finding], link: Callable[[str, dict], str]) -> None:
+    """One Markdown list (one element: the browser redraws it in one go), biggest first."""
+    st.markdown("\n".join(
+        f"- {BADGES.get(f.sentiment, BADGES['neutral'])} **{md(amount(f))}** · {md(f.text)} "
+        f"[Evidence →]({link(f.page, f.params)})" for f in found))
+
+
+def explained_list(title: str, items: list[Finding], link: Callable[[str, dict], str], empty: str) -> None:
+    """Risks or Opportunities: each item says why it is one and what to watch."""
+    with st.container(border=True):
+        st.markdown(f"**{title}**")
+        if not items:
+            st.caption(md(empty))
+            return
+        st.markdown("\n".join(
+            f"- **{md(f.text)}** ({md(amount(f))}) [→]({link(f.page, f.params)})  \n"
+            f"  {md(f.why)}  \n  *Watch:* {md(f.watch)}" for f in items))
+
+
+def report_line(f: Finding) -> str:
+    return f"{f.text} ({amount(f)}). {f.why} Watch: {f.watch}".strip()

@@ -1,0 +1,42 @@
+"""Share views for pages whose main views need sizes: share trends and the coherent share forecast.
+
+Used by Market when the data has shares only, so a tracker export gets where
+shares stand and where they are heading instead of a notice.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.share import share_over_time
+from analysis.share_forecast import METHOD, share_forecast
+from dashboard import charts
+from dashboard.shared_work import computed, figure
+from dashboard.theme import company_colors
+from dashboard.widgets import chart
+
+
+def share_trends(totals: pd.DataFrame, ours: str, *, season: int, key: str) -> None:
+    """Shares over time, and their forecast for the next season when there are two seasons of history."""
+    shares = computed(share_over_time, totals, "share")
+    colors = company_colors(shares["company"].unique(), ours)
+    left, right = st.columns(2)
+    with left:
+        chart(figure(charts.lines, shares, x="date", y="share", color="company", title="Market share by company",
+                     y_title="Market share (%)", y_format=".1f", y_suffix="%", colors=colors, emphasis=ours),
+              shares, key=f"{key}_shares")
+    with right:
+        if shares["date"].nunique() < 2 * season:
+            st.info(f"The share forecast needs at least {2 * season} periods; this slice has "
+                    f"{shares['date'].nunique()}.", icon=":material/info:")
+            return
+        with st.spinner("Forecasting every company's share…"):
+            future = computed(share_forecast, totals, "share", season, season_length=season)
+        mine = future[future["company"] == ours]
+        title = "Where shares are heading (forecast)"
+        if not mine.empty:
+            title = f"Where shares are heading: {ours} at {mine['share'].iloc[-1]:.1f}% in {mine['date'].iloc[-1]:%b %Y}"
+        chart(figure(charts.share_forecast_chart, shares, future, colors=colors, ours=ours, level=0.9, title=title),
+              future, key=f"{key}_share_forecast")
+    st.caption(METHOD.format(measure="share", level=0.9))

@@ -1,0 +1,49 @@
+"""Files a product manager actually has, made here so tests know their story.
+
+`desktop_os_csv`: a wide monthly tracker export of percent shares (five
+columns, as StatCounter publishes them) where Windows loses share to macOS and
+ChromeOS, and "Other" drops from 9.4% to 3.2% in one month (Mar 2023): the
+tracker changed its method, the market did not.
+`survey_csv`: survey snapshots taken on irregular dates, years apart.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+MONTHS = pd.date_range("2019-01-01", "2025-12-01", freq="MS")
+BREAK = pd.Timestamp("2023-03-01")
+
+
+def desktop_os_frame() -> pd.DataFrame:
+    rng = np.random.default_rng(13)
+    n = len(MONTHS)
+    t = np.arange(n) / (n - 1)
+    macos = 13.0 + 4.0 * t + rng.normal(0, 0.15, n)
+    linux = 2.2 + 1.6 * t + rng.normal(0, 0.08, n)
+    chromeos = 1.0 + 1.5 * t + rng.normal(0, 0.08, n)
+    other = np.where(MONTHS < BREAK, 9.4, 3.2) + rng.normal(0, 0.1, n)
+    windows = 100.0 - macos - linux - chromeos - other
+    return pd.DataFrame({"Date": MONTHS.strftime("%Y-%m"), "Windows": windows.round(2), "OS X": macos.round(2),
+                         "Linux": linux.round(2), "Chrome OS": chromeos.round(2), "Other": other.round(2)})
+
+
+def desktop_os_csv() -> bytes:
+    return desktop_os_frame().to_csv(index=False).encode()
+
+
+SURVEY_DATES = ["2001-03-27", "2002-03-26", "2004-07-15", "2005-03-30", "2006-11-02", "2008-03-20", "2009-06-11",
+                "2010-03-25", "2011-09-08", "2012-03-22", "2013-03-21", "2014-06-30"]
+
+
+def survey_csv() -> bytes:
+    """Survey snapshots: shares of four vendors on the day each survey was taken."""
+    n = len(SURVEY_DATES)
+    alpha = np.linspace(45.0, 30.0, n)
+    beta = np.linspace(25.0, 38.0, n)
+    gamma = np.full(n, 20.0)
+    rest = 100.0 - alpha - beta - gamma
+    frame = pd.DataFrame({"Survey date": SURVEY_DATES, "Alpha": alpha.round(1), "Beta": beta.round(1),
+                          "Gamma": gamma.round(1), "Others": rest.round(1)})
+    return frame.to_csv(index=False).encode()
