@@ -23,6 +23,8 @@ from sqlalchemy.pool import NullPool
 
 from data.locations import APP_FOLDER, DATABASE_FILE, database_url, home  # noqa: F401  (re-exported for callers)
 
+__all__ = ["APP_FOLDER", "DATABASE_FILE", "database_url", "home", "metadata", "datasets", "dataset_versions", "views",
+           "ready_engine", "engine", "writer", "migrate"]
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
