@@ -37,7 +37,7 @@ class Dataset:
     @classmethod
     def from_files(cls, name: str, source: str, files: Mapping[str, Path], key: str) -> Dataset:
         """Conformed Parquet tables (as the workspace writes them); `key` names this exact content."""
-        return cls(name, source, {}, key, None, {t: Path(p) for t, p in files.items() if t in SCHEMAS})
+        return cls(name, source, {}, key, None, files={t: Path(p) for t, p in files.items() if t in SCHEMAS})
     # Catch-all columns ("Other", "Unknown") that are the rest of the market, as the user said on loading;
     # None: not asked, so names such as "Others" are taken to be the rest of the market.
     rest: tuple[str, ...] | None = None
@@ -49,7 +49,7 @@ class Dataset:
     ) -> Dataset:
         """Conform every known table to its schema and fingerprint the result."""
         conformed = {t: conform(df, t) for t, df in tables.items() if t in SCHEMAS}
-        return cls(name, source, conformed, _fingerprint(conformed), ours, rest)
+        return cls(name, source, conformed, _fingerprint(conformed), ours, rest=rest)
 
 
 def load_demo(directory: Path = DEMO_DIR) -> Dataset:
