@@ -59,9 +59,10 @@ def workspace() -> Workspace:
 
 
 @st.cache_resource(max_entries=16)
-def _load(key: str, name: str, source: str, files: tuple[tuple[str, str], ...]) -> Dataset:
+def _load(key: str, name: str, source: str, files: tuple[tuple[str, str], ...], ours: str | None,
+          rest: tuple[str, ...] | None) -> Dataset:
     """The version's Parquet files, read by DuckDB when the store is built: no pandas copy of the data."""
-    return Dataset.from_files(name, source, dict(files), key=key)
+    return Dataset.from_files(name, source, dict(files), key=key, ours=ours, rest=rest)
 
 
 def linked_dataset(fallback: str) -> LinkedData:
@@ -83,7 +84,7 @@ def linked_dataset(fallback: str) -> LinkedData:
         opened = version or info.latest_version
         files = ws.files(dataset_id, opened)  # checked on every run: a version past the last 10 is gone
         dataset = _load(f"ws-{dataset_id}-{opened}", info.name, f"workspace: {info.source} · version {opened}",
-                        tuple((t, str(p)) for t, p in sorted(files.items())))
+                        tuple((t, str(p)) for t, p in sorted(files.items())), info.ours or None, info.rest)
         if "market" not in dataset.table_names:
             raise WorkspaceError("It has no market table, which every page needs.")
     except Exception as error:  # noqa: BLE001  a link must never show a traceback

@@ -44,6 +44,10 @@ datasets = Table(
     Column("refresh_outcome", String(16)),  # "ok" or "failed"; None before any refresh
     Column("refresh_message", Text),
     Column("refreshed", Float),
+    # What the user said on loading, so a reopened share tracker keeps them: our company, and the catch-all
+    # columns that are the rest of the market (a JSON list; None: not asked, names such as "Other" decide).
+    Column("ours", Text),
+    Column("rest", JSON),
 )
 
 dataset_versions = Table(

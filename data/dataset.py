@@ -35,9 +35,11 @@ class Dataset:
         return sorted({*self.tables, *self.files})
 
     @classmethod
-    def from_files(cls, name: str, source: str, files: Mapping[str, Path], key: str) -> Dataset:
+    def from_files(cls, name: str, source: str, files: Mapping[str, Path], key: str, ours: str | None = None,
+                   rest: tuple[str, ...] | None = None) -> Dataset:
         """Conformed Parquet tables (as the workspace writes them); `key` names this exact content."""
-        return cls(name, source, {}, key, None, files={t: Path(p) for t, p in files.items() if t in SCHEMAS})
+        return cls(name, source, {}, key, ours, files={t: Path(p) for t, p in files.items() if t in SCHEMAS},
+                   rest=rest)
     # Catch-all columns ("Other", "Unknown") that are the rest of the market, as the user said on loading;
     # None: not asked, so names such as "Others" are taken to be the rest of the market.
     rest: tuple[str, ...] | None = None

@@ -78,6 +78,12 @@ class DatasetInfo:
     periodicity: str | None
     refresh_outcome: str | None  # last refresh: "ok", "failed", or None if never refreshed
     refresh_message: str | None
+    ours: str | None = None  # our company, as the user said on loading
+    rest: tuple[str, ...] | None = None  # the catch-all companies that are the rest of the market; None: not asked
+
+    def __post_init__(self) -> None:
+        if self.rest is not None and not isinstance(self.rest, tuple):
+            object.__setattr__(self, "rest", tuple(str(r) for r in self.rest))
 
 
 def check_id(dataset_id: object) -> str:
@@ -131,9 +137,11 @@ class Workspace:
         return self.folder(dataset_id, version) / f"{table}.parquet"
 
     def save(self, name: str, tables: dict[str, pd.DataFrame], source: str, dataset_id: str | None = None,
-             *, refreshed: bool = False) -> DatasetVersion:
+             *, refreshed: bool = False, ours: str | None = None,
+             rest: tuple[str, ...] | None = None) -> DatasetVersion:
         """A new dataset, or a new version of `dataset_id` (whose name stays: `rename` changes it);
-        versions older than the last 10 are removed, files and rows."""
+        versions older than the last 10 are removed, files and rows. `ours` and `rest` are what the user
+        said on loading; a new version given None for them keeps the dataset's."""
         if not tables or not all(isinstance(t, str) and TABLE_NAME.fullmatch(t) and isinstance(f, pd.DataFrame)
                                  for t, f in tables.items()):
             raise WorkspaceError("A dataset needs at least one table, named with letters, digits, '_' or '-'.")
@@ -144,6 +152,8 @@ class Workspace:
         new = dataset_id is None
         dataset_id = "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH)) if new else check_id(dataset_id)
         name, source = clean_text(name, MAX_NAME, "Untitled dataset"), clean_text(source, MAX_SOURCE, "unknown")
+        choices = {k: v for k, v in (("ours", None if ours is None else clean_text(ours, 200, "")),
+                                     ("rest", None if rest is None else [str(r) for r in rest])) if v is not None}
         staging = self.folder(dataset_id) / f".staging-{secrets.token_hex(6)}"
         final: Path | None = None
         try:
@@ -155,7 +165,7 @@ class Workspace:
             with appdb.writer(self.engine).begin() as conn:
                 if new:
                     conn.execute(insert(datasets_t).values(id=dataset_id, name=name, source=source, created=now,
-                                                           updated=now, latest_version=1))
+                                                           updated=now, latest_version=1, **choices))
                     version = 1
                 else:
                     row = conn.execute(select(datasets_t.c.latest_version).where(datasets_t.c.id == dataset_id)
@@ -163,7 +173,7 @@ class Workspace:
                     if row is None:
                         raise WorkspaceError("That dataset is not in the workspace (it may have been deleted).")
                     version = check_version(row.latest_version + 1)
-                    values = dict(latest_version=version, updated=now, source=source)
+                    values = dict(latest_version=version, updated=now, source=source, **choices)
                     if refreshed:
                         values.update(refresh_outcome="ok", refresh_message=None, refreshed=now)
                     conn.execute(update(datasets_t).where(datasets_t.c.id == dataset_id).values(**values))
@@ -266,7 +276,7 @@ class Workspace:
     def _infos(self, dataset_id: str | None) -> list[DatasetInfo]:
         d, v = datasets_t.c, versions_t.c
         query = (select(d.id, d.name, d.source, d.created, d.updated, d.latest_version, v.tables, v.periods_start,
-                        v.periods_end, v.periodicity, d.refresh_outcome, d.refresh_message)
+                        v.periods_end, v.periodicity, d.refresh_outcome, d.refresh_message, d.ours, d.rest)
                  .join_from(datasets_t, versions_t, (v.dataset_id == d.id) & (v.version == d.latest_version))
                  .order_by(d.updated.desc(), d.id))
         if dataset_id is not None:

@@ -120,7 +120,8 @@ with st.container(border=True):
         tables = {**base, table: loaded.frame}
         try:
             ws = workspace()
-            record = ws.save(ws_name, tables, source=origin)
+            said = (ours, rest) if table == "market" else (dataset.ours, dataset.rest)  # what the user told us
+            record = ws.save(ws_name, tables, source=origin, ours=said[0], rest=said[1])
             saved = ws.get(record.dataset_id)
         except WorkspaceError as error:
             st.error(f"Could not save to the workspace. {md(error)}", icon=":material/error:")

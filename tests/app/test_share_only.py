@@ -98,3 +98,25 @@ def test_the_method_break_is_flagged_on_the_data_page_the_briefing_and_the_bridg
     assert not [w for w in app.warning if "inside this comparison" in w.value]  # the last two years: 2024 vs 2025
     app.select_slider(key="bridge").set_value(("2022-12", "2023-12")).run()
     assert any("inside this comparison" in w.value and "Mar 2023" in w.value for w in app.warning)
+
+
+def test_saved_to_the_workspace_it_keeps_which_company_is_ours_and_the_rest_of_the_market(tmp_path, monkeypatch):
+    from dashboard.sharing import view_store
+
+    monkeypatch.setenv("MARKET_TRENDS_HOME", str(tmp_path))
+    view_store.clear()
+    at = loaded(ours="OS X", other_is_a_company=True)
+    at.switch_page("../pages/data.py").run()
+    at.file_uploader(key="upload_market").upload("desktop.csv", desktop_os_csv()).run()
+    next(s for s in at.selectbox if s.label == "Which company is ours?").set_value("OS X").run()
+    next(r for r in at.radio if "“Other”" in r.label).set_value("A company").run()
+    next(t for t in at.text_input if str(t.key).startswith("ws_name_")).input("Desktop OS tracker").run()
+    next(b for b in at.button if b.label == "Save to workspace").click().run()
+    assert not at.exception, at.exception
+    ref = at.query_params["data"]
+
+    colleague = open_app({"data": ref})  # a fresh session: only the link
+    assert not colleague.exception, colleague.exception
+    assert colleague.selectbox(key="company").value == "OS X"
+    assert "Other" in colleague.selectbox(key="company").options  # a company here, as the user said
+    view_store.clear()

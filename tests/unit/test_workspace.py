@@ -211,3 +211,14 @@ def test_a_failed_save_leaves_no_files_and_no_row(tmp_path):
             ws.save("Bad", tables, "bad.csv")
     assert ws.list() == []
     assert list((tmp_path / "datasets").rglob("*")) == []
+
+
+def test_which_company_is_ours_and_the_rest_of_the_market_are_kept_across_versions(tmp_path):
+    ws = Workspace(tmp_path)
+    first = ws.save("Tracker", market(), "t.csv", ours="OS X", rest=("Other",))
+    ws.save("Tracker", market(), "t.csv", dataset_id=first.dataset_id)  # a refresh says nothing new
+    info = Workspace(tmp_path).get(first.dataset_id)
+    assert (info.ours, info.rest, info.latest_version) == ("OS X", ("Other",), 2)
+    ws.save("Tracker", market(), "t.csv", dataset_id=first.dataset_id, rest=())
+    assert Workspace(tmp_path).get(first.dataset_id).rest == ()  # "no catch-all" is an answer too
+    assert ws.save("Plain", market(), "p.csv").dataset_id and ws.list()[0].rest is None  # never asked
