@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -30,3 +30,29 @@ def required_choice(label: str, options: Sequence[str], default: str, *, key: st
         st.session_state[emptied] = True
         st.rerun()
     return default
+
+
+def worded_choice(label: str, options: Sequence[str], default: str, *, key: str, words: Mapping[str, str],
+                  **kwargs: Any) -> str:
+    """A selectbox that shows each option in words while the link keeps the option's stable name.
+
+    Streamlit's own binding writes the displayed text into the URL when a
+    `format_func` is given, which would change every saved link whenever the
+    wording does; here the widget is unbound and `?key=` is kept by hand:
+    the option's name in the link, absent at the default.
+    """
+    asked = st.query_params.get(key)
+    current = asked if asked in options else default
+    widget = f"_{key}_worded"
+    if st.session_state.get(widget) not in options or (asked in options and asked != st.session_state[widget]):
+        st.session_state[widget] = current
+
+    def _to_link() -> None:
+        value = st.session_state[widget]
+        if value == default:
+            st.query_params.pop(key, None)
+        else:
+            st.query_params[key] = value
+
+    return st.selectbox(label, options, key=widget, format_func=lambda o: words.get(o, o), on_change=_to_link,
+                        **kwargs)

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analysis.forecast.words import in_words
 from dashboard.context import PageContext
 from dashboard.formatting import money_columns
 from dashboard.safe_text import md
@@ -77,8 +78,9 @@ def head_to_head_table(table: pd.DataFrame, ours: str, rival: str) -> None:
 
 def forecast_details(fc) -> None:
     """The model behind a forecast, its backtest against the other candidates, in plain words."""
-    with st.expander(f"Model details: {fc.model}", icon=":material/query_stats:"):
+    with st.expander(f"Model details: {in_words(fc.model)}", icon=":material/query_stats:"):
         st.markdown(fc.summary)
+        st.caption(f"Technical name: {md(fc.model)}")
         if fc.notes:
             st.caption(" ".join(fc.notes))
         if not fc.backtest.empty:

@@ -5,13 +5,15 @@ import pandas as pd
 import streamlit as st
 
 from analysis.drivers import compare_with_driver
+from analysis.briefing import market_outlook
 from analysis.forecast import CANDIDATES, forecast
+from analysis.forecast.words import METHOD_WORDS
 from analysis.market import attractiveness, cagr_table, decompose, outlook, yoy_growth
 from dashboard import charts
-from dashboard.bound import required_choice
+from dashboard.bound import required_choice, worded_choice
 from dashboard.context import page_context
 from dashboard.data_access import market_totals
-from dashboard.formatting import MEASURE_LABELS, compact, measure_axis
+from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, measure_axis, percent
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.share_views import share_trends
@@ -106,14 +108,23 @@ def forecast_section() -> None:
     with controls[1]:
         level = st.select_slider("Interval level (%)", LEVELS, value="90", key="level", bind="query-params")
     with controls[2]:
-        model = st.selectbox("Model", MODELS, key="model", bind="query-params",
-                             help="“auto” picks by how well each model would have forecast the recent past.")
+        model = worded_choice("Model", MODELS, "auto", key="model", words=METHOD_WORDS,
+                              help="Automatic picks by how well each model would have forecast the recent past.")
     with st.spinner("Fitting and backtesting the candidate models…"):
         fc = forecast(series, horizon, season_length=season, level=int(level) / 100, method=model)
-    last, low, high = (compact(s.iloc[-1], measure) for s in (fc.mean, fc.lower, fc.upper))
+    # The headline is the next year's total, the same figure (same function, same slice) as the Briefing's card.
+    year = computed(market_outlook, series, season=season)
+    low_growth, high_growth = year.growth_range
+    span = f"{season} {PERIOD_WORDS.get(filters.periodicity, 'period')}s"
+    st.metric(f"Forecast, next {span}", compact(year.next, measure), percent(year.growth, signed=True),
+              delta_description=f"range {low_growth:+.0f}% to {high_growth:+.0f}%", border=True,
+              help=f"{year.level:.0%} interval: {compact(year.low, measure)} to {compact(year.high, measure)}, "
+                   f"against {compact(year.last, measure)} over the last {span}. The same figure as the Briefing's.")
     chart(figure(charts.forecast_chart, series, fc.mean, fc.lower, fc.upper, level=fc.level,
                  money=measure == "revenue", y_title=measure_axis(measure, filters.periodicity),
-                 title=f"Market {label}: {fc.mean.index[-1]:%b %Y} forecast {last} ({low} to {high})"),
+                 title=f"Market {label}: next {span} {compact(year.next, measure)} "
+                       f"({compact(year.low, measure)} to {compact(year.high, measure)}), "
+                       f"shown {horizon} periods ahead at {fc.level:.0%}"),
           fc.frame.reset_index(names="date"), key="forecast")
     forecast_details(fc)
     driver_section(horizon, fc.level)

@@ -12,7 +12,7 @@ def test_default_market_page_shows_size_growth_seasonality_and_forecast():
     at = open_app({}, PAGE)
     assert not at.exception
     titles = chart_titles(at)
-    assert len(titles) == 5 and any(t.startswith("Market revenue: Jun 2027 forecast") for t in titles)
+    assert len(titles) == 5 and any(t.startswith("Market revenue: next 12 months $") for t in titles)
     assert any("seasonality explains" in t for t in titles)
     assert any("missed by" in m.value and "fell inside the 90% band" in m.value for m in at.markdown)
 
@@ -22,9 +22,9 @@ def test_a_link_sets_horizon_level_and_model_and_reproduces_the_chart():
     at = open_app(view, PAGE)
     assert not at.exception
     assert at.slider(key="horizon").value == 6 and at.select_slider(key="level").value == "80"
-    assert at.selectbox(key="model").value == "theta" and at.segmented_control(key="split").value == "region"
+    assert at.selectbox(key="_model_worded").value == "theta" and at.segmented_control(key="split").value == "region"
     titles = chart_titles(at)
-    assert any(t.startswith("Market units: Jun 2026 forecast") for t in titles)
+    assert any(t.startswith("Market units: next 12 months") and "shown 6 periods ahead at 80%" in t for t in titles)
     assert any("80%" in e.label or "Theta" in e.label for e in at.expander)
     assert chart_titles(open_app(view, PAGE)) == titles
 
@@ -42,3 +42,19 @@ def test_a_driver_comparison_from_the_link():
     assert not at.exception
     assert any(unescaped_markdown(m.value).startswith("With price_index as a regressor") for m in at.markdown)
     assert any("with price_index as a driver (SARIMAX)" in t for t in chart_titles(at))
+
+
+def test_the_forecast_headline_is_the_next_year_total_and_equals_the_briefings_card():
+    view = {"segment": ["SMB"], "region": ["Europe"]}
+    market = open_app(view, "../pages/market.py")
+    assert not market.exception, market.exception
+    card = next(m for m in market.metric if m.label == "Forecast, next 12 months")
+    briefing = open_app(view)
+    same = next(m for m in briefing.metric if m.label == "Forecast, next 12 months")
+    assert (card.value, card.delta) == (same.value, same.delta)
+    title = next(t for t in chart_titles(market) if t.startswith("Market revenue: next 12 months"))
+    assert card.value.replace("$", "") in title.replace("$", "")
+    picker = market.selectbox(key="_model_worded")
+    assert picker.value == "auto" and picker.format_func("auto").startswith("Automatic")
+    picker.select("holt_winters").run()
+    assert market.query_params["model"] == "holt_winters"  # the link keeps the stable name, not the words

@@ -15,16 +15,16 @@ pytestmark = pytest.mark.e2e
 def test_forecast_settings_reopen_from_the_link(browser, page, app_url):
     page.goto(f"{app_url}/market?horizon=12&level=80")
     wait_rendered(page)
-    page.wait_for_function("() => [...document.querySelectorAll('.gtitle')].some(e => e.textContent.includes('forecast'))")
+    page.wait_for_function("() => [...document.querySelectorAll('.gtitle')].some(e => e.textContent.includes('next 12'))")
     model = page.locator("[data-testid='stSelectbox']", has=page.get_by_text("Model", exact=True))
     model.scroll_into_view_if_needed()
     model.click()
-    page.get_by_role("option", name="damped", exact=True).click()
-    page.wait_for_url(re.compile(r"model=damped"))
+    page.get_by_role("option", name="Trend that flattens out (damped trend)", exact=True).click()
+    page.wait_for_url(re.compile(r"model=damped"))  # the link keeps the stable name, the picker shows words
     wait_rendered(page)
-    page.wait_for_selector("text=Model details: ETS")
+    page.wait_for_selector("text=Model details: Damped trend")
     titles = chart_titles(page)
-    assert any("Dec 2026 forecast" in t for t in titles)
+    assert any("shown 12 periods ahead at 80%" in t for t in titles)
     assert page.locator("[data-testid='stException']").count() == 0
 
     fresh = fresh_page(browser)
@@ -34,6 +34,6 @@ def test_forecast_settings_reopen_from_the_link(browser, page, app_url):
         fresh.wait_for_function("n => document.querySelectorAll('.gtitle').length >= n", arg=len(titles))
         assert chart_titles(fresh) == titles
         picker = fresh.locator("[data-testid='stSelectbox']", has=fresh.get_by_text("Model", exact=True))
-        assert picker.locator("input").input_value() == "damped"
+        assert picker.locator("input").input_value() == "Trend that flattens out (damped trend)"
     finally:
         fresh.context.close()
