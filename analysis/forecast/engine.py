@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import threading
 import warnings
@@ -13,7 +14,7 @@ import pandas as pd
 from threadpoolctl import ThreadpoolController
 
 from analysis.forecast.arima import _COVERED_ORDERS
-from analysis.forecast.backtest import _run_backtest
+from analysis.forecast.backtest import _Backtest, _run_backtest
 from analysis.forecast.models import _BASE, _FALLBACK, _MODELS, _SHORT_NAMES, _FitFailed, _safe_fit
 from analysis.forecast.prepare import _prepare, _Prepared
 from analysis.forecast.report import _backtest_table, _describe, _empty_table, _summary
@@ -208,6 +209,8 @@ def _forecast(y: pd.Series, horizon: int, season_length: int | None, level: floa
     names, start, stepped_down = _candidates(window, method, steps, ready)
     orders = {name: fit.option for name, fit in ready.items() if fit.option is not None}
     backtest = _run_backtest(values, m, steps, names, orders)
+    if window.nonnegative and method in ("auto", "combination"):
+        backtest = _without_negative_forecasts(backtest, window, steps, ready)
     ranking = _rank(backtest, window.positive)
     choice = _choose(start, ranking, window, steps, ready, stepped_down)
 
@@ -234,6 +237,31 @@ def _forecast(y: pd.Series, horizon: int, season_length: int | None, level: floa
         summary=_summary(choice, table, coverage, level, backtest, prepared.unit, len(ranking), method == "auto"),
         notes=prepared.notes,
     )
+
+
+def _without_negative_forecasts(backtest: _Backtest, window: _Window, h: int, ready: dict[str, _Fit]) -> _Backtest:
+    """Leave out of the comparison every candidate whose forecast of a series that never went below zero does.
+
+    Units, sales and visitors cannot be negative. An undamped trend (Holt's, drift)
+    carried down a falling series for a long horizon crosses zero; clipping the
+    combination at zero afterwards still leaves that member pulling the others down
+    towards it, which is where sMAPE is harshest (a forecast near zero scores close to
+    200%). Such a member is implausible for this series, like a fit that diverged; the
+    candidates are fitted on the whole series once here (the members would be anyway)
+    and the ones that go negative are dropped, unless every candidate does.
+    """
+    keep = []
+    for name in backtest.fits:
+        try:
+            fit = ready[name] if name in ready else _safe_fit(name, window, h)
+        except _FitFailed:
+            continue
+        ready[name] = fit
+        if np.min(fit.mean) >= 0:
+            keep.append(name)
+    if not keep or len(keep) == len(backtest.fits):
+        return backtest
+    return dataclasses.replace(backtest, fits={name: backtest.fits[name] for name in keep})
 
 
 def _arima_has_a_chance(window: _Window, h: int, ready: dict[str, _Fit]) -> bool:

@@ -352,3 +352,23 @@ def test_the_public_names_are_importable_from_the_package():
 
     for name in ("CANDIDATES", "ON_REQUEST", "Forecast", "available_methods", "clear_cache", "forecast"):
         assert hasattr(package, name)
+
+
+def test_auto_leaves_out_candidates_that_take_a_positive_series_below_zero():
+    """A falling positive series: Holt's trend and drift cross zero within the horizon; they are no candidates."""
+    from analysis.forecast.models import _safe_fit
+    from analysis.forecast.prepare import _prepare
+    from analysis.forecast.window import _Window
+
+    rng = np.random.default_rng(3)
+    y = pd.Series(100 - 2.0 * np.arange(48) + rng.normal(0, 2, 48), index=pd.period_range("2020-01", periods=48, freq="M"))
+    h = 18
+    prepared = _prepare(y, None)
+    window = _Window.of(prepared.values, prepared.season_length)
+    below = {name for name in ("holt", "drift") if _safe_fit(name, window, h).mean.min() < 0}
+    assert below, "the series should take an undamped trend below zero"
+    result = forecast(y, h)
+    compared = set(result.backtest.index) - {"combination"}
+    assert compared and not compared & below
+    for name in compared:
+        assert _safe_fit(name, window, h).mean.min() >= 0
