@@ -42,6 +42,8 @@ def worded_choice(label: str, options: Sequence[str], default: str, *, key: str,
     the option's name in the link, absent at the default.
     """
     asked = st.query_params.get(key)
+    if asked is not None and (asked not in options or asked == default):
+        del st.query_params[key]  # as bound widgets do: an unusable value (named by the link notice) leaves the link
     current = asked if asked in options else default
     widget = f"_{key}_worded"
     if st.session_state.get(widget) not in options or (asked in options and asked != st.session_state[widget]):

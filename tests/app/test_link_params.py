@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -57,7 +58,11 @@ def bound_widgets(at: AppTest) -> dict[str, object]:
             yield from walk(child)
 
     nodes = [*walk(at.main), *walk(at.sidebar)]
-    return {key: node for node in nodes if (key := getattr(getattr(node, "proto", None), "query_param_key", ""))}
+    bound = {key: node for node in nodes if (key := getattr(getattr(node, "proto", None), "query_param_key", ""))}
+    # Bound by hand (dashboard.bound.worded_choice): the widget's key is "_<url key>_worded".
+    worded = {m.group(1): node for node in nodes
+              if (m := re.fullmatch(r"_(\w+)_worded", str(getattr(node, "key", None) or "")))}
+    return {**worded, **bound}
 
 
 def bound_keys(at: AppTest) -> set[str]:
