@@ -335,9 +335,20 @@ def price_volume_chart(frame: pd.DataFrame, *, title: str, colors: Mapping[str, 
                                  hovertemplate="%{y:,.3s} units<extra>%{fullData.name}</extra>"))
     fig = _finish(fig, title=title, y_title="Average price (USD per unit)", money=True)
     fig.update_yaxes(rangemode="normal")
+    top = float(frame["units"].max()) if len(frame) else 1.0
+    step = _nice_step(top / 4)  # round ticks (10k, 20k, 30k), not "6.69k … 28.73k"
     fig.update_layout(yaxis2=dict(title="Units per period", overlaying="y", side="right", showgrid=False,
-                                  exponentformat="B", rangemode="tozero"), margin=dict(r=72))
+                                  tickmode="linear", tick0=0, dtick=step, tickformat="~s",
+                                  range=[0, step * (int(top // step) + 1)]), margin=dict(r=72))
     return fig
+
+
+def _nice_step(raw: float) -> float:
+    """The round number (1, 2 or 5 times a power of ten) at or above `raw`: a readable tick spacing."""
+    if not raw > 0:
+        return 1.0
+    power = 10 ** np.floor(np.log10(raw))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= raw))
 
 
 def capability_heatmap(matrix: pd.DataFrame, *, title: str) -> go.Figure:

@@ -92,3 +92,14 @@ def test_events_are_marked_with_a_line_and_an_escaped_label_and_ones_outside_are
     early, late = marked.layout.annotations
     assert early.xanchor == "left" and late.xanchor == "right"  # a late event's label stays inside the chart
     assert len(marked.layout.shapes) == 2 and len(fig.layout.annotations) == 0  # the original is not changed
+
+
+def test_price_volume_units_axis_has_round_ticks_from_zero():
+    from dashboard.charts import price_volume_chart
+
+    frame = pd.DataFrame({"date": list(pd.date_range("2024-01-01", periods=3, freq="MS")) * 2,
+                          "company": ["Apex"] * 3 + ["Northwind"] * 3, "price": [300.0, 310, 320, 250, 255, 260],
+                          "units": [18_730.0, 21_380, 28_730, 9_000, 12_000, 14_040]})
+    fig = price_volume_chart(frame, title="t", colors={"Apex": "#e0752d", "Northwind": "#1f4e9c"})
+    axis = fig.layout.yaxis2
+    assert axis.tick0 == 0 and axis.dtick == 10_000 and axis.range[0] == 0 and axis.range[1] >= 28_730
