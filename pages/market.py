@@ -13,7 +13,7 @@ from dashboard import charts
 from dashboard.bound import required_choice, worded_choice
 from dashboard.context import page_context
 from dashboard.data_access import market_totals
-from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, measure_axis, percent
+from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, measure_axis, money_columns, percent
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.share_views import share_trends
@@ -79,13 +79,16 @@ with left:
           spots, key="attractiveness")
 with right:
     st.markdown(f"**Size and growth by {split}**")
-    st.dataframe(table, hide_index=True, column_config={
+    shown, sized = money_columns(table, {"first_year": "First year", "last_year": "Last year"},
+                                 money=measure == "revenue")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
         split: split.capitalize(),
-        "first_year": st.column_config.NumberColumn("First year", format="compact"),
-        "last_year": st.column_config.NumberColumn("Last year", format="compact"),
+        **{c: st.column_config.NumberColumn(**kw) for c, kw in sized.items()},
         "cagr": st.column_config.NumberColumn("CAGR", format="%+.1f%%"),
-        "share_of_market": st.column_config.NumberColumn("Share of market", format="%.1f%%"),
+        "share_of_market": st.column_config.NumberColumn("Share", format="%.0f%%",
+                                                         help=f"Share of the market's {label}, last year"),
     })
+    st.caption("Exact figures are in the size chart's downloads.")
 
 st.subheader("Seasonality")
 series = market_totals(store, key, filters.market_filter(), ("date",)).set_index("date")[measure]
@@ -102,7 +105,7 @@ st.caption(f"{parts.method}. A dip that shows in the seasonal row repeats every 
 def forecast_section() -> None:
     """Its own fragment: moving the horizon refits only this part of the page."""
     st.subheader("Forecast")
-    controls = st.columns(3)
+    controls = st.columns([1, 1, 1.6])
     with controls[0]:
         horizon = st.slider("Horizon (periods ahead)", 1, 36, 18, key="horizon", bind="query-params")
     with controls[1]:
@@ -116,7 +119,7 @@ def forecast_section() -> None:
     year = computed(market_outlook, series, season=season)
     low_growth, high_growth = year.growth_range
     span = f"{season} {PERIOD_WORDS.get(filters.periodicity, 'period')}s"
-    st.metric(f"Forecast, next {span}", compact(year.next, measure), percent(year.growth, signed=True),
+    st.columns([1, 2])[0].metric(f"Forecast, next {span}", compact(year.next, measure), percent(year.growth, signed=True),
               delta_description=f"range {low_growth:+.0f}% to {high_growth:+.0f}%", border=True,
               help=f"{year.level:.0%} interval: {compact(year.low, measure)} to {compact(year.high, measure)}, "
                    f"against {compact(year.last, measure)} over the last {span}. The same figure as the Briefing's.")
