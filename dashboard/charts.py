@@ -167,9 +167,10 @@ def bubbles(
                      range=[(float(xs.min()) - x_pad) if xs.min() < 0 else max(float(xs.min()) - x_pad, 0.0),
                             float(xs.max()) + x_pad] if len(frame) else None)
     spread = float(frame[y].max() - frame[y].min()) if len(frame) else 1.0
-    pad = max(spread * 0.2, 1.0)  # room for the labels above the top bubble
+    pad = max(spread * 0.2, 1.0)
+    top = max(spread * 0.4, 2.0)  # room for the top bubble's label below anything drawn above the plot
     fig.update_yaxes(title_text=plot(y_title), ticksuffix="%", rangemode="normal", zeroline=True, zerolinecolor="#c0c6cc",
-                     range=[float(frame[y].min()) - pad, float(frame[y].max()) + pad] if len(frame) else None)
+                     range=[float(frame[y].min()) - pad, float(frame[y].max()) + top] if len(frame) else None)
     return fig
 
 
