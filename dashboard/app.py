@@ -17,6 +17,7 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 import dashboard.runtime  # noqa: E402,F401  (one BLAS thread: see the module)
+from dashboard.background import start_worker  # noqa: E402
 from dashboard.context import PageContext, set_page_context  # noqa: E402
 from dashboard.active_data import active_dataset  # noqa: E402
 from dashboard.dataset_picker import dataset_picker, linked_dataset  # noqa: E402
@@ -31,6 +32,7 @@ st.set_page_config(
     page_icon=":material/insights:",
     layout="wide",
 )
+start_worker()  # the forecast worker warms up on the other core while this first page is drawn
 
 OVERVIEW = "../pages/overview.py"
 PAGES = [

@@ -121,6 +121,12 @@ def _worker() -> _Worker | None:
         return None
 
 
+def start_worker() -> None:
+    """Start the worker (once per server) before the first page needs it: it warms up on the other core
+    while this process imports and draws, instead of after the first page asked for a forecast."""
+    _worker()
+
+
 def in_background(call: Callable[..., T], *args: object, **kwargs: object) -> Pending[T]:
     """Queue `call(*args, **kwargs)` for the worker, or join an equal job; `.result()` gets the value.
 

@@ -8,11 +8,11 @@ each cache makes sessions asking for the same slice at the same moment compute i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
-from analysis.elasticity import Estimate
-from analysis.elasticity_choice import pooled_price_elasticity
 from analysis.changes import changes
 from analysis.findings import Finding
 from dashboard.filters import period_labels
@@ -20,6 +20,9 @@ from dashboard.single_flight import shared
 from data.dataset import Dataset, load_demo
 from data.periods import infer_periodicity
 from data.store import MarketFilter, Store
+
+if TYPE_CHECKING:  # statsmodels (a second at import) loads with the Scenarios page, not on every first page
+    from analysis.elasticity import Estimate
 
 CACHE_TTL = "1h"
 
@@ -130,6 +133,8 @@ def demand_history(_store: Store, content_hash: str, where: MarketFilter, ours: 
 def pooled_elasticity(_store: Store, content_hash: str) -> Estimate | None:
     """One price elasticity over the whole market (every company, segment and region): the fallback for a
     slice whose own estimate cannot be used. None without units and revenue, or with too little history."""
+    from analysis.elasticity_choice import pooled_price_elasticity
+
     if not {"units", "revenue"} <= set(_store.measures()):
         return None
     panel = _store.market_totals(MarketFilter(), ("date", "segment", "region", "company"))
