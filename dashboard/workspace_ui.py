@@ -125,7 +125,7 @@ def _refresh(info: DatasetInfo) -> None:
     from data.refresh import refresh
     from data.workspace import WorkspaceError
 
-    with st.spinner(f"Fetching {info.source[:80]} …", show_time=True):
+    with st.spinner(f"Fetching {md(info.source[:80])} …", show_time=True):
         try:
             outcome = refresh(info.id, workspace())
         except WorkspaceError as error:
