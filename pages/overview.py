@@ -98,7 +98,8 @@ with left:
 with right:
     chart(share_chart, shares, key="share_by_company")
 
-link = lambda page, params: f"/{page}?" + urlencode({"company": ours, **params}, doseq=True)  # noqa: E731
+keep = {k: st.query_params[k] for k in ("present", "data") if k in st.query_params}  # the meeting screen, the data
+link = lambda page, params: f"/{page}?" + urlencode({"company": ours, **params, **keep}, doseq=True)  # noqa: E731
 missing = computed(needs, by_company, window)
 next_year = pending.result() if pending is not None else None
 if next_year is not None:

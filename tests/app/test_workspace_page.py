@@ -207,3 +207,14 @@ def test_a_pinned_version_no_longer_kept_says_so_after_it_was_open(ws):
     assert not again.exception, again.exception
     warnings = " ".join(unescaped_markdown(w.value) for w in again.warning)
     assert "Version 1 of 'Busy tracker' is not kept; the latest is 11" in warnings
+
+
+def test_evidence_links_keep_the_dataset_and_presentation_mode(ws):
+    longer = pd.concat([tracker(), *(tracker(1.0 + k / 10).assign(date=lambda f, k=k: f["date"] + pd.DateOffset(months=6 * k))
+                                     for k in range(1, 5))])
+    saved = ws.save("Long tracker", {"market": longer}, source="tracker.csv")
+    at = open_app({"data": saved.dataset_id, "present": "1"})
+    assert not at.exception, at.exception
+    links = [part for m in at.markdown for part in m.value.split("](")[1:] if "Evidence" in m.value or "→" in m.value]
+    assert links, "no evidence links on this Briefing"
+    assert all(f"data={saved.dataset_id}" in link and "present=1" in link for link in links)
