@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.findings import Finding, findings
+from analysis.findings import Finding, biggest_varied, findings
 from analysis.share_findings import MEASURE_WORDS, best_measure, period_word, share_findings, share_table, standing
 
 HEADLINE_ORDER = ("overtake", "entrant", "run")  # the change a headline names first, after our own share
@@ -51,15 +51,7 @@ def changes(market: pd.DataFrame, ours: str, season: int = 12, *, rest: Iterable
     measure = best_measure(market)
     totals = market.groupby(["date", "company"], as_index=False)[measure].sum()
     candidates += share_findings(share_table(totals, measure, rest), ours, season)
-    chosen, per_kind = [], {}
-    for finding in sorted(candidates, key=lambda f: f.impact, reverse=True):
-        if per_kind.get(finding.kind, 0) >= 2:
-            continue
-        chosen.append(finding)
-        per_kind[finding.kind] = per_kind.get(finding.kind, 0) + 1
-        if len(chosen) == limit:
-            break
-    return chosen
+    return biggest_varied(candidates, limit)
 
 
 @dataclass(frozen=True)

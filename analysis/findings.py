@@ -177,13 +177,17 @@ def findings(market: pd.DataFrame, ours: str, season: int = 12, limit: int = 8) 
     candidates = (share_moves(market, ours, season) + growth_spots(market, ours, season)
                   + price_moves(market, ours, season) + growth_lags(market, ours, season)
                   + concentration_change(market, season))
-    ranked = sorted(candidates, key=lambda f: f.impact, reverse=True)
-    chosen, per_kind = [], {}
-    for finding in ranked:
-        if per_kind.get(finding.kind, 0) >= 2:
+    return biggest_varied(candidates, limit)
+
+
+def biggest_varied(candidates: list[Finding], limit: int, per_kind: int = 2) -> list[Finding]:
+    """The biggest findings first, at most `per_kind` of a kind, so the list stays varied."""
+    chosen, counts = [], {}
+    for finding in sorted(candidates, key=lambda f: f.impact, reverse=True):
+        if counts.get(finding.kind, 0) >= per_kind:
             continue
         chosen.append(finding)
-        per_kind[finding.kind] = per_kind.get(finding.kind, 0) + 1
+        counts[finding.kind] = counts.get(finding.kind, 0) + 1
         if len(chosen) == limit:
             break
     return chosen

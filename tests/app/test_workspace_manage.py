@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -14,18 +12,9 @@ from data.views import ViewStore
 from data.workspace import Workspace
 from tests.app.test_pages import open_app
 from tests.app.test_workspace_page import tracker
-from tests.unit.test_refresh import Handler, long_csv, save_from, serve
+from tests.unit.test_refresh import Handler, long_csv, save_from, serve, server  # noqa: F401  (the server fixture)
 
 DATA_PAGE = "../pages/data.py"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
 
 
 @pytest.fixture
