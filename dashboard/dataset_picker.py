@@ -122,7 +122,9 @@ def dataset_picker(linked: LinkedData, fallback: str) -> None:
     except WorkspaceError as error:
         st.caption(f"The workspace is unavailable. {md(error)}")
         return
-    names = {i.id: i.name for i in infos}
+    seen = [i.name for i in infos]
+    # Two datasets saved under one name stay tellable apart: the id follows a name used twice.
+    names = {i.id: i.name if seen.count(i.name) == 1 else f"{i.name} ({i.id})" for i in infos}
     options = ["", *names]
     current = st.session_state.get(_CHOICE) or ""
     if current not in options:  # a pinned version "id@3" shows as its dataset

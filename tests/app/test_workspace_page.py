@@ -218,3 +218,12 @@ def test_evidence_links_keep_the_dataset_and_presentation_mode(ws):
     links = [part for m in at.markdown for part in m.value.split("](")[1:] if "Evidence" in m.value or "→" in m.value]
     assert links, "no evidence links on this Briefing"
     assert all(f"data={saved.dataset_id}" in link and "present=1" in link for link in links)
+
+
+def test_two_datasets_with_one_name_are_told_apart_in_the_picker(ws):
+    first = ws.save("Tracker", {"market": tracker()}, source="a.csv")
+    second = ws.save("Tracker", {"market": tracker(2.0)}, source="b.csv")
+    at = open_app({})
+    picker = at.selectbox(key="data_pick")
+    labels = {picker.format_func(o) for o in (first.dataset_id, second.dataset_id)}
+    assert labels == {f"Tracker ({first.dataset_id})", f"Tracker ({second.dataset_id})"}
