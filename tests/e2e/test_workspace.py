@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-import re
 import threading
 from http.server import ThreadingHTTPServer
 
 from data.validate import load
 from data.workspace import Workspace
 from tests.e2e.harness import fresh_page, free_port, start_app, wait_healthy, wait_rendered
+from tests.e2e.test_sharing import save_named
 from tests.unit.test_refresh import Handler, long_csv, serve
 from tests.e2e.test_data_upload import sidebar_caption, upload
 
@@ -113,12 +113,7 @@ def test_a_saved_view_reopened_after_a_refresh_shows_its_version_and_says_a_newe
     wait_rendered(page)
     before = briefing(page)
     page.get_by_text("Share this view").click()
-    page.get_by_placeholder("e.g. Board deck: Europe pricing").fill("Phones board deck")
-    page.keyboard.press("Enter")
-    wait_rendered(page)
-    page.get_by_role("button", name="Save view").click()
-    page.wait_for_selector("text=Short link")
-    short = re.search(r"http\S+\?view=[a-z0-9]{8}", page.locator("[data-testid='stPopoverBody']").inner_text()).group(0)
+    short = save_named(page, "Phones board deck")
     page.keyboard.press("Escape")
 
     serve("/phones.csv", long_csv(18))  # the publisher added six months
