@@ -17,8 +17,9 @@ import pandas as pd
 
 from analysis.findings import Finding, biggest_varied, findings
 from analysis.share_findings import MEASURE_WORDS, best_measure, period_word, share_findings, share_table, standing
+from analysis.shocks import regular, shock_findings
 
-HEADLINE_ORDER = ("overtake", "entrant", "run")  # the change a headline names first, after our own share
+HEADLINE_ORDER = ("overtake", "shock", "entrant", "run")  # the change a headline names first, after our own share
 
 
 def _has(frame: pd.DataFrame, measure: str) -> bool:
@@ -50,7 +51,11 @@ def changes(market: pd.DataFrame, ours: str, season: int = 12, *, rest: Iterable
         candidates += findings(market, ours, season, limit=limit)
     measure = best_measure(market)
     totals = market.groupby(["date", "company"], as_index=False)[measure].sum()
-    candidates += share_findings(share_table(totals, measure, rest), ours, season)
+    table = share_table(totals, measure, rest)
+    candidates += share_findings(table, ours, season)
+    size = totals.groupby("date")[measure].sum().sort_index()
+    if measure != "share" and regular(size.index):  # a shock compares each period with the same one a year before
+        candidates += shock_findings(size, season, measure, table.period, recent=2 * season)
     return biggest_varied(candidates, limit)
 
 

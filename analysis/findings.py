@@ -24,7 +24,8 @@ MIN_HHI_CHANGE = 100.0
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # "share", "growth", "price", "lag", "concentration", "forecast", "overtake", "entrant", "gap", "run", "position"
+    kind: str  # "share", "growth", "price", "lag", "concentration", "forecast", "overtake", "rank", "entrant",
+    # "gap", "run", "position" or "shock"
     text: str
     impact: float  # USD a year the finding is about; ranks findings of every kind
     page: str  # url_path of the page with the evidence
@@ -109,7 +110,12 @@ def growth_spots(market: pd.DataFrame, ours: str, season: int = 12) -> list[Find
 
 
 def price_moves(market: pd.DataFrame, ours: str, season: int = 12) -> list[Finding]:
-    """Companies whose average price in a region moved by more than MIN_PRICE_MOVE percent."""
+    """Companies whose average price in a region moved by more than MIN_PRICE_MOVE percent, and when.
+
+    The date is the period where the price stepped most in the move's direction
+    (the mean of the next three periods against the three before), so a chart
+    can mark the cut or the rise where it happened, not at the window's edge.
+    """
     now, before = _years(market, season)
     if before.empty:
         return []
@@ -118,16 +124,37 @@ def price_moves(market: pd.DataFrame, ours: str, season: int = 12) -> list[Findi
     price_before = before.groupby(keys)["revenue"].sum() / before.groupby(keys)["units"].sum()
     move = (100 * (price_now / price_before - 1)).replace([np.inf, -np.inf], np.nan).dropna()
     revenue = now.groupby(keys)["revenue"].sum()
+    both = pd.concat([before, now])
+    monthly = both.groupby([*keys, "date"])[["revenue", "units"]].sum()
     findings = []
     for (region, company), pct in move[move.abs() >= MIN_PRICE_MOVE].items():
-        verb = "raised" if pct > 0 else "cut"
+        cell = monthly.loc[(region, company)]
+        when = step_date(cell["revenue"] / cell["units"].where(cell["units"] > 0), rising=pct > 0)
         findings.append(Finding(
-            "price", f"{company} {verb} its average price in {region} by {abs(pct):.0f}% over the last 12 months.",
+            "price", f"{company}'s average price in {region} was {abs(pct):.0f}% {'higher' if pct > 0 else 'lower'} "
+                     f"over the last 12 months than the 12 before"
+                     + (f"; the {'rise' if pct > 0 else 'cut'} came around {when:%b %Y}." if when is not None else "."),
             impact=abs(pct) / 100 * float(revenue[(region, company)]), page="competitors",
             params={"region": [region], **({"rival": [company]} if company != ours else {})},
-            sentiment="risk" if pct < 0 and company != ours else "neutral",
+            sentiment="risk" if pct < 0 and company != ours else "neutral", when=when,
+            label=f"{company} {'raises' if pct > 0 else 'cuts'} price {abs(pct):.0f}% ({region})",
+            parties=(company,),
         ))
     return findings
+
+
+def step_date(series: pd.Series, rising: bool, width: int = 3) -> pd.Timestamp | None:
+    """The date where `series` steps most in one direction: mean of `width` periods from it against the `width` before."""
+    values = series.dropna()
+    if len(values) < 2 * width:
+        return None
+    ahead = values[::-1].rolling(width).mean()[::-1]  # mean of this period and the next width - 1
+    behind = values.rolling(width).mean().shift(1)  # mean of the width periods before
+    step = (ahead - behind).dropna()
+    if step.empty:
+        return None
+    best = step.idxmax() if rising else step.idxmin()
+    return pd.Timestamp(best) if (step[best] > 0) == rising else None
 
 
 def growth_lags(market: pd.DataFrame, ours: str, season: int = 12) -> list[Finding]:

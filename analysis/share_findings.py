@@ -23,6 +23,8 @@ CATCH_ALL_NAMES = ("other", "others", "unknown", "rest", "rest of market", "rest
 MIN_POSITION_MOVE = 0.5  # share points of our own share, last window against the one before
 MIN_GAP_CHANGE = 0.5  # share points of the gap to the leader
 MIN_ENTRANT_SHARE = 1.0  # an entrant below this share is not a story yet
+MIN_RANK_SHARE = 2.0  # two rivals trading places matter when both hold at least this share
+MIN_RANK_SWING = 1.0  # and the order between them moved by at least this many points
 MEASURE_WORDS = {"revenue": "revenue", "units": "units", "share": "the market"}
 UNITS = {"revenue": "USD", "units": "units", "share": "points"}
 
@@ -158,7 +160,10 @@ def overtakes(table: ShareTable, ours: str, window: int, *, min_run: int | None 
     The order before is the average over the `window` periods before the flip, so
     a single noisy month does not count as an overtake, and neither does a pair
     that swaps places every other month. Only flips within the last two windows
-    are news. Pairs involving us, and changes of leader, are reported.
+    are news. Pairs involving us, and changes of leader, are overtakes; a pair
+    of other rivals trading places is a rank change (kind "rank"), reported
+    when both hold MIN_RANK_SHARE or more and the swing is MIN_RANK_SWING
+    points or more, so small players swapping places stay out of the briefing.
     """
     min_run = min_run or (2 if window >= 4 else 1)
     shares = table.shares[list(table.ranked)]
@@ -169,8 +174,6 @@ def overtakes(table: ShareTable, ours: str, window: int, *, min_run: int | None 
     found = []
     for i, a in enumerate(top):
         for b in top[i + 1:]:
-            if ours not in (a, b) and leader_now not in (a, b):
-                continue
             d = (shares[a] - shares[b]).to_numpy()
             sign = np.sign(d[-1])
             if sign == 0:
@@ -184,24 +187,29 @@ def overtakes(table: ShareTable, ours: str, window: int, *, min_run: int | None 
             if len(before) == 0 or np.sign(before.mean()) != -sign:
                 continue
             passer, passed = (a, b) if sign > 0 else (b, a)
-            if ours not in (a, b) and passer != leader_now:
-                continue
             when = shares.index[-run]
             swing = abs(float(d[-min(run, window):].mean() - before.mean()))
             last = shares.index[-1]
+            kind = "overtake" if ours in (a, b) or passer == leader_now else "rank"
+            place = int((shares.iloc[-1] > shares[passer].iloc[-1]).sum()) + 1
+            if kind == "rank" and (swing < MIN_RANK_SWING or min(shares[a].iloc[-window:].mean(),
+                                                                 shares[b].iloc[-window:].mean()) < MIN_RANK_SHARE):
+                continue
             text = (f"{passer} overtook {passed} in {when:%b %Y} and has been ahead every {table.period} since: "
                     f"{shares[passer].iloc[-1]:.1f}% against "
                     f"{shares[passed].iloc[-1]:.1f}% of {MEASURE_WORDS[table.measure]} in {last:%b %Y}.")
             if run == 1:
                 text = (f"{passer} overtook {passed} in {when:%b %Y}: {shares[passer].iloc[-1]:.1f}% against "
                         f"{shares[passed].iloc[-1]:.1f}% of {MEASURE_WORDS[table.measure]}.")
+            if kind == "rank":
+                text = text.replace(f" overtook {passed} in ", f" overtook {passed} for #{place} in ", 1)
             sentiment = "risk" if passed == ours else "opportunity" if passer == ours else "neutral"
             rival = passer if passed == ours else passed
             why = (f"{passer} has led {passed} in each of the last {_plural(run, table.period)}, after trailing by "
                    f"{abs(before.mean()):.1f} points on average in the {_plural(len(before), table.period)} before.")
             watch = (f"Whether {passer} is still ahead next {table.period}: the gap is "
                      f"{abs(d[-1]):.1f} points in {last:%b %Y}.")
-            found.append(Finding("overtake", text, _sized(table, swing, window), "competitors",
+            found.append(Finding(kind, text, _sized(table, swing, window), "competitors",
                                  {"rival": [rival]} if rival != ours else {}, sentiment, UNITS[table.measure],
                                  why, watch, when, f"{passer} passes {passed}",
                                  f"{passer} overtook {passed} in {when:%b %Y}"

@@ -27,9 +27,14 @@ BADGES = {"risk": ":red-badge[bad for us]", "opportunity": ":green-badge[good fo
           "neutral": ":gray-badge[neutral]"}
 
 
-def events(found: list[Finding], breaks: list[Break]) -> list[tuple[pd.Timestamp, str]]:
-    """What a time chart marks: the dated events the findings name, and breaks in the data (one per date)."""
-    marked = [(f.when, f.label) for f in found if f.when is not None and f.label]
+SHARE_EVENTS = ("overtake", "rank", "entrant", "run", "price")  # what a share chart marks
+MARKET_EVENTS = ("shock",)  # what a market-size chart marks
+
+
+def events(found: list[Finding], breaks: list[Break],
+           kinds: tuple[str, ...] = SHARE_EVENTS) -> list[tuple[pd.Timestamp, str]]:
+    """What a time chart marks: the dated events of `kinds` the findings name, and breaks in the data (one per date)."""
+    marked = [(f.when, f.label) for f in found if f.when is not None and f.label and f.kind in kinds]
     marked += [(date, "Tracker method change?") for date in dict.fromkeys(b.date for b in breaks)]
     return marked
 

@@ -8,6 +8,7 @@ from analysis.drivers import compare_with_driver
 from analysis.briefing import market_outlook
 from analysis.forecast import CANDIDATES, forecast
 from analysis.forecast.words import METHOD_WORDS
+from analysis.shocks import shock_marks
 from analysis.market import attractiveness, cagr_table, decompose, outlook, yoy_growth
 from dashboard import charts
 from dashboard.bound import required_choice, worded_choice
@@ -58,8 +59,10 @@ size_title = (f"{leader[split].iloc[0]} grows fastest: {leader['cagr'].iloc[0]:+
               else f"Market {label} by {split}")
 left, right = st.columns(2)
 with left:
-    chart(figure(charts.stacked_area, by_split, x="date", y=measure, color=split, title=size_title, measure=measure,
-                 periodicity=filters.periodicity), by_split, key="market_size")
+    size_chart = figure(charts.stacked_area, by_split, x="date", y=measure, color=split, title=size_title,
+                        measure=measure, periodicity=filters.periodicity)
+    marks = computed(shock_marks, by_split.groupby("date")[measure].sum(), season)  # supply shortages, lockdowns…
+    chart(figure(charts.with_events, size_chart, marks), by_split, key="market_size")
 with right:
     growth = computed(yoy_growth, by_split, split, measure, season)
     chart(figure(charts.lines, growth, x="date", y="growth", color=split,

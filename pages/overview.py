@@ -13,8 +13,8 @@ from analysis.share import share_change, share_over_time
 from analysis.share_findings import standing_of
 from analysis.share_forecast import share_forecast
 from dashboard.background import in_background
-from dashboard.briefing_ui import (events, explained_list, findings_list, money_cards, report_line, share_cards,
-                                   share_outlook)
+from dashboard.briefing_ui import (MARKET_EVENTS, events, explained_list, findings_list, money_cards, report_line,
+                                   share_cards, share_outlook)
 from dashboard.charts import lines, stacked_area, with_events
 from dashboard.context import page_context
 from dashboard.data_access import market_totals, slice_findings
@@ -93,6 +93,7 @@ with left:
                          if len(growth) > 1 else f"Market {label}: {', '.join(growth.index) or 'by segment'}")
         segment_chart = figure(stacked_area, by_seg, x="date", y=measure, color="segment", title=segment_title,
                                measure=measure, periodicity=filters.periodicity)
+        segment_chart = figure(with_events, segment_chart, events(found, [], MARKET_EVENTS))  # a shock, if any
         figures.insert(0, segment_chart)
         chart(segment_chart, by_seg, key="market_by_segment")
 with right:

@@ -49,12 +49,24 @@ def test_a_planted_price_cut_and_growth_lag():
     market = flat_market()
     cut = (market["date"] >= DATES[12]) & (market["company"] == "Rival") & (market["region"] == "Asia")
     market.loc[cut, "units"] *= 1.25  # same revenue from 25% more units: price down 20%
-    assert [f.text for f in price_moves(market, "Us")] == [
-        "Rival cut its average price in Asia by 20% over the last 12 months."]
+    (cut_found,) = price_moves(market, "Us")
+    assert cut_found.text == ("Rival's average price in Asia was 20% lower over the last 12 months than the 12 before; "
+                              "the cut came around Jan 2024.")
+    assert cut_found.when == DATES[12] and cut_found.label == "Rival cuts price 20% (Asia)"  # marked where it happened
     lagging = flat_market({("Phones", "Rival"): 1.3})
     assert growth_lags(lagging, "Us")[0].text.startswith("In Phones, Us grew 0% while the market grew 15%")
     shrinking = flat_market({("Phones", "Us"): 0.8})
     assert growth_lags(shrinking, "Us")[0].text.startswith("In Phones, Us shrank 20% while the market shrank")
+
+
+def test_a_gradual_price_rise_is_dated_at_its_steepest_step():
+    market = flat_market()
+    rival = (market["company"] == "Rival") & (market["region"] == "Asia")
+    ramp = {date: 1.0 + 0.03 * max(0, min(i - 14, 6)) for i, date in enumerate(DATES)}  # +3% a month, Apr–Sep 2024
+    market.loc[rival, "units"] /= market.loc[rival, "date"].map(ramp)
+    (rise,) = price_moves(market, "Us")
+    assert rise.text.startswith("Rival's average price in Asia was ") and " higher " in rise.text
+    assert DATES[15] <= rise.when <= DATES[20] and rise.sentiment == "neutral"
 
 
 def test_each_growth_spot_is_listed_once_when_there_are_few_cells():

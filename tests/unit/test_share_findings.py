@@ -172,3 +172,17 @@ def test_a_new_leader_among_rivals_is_a_rank_change_too_and_neutral_for_us():
     found = overtakes(table, "Us", 12)
     assert [(f.parties, f.when, f.sentiment) for f in found] == [(("B", "A"), pd.Timestamp("2024-07-01"), "neutral")]
     assert found[0].label == "B passes A"
+
+
+def test_two_rivals_trading_places_below_the_leader_is_a_rank_change_and_small_swaps_are_not():
+    # We lead; C passes B for #2 in Jul 2024. D and E (1% each) swap places too: too small to tell.
+    b = flat(25.0, 18) + flat(20.0, 6)
+    c = flat(20.0, 18) + flat(25.0, 6)
+    d, e = flat(1.2, 18) + flat(0.8, 6), flat(0.8, 18) + flat(1.2, 6)
+    table = share_table(tracker({"Us": flat(53.0), "B": b, "C": c, "D": d, "E": e}), "share")
+    found = overtakes(table, "Us", 12)
+    assert [(f.kind, f.parties, f.when, f.sentiment) for f in found] == [
+        ("rank", ("C", "B"), pd.Timestamp("2024-07-01"), "neutral")]
+    assert found[0].text.startswith("C overtook B for #2 in Jul 2024 and has been ahead every month since")
+    listed = changes(tracker({"Us": flat(53.0), "B": b, "C": c, "D": d, "E": e}), "Us", 12)
+    assert any(f.kind == "rank" for f in listed)
