@@ -15,7 +15,7 @@ from dashboard.formatting import compact, money_columns
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.url_state import NumberSpec, ParamSpec
-from dashboard.widgets import chart, unavailable
+from dashboard.widgets import chart
 
 context = page_context()
 store = context.store
@@ -24,11 +24,16 @@ NONE = "(use p and q from the table)"
 st.title("Opportunities")
 st.caption("Which launch option earns the most for its risk? Bass adoption, cash flows, NPV and a Monte Carlo of "
            "the uncertain inputs.")
-if "opportunities" not in store.tables:
-    unavailable("No `opportunities` table in this dataset; load one on the Data page.")
-    st.stop()
-
-table = store.table("opportunities")
+COLUMNS = ["option", "segment", "region", "market_size", "price", "unit_cost", "fixed_cost", "launch", "p", "q"]
+if "opportunities" in store.tables:
+    table = store.table("opportunities")
+else:  # a tracker export has no options: evaluate the ones typed in below
+    table = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "launch" else
+                                       "string" if c in ("option", "segment", "region") else "float")
+                          for c in COLUMNS})
+    st.info("This dataset has no launch options yet. Add one in the table below (a name, potential adopters, "
+            "price, cost and launch cost), or load an `opportunities` table on the Data page.",
+            icon=":material/add_circle:")
 analogs = launch.entrant_histories(store.table("market")) if {"units"} <= set(store.measures()) else {}
 warn_about_link([
     NumberSpec("rate", "Discount rate", 0, 30, expected="a whole percent from 0 to 30"),
@@ -41,8 +46,7 @@ warn_about_link([
 st.subheader("Options")
 st.caption("Edit any cell, add a row or delete one; edits apply to this session. Empty p or q use "
            f"{DEFAULT_SOURCE}.")
-columns = ["option", "segment", "region", "market_size", "price", "unit_cost", "fixed_cost", "launch", "p", "q"]
-edited = st.data_editor(table[columns], num_rows="dynamic", hide_index=True, key="opp_editor", column_config={
+edited = st.data_editor(table[COLUMNS], num_rows="dynamic", hide_index=True, key="opp_editor", column_config={
     "market_size": st.column_config.NumberColumn("Potential adopters", min_value=0, format="%d"),
     "price": st.column_config.NumberColumn("Price (USD per adopter)", min_value=0, format="dollar"),
     "unit_cost": st.column_config.NumberColumn("Cost (USD per adopter)", min_value=0, format="dollar"),
@@ -78,11 +82,12 @@ options, problems = launch.options_from_table(edited, years=years, recurring=bil
 for problem in problems:
     st.error(problem, icon=":material/error:")
 if not options:
-    st.info("No valid option to evaluate. Fix the rows above.")
+    st.info("No valid option to evaluate. Fix the rows above." if len(edited) else
+            "Add a launch option above to see its adoption, cash flows, NPV and risk.")
     st.stop()
 
 names = list(options)
-default_option = str(table["option"].iloc[0]) if str(table["option"].iloc[0]) in names else names[0]
+default_option = str(table["option"].iloc[0]) if len(table) and str(table["option"].iloc[0]) in names else names[0]
 chosen = st.selectbox("Option to look at in detail", names, index=names.index(default_option), key="opp",
                       bind="query-params")
 analog = st.selectbox("Borrow p and q from an analog in this market", [NONE, *analogs], key="analog",

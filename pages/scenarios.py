@@ -13,9 +13,11 @@ from dashboard.data_access import demand_history, market_totals, pooled_elastici
 from dashboard.formatting import compact, money_columns
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
+from dashboard.share_scenario_ui import share_scenario
 from dashboard.sharing import current_params, inert_name, link, save_view
 from dashboard.url_state import NumberSpec
 from dashboard.widgets import chart, unavailable
+from data.periods import SEASON_LENGTH
 
 context = page_context()
 filters, store, key = context.filters, context.store, context.dataset.content_hash
@@ -25,6 +27,10 @@ st.title("Scenarios")
 st.caption("Move a lever and see units, revenue, margin and share over the next 12 periods against the baseline. "
            "Levers act through elasticities estimated from this slice’s history, or from the wider market when "
            "the slice’s own cannot be trusted.")
+if store.measures() == ["share"]:  # a tracker export: move share points instead of prices
+    share_scenario(market_totals(store, key, filters.market_filter(), ("date", "company")), ours,
+                   season=SEASON_LENGTH.get(filters.periodicity, 12), rest=context.dataset.rest)
+    st.stop()
 if not {"units", "revenue"} <= set(store.measures()):
     unavailable("Scenarios need units and revenue; this data has " + ", ".join(store.measures()) + " only.")
     st.stop()

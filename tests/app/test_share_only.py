@@ -120,3 +120,30 @@ def test_saved_to_the_workspace_it_keeps_which_company_is_ours_and_the_rest_of_t
     assert colleague.selectbox(key="company").value == "OS X"
     assert "Other" in colleague.selectbox(key="company").options  # a company here, as the user said
     view_store.clear()
+
+
+def test_scenarios_move_share_points_from_the_chosen_rivals(app):
+    app.switch_page("../pages/scenarios.py").run()
+    assert not app.exception
+    assert "Scenarios need units and revenue" not in text(app)
+    baseline = float(app.metric[0].value.rstrip("%"))
+    app.slider(key="win_pts").set_value(2.0).run()
+    app.multiselect(key="win_from").set_value(["OS X"]).run()
+    shown = text(app)
+    assert float(app.metric[0].value.rstrip("%")) == pytest.approx(baseline + 2.0, abs=0.05)
+    assert app.metric[0].delta == "+2.0 pts vs forecast"
+    assert re.search(r"Winning 2\.0 points by \w{3} \d{4} puts Windows at \d+\.\d% instead of the forecast "
+                     r"\d+\.\d%, #1 instead of #1 \(OS X -2\.0\)\.", shown)
+    app.number_input(key="win_size").set_value(1_000_000.0).run()
+    assert app.metric[2].value == "130k" and app.metric[2].delta == "gained"  # 2% × (1/12 + … + 12/12) × 1M
+    app.slider(key="win_pts").set_value(0.0).run()
+    app.multiselect(key="win_from").set_value([]).run()
+    app.number_input(key="win_size").set_value(None).run()
+
+
+def test_opportunities_start_from_an_empty_table_to_fill_in(app):
+    app.switch_page("../pages/opportunities.py").run()
+    assert not app.exception
+    shown = text(app)
+    assert "This dataset has no launch options yet" in shown
+    assert "Add a launch option above" in shown

@@ -1,0 +1,89 @@
+"""Scenarios on share-only data: win or lose points against the share forecast, from the rivals you choose.
+
+The numbers come from `analysis.share_forecast` and `analysis.share_scenario`;
+this module draws the controls (each bound to the link), the outcome and the chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis.share_findings import catch_all
+from analysis.share_forecast import share_forecast
+from analysis.share_scenario import ShareShift, describe, shift_shares, value_of_points
+from dashboard.charts import lines
+from dashboard.formatting import compact
+from dashboard.safe_text import md, plot
+from dashboard.shared_work import computed
+from dashboard.theme import company_colors
+from dashboard.widgets import chart, unavailable
+
+
+def share_scenario(totals: pd.DataFrame, ours: str, *, season: int, rest: Iterable[str] | None) -> None:
+    """The whole share what-if: controls, the outcome in words and cards, and baseline against scenario."""
+    periods = totals["date"].nunique()
+    if periods < 2 * season:
+        unavailable(f"The share what-if starts from the share forecast, which needs at least {2 * season} periods; "
+                    f"this slice has {periods}. Widen the period in the sidebar.")
+        return
+    future = computed(share_forecast, totals, "share", season, season_length=season)
+    if ours not in set(future["company"]):
+        unavailable(md(f"{ours} has no share forecast in this slice. Pick another company in the sidebar."))
+        return
+    others = catch_all(future["company"].unique(), rest)
+    rivals = sorted(c for c in future["company"].unique() if c != ours)
+    st.caption(md(f"This data has shares only, so there is no price or marketing to move. Ask instead what winning "
+                  f"or losing share points does: the baseline is the share forecast; the scenario moves {ours} in a "
+                  "straight line to the change you set by the last period, taken from (or given to) the rivals you "
+                  "choose in proportion to their share, so shares still add up to 100%."))
+    a, b = st.columns([1, 2])
+    points = a.slider("Share points we win (+) or lose (−) by the end", -10.0, 10.0, 0.0, step=0.5, key="win_pts",
+                      bind="query-params")
+    takers = b.multiselect("Taken from (or given to)", rivals, key="win_from", bind="query-params",
+                           placeholder="Every rival, in proportion to its share",
+                           help="Empty: every rival, in proportion to its forecast share.")
+    size = st.number_input("Market size per period, to put a value on the points (optional, in your unit: "
+                           "revenue or units)", min_value=0.0, value=None, step=1000.0, key="win_size",
+                           bind="query-params")
+    shift = computed(shift_shares, future, ours, points, takers or None)
+    ranked = [c for c in future["company"].unique() if c not in others]
+    outcome(shift, ranked, size)
+    colors = company_colors(future["company"].unique(), ours)
+    chart(scenario_lines(shift, colors), shift.path, key="share_scenario")
+
+
+def outcome(shift: ShareShift, ranked: list[str], size: float | None) -> None:
+    base, scen = shift.at_end("baseline"), shift.at_end("scenario")
+    ours = shift.ours
+    st.markdown("**" + md(describe(shift, ranked)) + "**")
+    cols = st.columns(3)
+    cols[0].metric(f"{ours} market share, {shift.end:%b %Y}", f"{scen[ours]:.1f}%",
+                   f"{scen[ours] - base[ours]:+.1f} pts vs forecast", border=True)
+    cols[1].metric("Rank at the end", f"#{shift.rank('scenario', ranked)} of {len(ranked)}",
+                   f"forecast #{shift.rank('baseline', ranked)}", delta_color="off", border=True)
+    if size:
+        worth = value_of_points(shift, size)
+        cols[2].metric("Worth over the horizon", compact(abs(worth)), "gained" if worth >= 0 else "lost",
+                       delta_color="normal" if worth >= 0 else "inverse", border=True,
+                       help="The extra (or lost) share in each period times the market size you entered, summed.")
+    else:
+        cols[2].metric("Worth over the horizon", "—", "enter a market size", delta_color="off", border=True)
+
+
+def scenario_lines(shift: ShareShift, colors: dict[str, str]) -> go.Figure:
+    """Our share and each taker's: the forecast dotted, the scenario solid."""
+    shown = [shift.ours, *shift.takers]
+    frame = shift.path[shift.path["company"].isin(shown)]
+    fig = lines(frame, x="date", y="scenario", color="company", colors=colors, emphasis=shift.ours,
+                title=f"{shift.ours} and the rivals it takes from: scenario (solid) against the forecast (dotted)",
+                y_title="Market share (%)", y_format=".1f", y_suffix="%")
+    for company in shown:
+        part = frame[frame["company"] == company]
+        fig.add_trace(go.Scatter(x=part["date"], y=part["baseline"], mode="lines", name=plot(f"{company} (forecast)"),
+                                 line=dict(color=colors.get(company), dash="dot", width=1.5), showlegend=False,
+                                 hovertemplate="%{y:.1f}%<extra>" + plot(f"{company}, forecast") + "</extra>"))
+    return fig
