@@ -86,9 +86,10 @@ def describe(shift: ShareShift, ranked: Iterable[str] | None = None) -> str:
     verb = "Winning" if shift.moved > 0 else "Losing"
     moves = sorted(((c, scen[c] - base[c]) for c in shift.takers), key=lambda item: abs(item[1]), reverse=True)
     who = ", ".join(f"{c} {m:+.1f}" for c, m in moves if abs(m) >= 0.05)
+    before, after = shift.rank("baseline", ranked), shift.rank("scenario", ranked)
+    place = f"still #{after}" if before == after else f"#{after} instead of #{before}"
     text = (f"{verb} {abs(shift.moved):.1f} points by {end} puts {ours} at {scen[ours]:.1f}% instead of the forecast "
-            f"{base[ours]:.1f}%, #{shift.rank('scenario', ranked)} instead of #{shift.rank('baseline', ranked)}"
-            + (f" ({who})" if who else "") + ".")
+            f"{base[ours]:.1f}%, {place}" + (f"; {who}" if who else "") + ".")
     if abs(shift.moved) < abs(shift.points) - 0.05:
         text += (f" Only {abs(shift.moved):.1f} of the {abs(shift.points):.1f} points asked are possible: "
                  + ("the chosen rivals have no more share to lose." if shift.points > 0 else f"{ours} has no more."))

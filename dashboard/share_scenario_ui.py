@@ -17,7 +17,7 @@ from analysis.share_forecast import share_forecast
 from analysis.share_scenario import ShareShift, describe, shift_shares, value_of_points
 from dashboard.charts import lines
 from dashboard.formatting import compact
-from dashboard.safe_text import md, plot
+from dashboard.safe_text import md
 from dashboard.shared_work import computed
 from dashboard.theme import company_colors
 from dashboard.widgets import chart, unavailable
@@ -53,7 +53,15 @@ def share_scenario(totals: pd.DataFrame, ours: str, *, season: int, rest: Iterab
     ranked = [c for c in future["company"].unique() if c not in others]
     outcome(shift, ranked, size)
     colors = company_colors(future["company"].unique(), ours)
-    chart(scenario_lines(shift, colors), shift.path, key="share_scenario")
+    left, right = st.columns([3, 2])
+    with left:
+        chart(scenario_lines(shift, colors), shift.path, key="share_scenario")
+    with right:
+        st.markdown(f"**Market share at the end, {shift.end:%b %Y}**")  # a date only: nothing to escape
+        number = st.column_config.NumberColumn
+        st.dataframe(end_table(shift), hide_index=True, column_config={
+            "Forecast": number("Forecast", format="%.1f%%"), "Scenario": number("Scenario", format="%.1f%%"),
+            "Change": number("Change", format="%+.1f pts")})
 
 
 def outcome(shift: ShareShift, ranked: list[str], size: float | None) -> None:
@@ -64,26 +72,30 @@ def outcome(shift: ShareShift, ranked: list[str], size: float | None) -> None:
     cols[0].metric(f"{ours} market share, {shift.end:%b %Y}", f"{scen[ours]:.1f}%",
                    f"{scen[ours] - base[ours]:+.1f} pts vs forecast", border=True)
     cols[1].metric("Rank at the end", f"#{shift.rank('scenario', ranked)} of {len(ranked)}",
-                   f"forecast #{shift.rank('baseline', ranked)}", delta_color="off", border=True)
+                   f"forecast #{shift.rank('baseline', ranked)}", delta_color="off", delta_arrow="off", border=True)
     if size:
         worth = value_of_points(shift, size)
         cols[2].metric("Worth over the horizon", compact(abs(worth)), "gained" if worth >= 0 else "lost",
                        delta_color="normal" if worth >= 0 else "inverse", border=True,
                        help="The extra (or lost) share in each period times the market size you entered, summed.")
     else:
-        cols[2].metric("Worth over the horizon", "—", "enter a market size", delta_color="off", border=True)
+        cols[2].metric("Worth over the horizon", "—", "enter a market size above", delta_color="off",
+                       delta_arrow="off", border=True)
 
 
 def scenario_lines(shift: ShareShift, colors: dict[str, str]) -> go.Figure:
-    """Our share and each taker's: the forecast dotted, the scenario solid."""
-    shown = [shift.ours, *shift.takers]
-    frame = shift.path[shift.path["company"].isin(shown)]
-    fig = lines(frame, x="date", y="scenario", color="company", colors=colors, emphasis=shift.ours,
-                title=f"{shift.ours} and the rivals it takes from: scenario (solid) against the forecast (dotted)",
-                y_title="Market share (%)", y_format=".1f", y_suffix="%")
-    for company in shown:
-        part = frame[frame["company"] == company]
-        fig.add_trace(go.Scatter(x=part["date"], y=part["baseline"], mode="lines", name=plot(f"{company} (forecast)"),
-                                 line=dict(color=colors.get(company), dash="dot", width=1.5), showlegend=False,
-                                 hovertemplate="%{y:.1f}%<extra>" + plot(f"{company}, forecast") + "</extra>"))
-    return fig
+    """Points gained or lost against the forecast, per period, for us and each rival that moves."""
+    frame = shift.path.assign(change=shift.path["scenario"] - shift.path["baseline"])
+    moving = frame.groupby("company")["change"].apply(lambda c: c.abs().max() >= 0.05)
+    frame = frame[frame["company"].isin(moving[moving].index) | (frame["company"] == shift.ours)]
+    gained = float(frame[(frame["company"] == shift.ours) & (frame["date"] == shift.end)]["change"].iloc[0])
+    return lines(frame, x="date", y="change", color="company", colors=colors, emphasis=shift.ours,
+                 title=f"Share points against the forecast: {shift.ours} {gained:+.1f} by {shift.end:%b %Y}",
+                 y_title="Points vs the share forecast", y_format="+.1f", y_suffix=" pts")
+
+
+def end_table(shift: ShareShift) -> pd.DataFrame:
+    """Every company's share at the end: forecast, scenario and the change, biggest first."""
+    table = pd.DataFrame({"Forecast": shift.at_end("baseline"), "Scenario": shift.at_end("scenario")})
+    table["Change"] = table["Scenario"] - table["Forecast"]
+    return table.sort_values("Scenario", ascending=False).rename_axis("Company").reset_index()

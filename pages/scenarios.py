@@ -24,13 +24,13 @@ filters, store, key = context.filters, context.store, context.dataset.content_ha
 ours, HORIZON = filters.company, 12
 
 st.title("Scenarios")
-st.caption("Move a lever and see units, revenue, margin and share over the next 12 periods against the baseline. "
-           "Levers act through elasticities estimated from this slice’s history, or from the wider market when "
-           "the slice’s own cannot be trusted.")
 if store.measures() == ["share"]:  # a tracker export: move share points instead of prices
     share_scenario(market_totals(store, key, filters.market_filter(), ("date", "company")), ours,
                    season=SEASON_LENGTH.get(filters.periodicity, 12), rest=context.dataset.rest)
     st.stop()
+st.caption("Move a lever and see units, revenue, margin and share over the next 12 periods against the baseline. "
+           "Levers act through elasticities estimated from this slice’s history, or from the wider market when "
+           "the slice’s own cannot be trusted.")
 if not {"units", "revenue"} <= set(store.measures()):
     unavailable("Scenarios need units and revenue; this data has " + ", ".join(store.measures()) + " only.")
     st.stop()

@@ -133,7 +133,7 @@ def test_scenarios_move_share_points_from_the_chosen_rivals(app):
     assert float(app.metric[0].value.rstrip("%")) == pytest.approx(baseline + 2.0, abs=0.05)
     assert app.metric[0].delta == "+2.0 pts vs forecast"
     assert re.search(r"Winning 2\.0 points by \w{3} \d{4} puts Windows at \d+\.\d% instead of the forecast "
-                     r"\d+\.\d%, #1 instead of #1 \(OS X -2\.0\)\.", shown)
+                     r"\d+\.\d%, still #1; OS X -2\.0\.", shown)
     app.number_input(key="win_size").set_value(1_000_000.0).run()
     assert app.metric[2].value == "130k" and app.metric[2].delta == "gained"  # 2% × (1/12 + … + 12/12) × 1M
     app.slider(key="win_pts").set_value(0.0).run()

@@ -7,6 +7,7 @@ Screenshots of the Briefing at 1440×900 go to $MARKET_TRENDS_SHOTS when it is s
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,24 @@ def test_a_share_only_tracker_gets_every_page(page, app_url, tmp_path):
     assert page.get_by_text("None stands out").count() == 0
     shoot(page, "briefing-share-only")
     every_page_renders(page)
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Scenarios").first.click()
+    wait_rendered(page)
+    slider = page.locator("[data-testid='stSlider']", has_text="Share points").locator("[role='slider'], input").first
+    slider.focus()
+    for _ in range(4):  # +0.5 a step
+        page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"win_pts=2"))  # in the link, like every control
+    page.get_by_text("Winning 2.0 points by Dec 2026 puts Windows at").wait_for()
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 1
+    shoot(page, "scenarios-share-only")
+
+
+def test_the_demo_market_chart_marks_the_supply_shock(page, app_url):
+    page.goto(f"{app_url}/market")
+    wait_rendered(page)
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .annotation-text")
+    marks = page.locator("[data-testid='stPlotlyChart'] .annotation-text").all_text_contents()
+    assert any(m.startswith("Market shock (-") for m in marks)  # Sep 2021: the demo's component shortage
 
 
 def test_survey_snapshots_are_placed_on_a_calendar_and_get_every_page(page, app_url, tmp_path):

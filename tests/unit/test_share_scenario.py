@@ -28,8 +28,8 @@ def test_points_ramp_in_and_come_from_the_chosen_rivals_in_proportion():
 def test_the_story_names_the_outcome_the_rank_and_who_we_pass():
     shift = shift_shares(forecast_of({"Us": 30.0, "A": 32.0, "Other": 38.0}), "Us", 4.0, ["A"])
     text = describe(shift, ranked=["Us", "A"])
-    assert text == ("Winning 4.0 points by Dec 2027 puts Us at 34.0% instead of the forecast 30.0%, #1 instead of #2 "
-                    "(A -4.0). Us passes A.")
+    assert text == ("Winning 4.0 points by Dec 2027 puts Us at 34.0% instead of the forecast 30.0%, #1 instead of #2"
+                    "; A -4.0. Us passes A.")
 
 
 def test_a_move_larger_than_the_rivals_hold_is_capped_and_says_so():
