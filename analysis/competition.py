@@ -32,12 +32,12 @@ def window_shares(totals: pd.DataFrame, measure: str, start: pd.Timestamp, end: 
     return (100.0 * sums / total) if total > 0 else sums * 0.0
 
 
-def share_bridge(before: pd.Series, after: pd.Series, ours: str) -> pd.DataFrame:
+def share_bridge(before: pd.Series, after: pd.Series, ours: str, *, group_entrants: bool = True) -> pd.DataFrame:
     """Our share change split into what we won from / lost to each competitor.
 
     `before` and `after` are shares in percent per company (each summing to
     100). Returns `company` and `points` (positive: won from them), plus a row
-    per new entrant group; the points sum to our total change.
+    per new entrant group (or per entrant, with `group_entrants=False`); the points sum to our total change.
     """
     companies = sorted(set(before.index) | set(after.index))
     b = before.reindex(companies, fill_value=0.0)
@@ -55,7 +55,7 @@ def share_bridge(before: pd.Series, after: pd.Series, ours: str) -> pd.DataFrame
         lost = gains[other] * losses.get(ours, 0.0) / pool  # it drew from us
         rows.append({"company": other, "points": won - lost, "new": b[other] == 0.0})
     bridge = pd.DataFrame(rows, columns=["company", "points", "new"])
-    is_new = bridge["new"].astype(bool)
+    is_new = bridge["new"].astype(bool) & group_entrants
     entrants, bridge = bridge[is_new], bridge[~is_new]
     if not entrants.empty:
         bridge = pd.concat([bridge, pd.DataFrame([{"company": NEW_ENTRANTS, "points": entrants["points"].sum()}])])

@@ -65,6 +65,14 @@ PAGES = [
         help="What if price, marketing, market growth, competitor prices or share move: through estimated elasticities.",
     ),
     st.Page(
+        "../pages/products.py",
+        title="Products",
+        icon=":material/inventory_2:",
+        url_path="products",
+        help="Our products' lifecycle stage and what to do with each, our product against its rivals, launches "
+             "against their plan.",
+    ),
+    st.Page(
         "../pages/opportunities.py",
         title="Opportunities",
         icon=":material/rocket_launch:",

@@ -27,7 +27,7 @@ BADGES = {"risk": ":red-badge[bad for us]", "opportunity": ":green-badge[good fo
           "neutral": ":gray-badge[neutral]"}
 
 
-SHARE_EVENTS = ("overtake", "rank", "entrant", "run", "price")  # what a share chart marks
+SHARE_EVENTS = ("overtake", "rank", "entrant", "run", "price", "launch")  # what a share chart marks
 MARKET_EVENTS = ("shock",)  # what a market-size chart marks
 
 

@@ -72,7 +72,19 @@ def filter_options(_store: Store, content_hash: str) -> dict[str, list[str]]:
         "period": period_labels(_store.periods("market")),
         "measure": _store.measures(),
         "periodicity": [infer_periodicity(pd.Series(_store.periods("market"))).period or "monthly"],
+        "products": (products_by_company(_store.market_totals(MarketFilter(), ("company", "product")))
+                     if "product" in _store.columns("market") else {}),
     }
+
+
+def products_by_company(totals: pd.DataFrame) -> dict[str, list[str]]:
+    """Each company's products, biggest first (by revenue, else units, else share); {} without products."""
+    totals = totals.dropna(subset=["product"])
+    if totals.empty:
+        return {}
+    size = next((m for m in ("revenue", "units", "share") if totals[m].notna().any()), "share")
+    ordered = totals.sort_values([size, "product"], ascending=[False, True])
+    return {str(c): [str(p) for p in rows["product"]] for c, rows in ordered.groupby("company", sort=True)}
 
 
 @shared

@@ -17,14 +17,15 @@ from dashboard.link_notice import warn_about_link
 from dashboard.url_state import ParamSpec
 from data.store import MarketFilter
 
-KEY_COMPANY, KEY_SEGMENT, KEY_REGION, KEY_PERIOD, KEY_MEASURE = (
+KEY_COMPANY, KEY_SEGMENT, KEY_REGION, KEY_PERIOD, KEY_MEASURE, KEY_PRODUCT = (
     "company",
     "segment",
     "region",
     "period",
     "measure",
+    "product",
 )
-_KEYS = (KEY_COMPANY, KEY_SEGMENT, KEY_REGION, KEY_PERIOD, KEY_MEASURE)
+_KEYS = (KEY_COMPANY, KEY_SEGMENT, KEY_REGION, KEY_PERIOD, KEY_MEASURE)  # "product" follows the company
 MEASURE_ORDER = ("revenue", "units", "share")  # the first one the data has is the default
 _NOT_OURS = {"others", "other", "rest of market"}
 
@@ -40,6 +41,7 @@ class Filters:
     end: pd.Timestamp
     measure: str
     periodicity: str = "monthly"  # of the data: weekly, monthly, quarterly or yearly
+    product: str | None = None  # our product, when the data has products
 
     def market_filter(self, *, with_dates: bool = True) -> MarketFilter:
         return MarketFilter(
@@ -137,6 +139,7 @@ def sidebar_filters(options: dict[str, list[str]], default_company: str | None,
             bind="query-params",
         )
         measure = required_choice("Measure", measures, measures[0], key=KEY_MEASURE)
+    product = our_product(options.get("products", {}).get(company, []))
     return Filters(
         company=company,
         segments=tuple(segments),
@@ -145,5 +148,25 @@ def sidebar_filters(options: dict[str, list[str]], default_company: str | None,
         end=pd.Timestamp(end),
         measure=measure,
         periodicity=options["periodicity"][0],
+        product=product,
     )
+
+
+def our_product(products: list[str]) -> str | None:
+    """The "Our product" choice among our company's products (biggest first); None when it has none.
+
+    A product of another company (the company changed, or the link is old)
+    falls back to our biggest product, and the link says so.
+    """
+    if not products:
+        return None
+    if KEY_PRODUCT not in st.session_state:  # the link's value; later, a change of company moves it
+        warn_about_link([ParamSpec(KEY_PRODUCT, "Our product", products)])
+    current = st.session_state.get(KEY_PRODUCT, st.query_params.get(KEY_PRODUCT))
+    if current is not None and current not in products:
+        st.session_state[KEY_PRODUCT] = products[0]  # set, not deleted: see `sidebar_filters`
+    with st.sidebar:
+        return st.selectbox("Our product", products, index=0, key=KEY_PRODUCT, bind="query-params",
+                            help="The product the Products page follows, among our company's products, "
+                                 "biggest first.")
 

@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from data.demo_products import with_products
 from data.schema import SCHEMAS, conform
 
 OUR_COMPANY = "Northwind"
@@ -662,8 +663,30 @@ _OPTIONS = [
 ]
 
 
-def _opportunities_table(market: pd.DataFrame) -> pd.DataFrame:
-    """Five launch options sized from the 2025 market, so they are consistent with the demo."""
+# The plan Northwind Flow was launched with (see data.demo_products): Bass p and q, price premium on the
+# first year's average price, unit cost share, launch cost, and how far the actuals run behind it.
+_FLOW_PLAN = {"p": 0.05, "q": 0.9, "cost": 0.3, "fixed": 2_500_000, "actual_to_plan": 0.85}
+
+
+def _launched_plan(products: pd.DataFrame) -> tuple:
+    """Northwind Flow's launch plan, sized so that three years of actuals run 15% behind it."""
+    from analysis.bass import cumulative_share
+
+    name, launch = "Northwind Flow", pd.Timestamp("2023-01-01")
+    sold = products[products["product"] == name]
+    per_month = sold.groupby("date")[["units", "revenue"]].sum()
+    first_year = per_month.iloc[:12]
+    price = round(first_year["revenue"].sum() / first_year["units"].sum())
+    months_in = len(per_month)
+    planned_share = cumulative_share(np.array([months_in / 12]), _FLOW_PLAN["p"], _FLOW_PLAN["q"])[0]
+    size = per_month["units"].sum() / _FLOW_PLAN["actual_to_plan"] / planned_share
+    return (name, "SMB", "All regions", round(size, -2), float(price), round(price * _FLOW_PLAN["cost"], 2),
+            float(_FLOW_PLAN["fixed"]), launch, _FLOW_PLAN["p"], _FLOW_PLAN["q"], None)
+
+
+def _opportunities_table(market: pd.DataFrame, products: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Five launch options sized from the 2025 market, so they are consistent with the demo, and the plan
+    of the product Northwind launched in 2023 (tracked against its actuals on the Products page)."""
     recent = market[market["date"].dt.year == market["date"].dt.year.max()]
     cells = recent.groupby(["segment", "region"])[["units", "revenue"]].sum()
     rows = []
@@ -672,6 +695,8 @@ def _opportunities_table(market: pd.DataFrame) -> pd.DataFrame:
         price = round(revenue / units * premium)
         rows.append((option, seg, reg, round(units * reach, -2), float(price), round(price * cost, 2),
                      float(fixed), pd.Timestamp(launch), p, q, analog or None))
+    if products is not None:
+        rows.append(_launched_plan(products))
     return pd.DataFrame(rows, columns=["option", "segment", "region", "market_size", "price", "unit_cost",
                                        "fixed_cost", "launch", "p", "q", "analog"])
 
@@ -686,13 +711,14 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     recipe does not reshuffle the others.
     """
     sim = simulate(seed)
-    market = _market_table(sim)
+    market = _market_table(sim)  # company level: drivers and options are sized from it, products split it
+    products = with_products(market)
     tables = {
-        "market": market,
+        "market": products,
         "drivers": _drivers_table(sim, market),
         "capabilities": _capabilities_table(np.random.default_rng([seed, 2])),
         "feature_requests": _feature_requests_table(np.random.default_rng([seed, 3])),
-        "opportunities": _opportunities_table(market),
+        "opportunities": _opportunities_table(market, products),
     }
     return {name: conform(df, name) for name, df in tables.items()}
 

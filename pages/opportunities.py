@@ -8,6 +8,7 @@ import streamlit as st
 from analysis import launch
 from analysis.bass import DEFAULT_SOURCE, adoption, fit
 from analysis.finance import cash_flows, simulate_npv
+from analysis.launch_tracking import launched_plans
 from dashboard import charts
 from dashboard.bound import required_choice
 from dashboard.context import page_context
@@ -16,6 +17,7 @@ from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.url_state import NumberSpec, ParamSpec
 from dashboard.widgets import chart
+from data.store import MarketFilter
 
 context = page_context()
 store = context.store
@@ -27,6 +29,11 @@ st.caption("Which launch option earns the most for its risk? Bass adoption, cash
 COLUMNS = ["option", "segment", "region", "market_size", "price", "unit_cost", "fixed_cost", "launch", "p", "q"]
 if "opportunities" in store.tables:
     table = store.table("opportunities")
+    has_products = "product" in store.columns("market")
+    launched = launched_plans(table, store.market_totals(MarketFilter(), ("date", "product"))) if has_products else []
+    if len(launched):  # launched already: tracked against its actuals, not a choice to make
+        table = table.drop(index=launched.index).reset_index(drop=True)
+        st.caption(md(f"Launched, and tracked against its plan on Products: {', '.join(launched['option'])}."))
 else:  # a tracker export has no options: evaluate the ones typed in below
     table = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "launch" else
                                        "string" if c in ("option", "segment", "region") else "float")

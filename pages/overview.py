@@ -16,6 +16,7 @@ from dashboard.background import in_background
 from dashboard.briefing_ui import (MARKET_EVENTS, events, explained_list, findings_list, money_cards, report_line,
                                    share_cards, share_outlook)
 from dashboard.charts import lines, stacked_area, with_events
+from dashboard.launch_ui import launch_findings
 from dashboard.context import page_context
 from dashboard.data_access import market_totals, slice_findings
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, percent
@@ -69,6 +70,7 @@ forecast_slot = columns[-1].empty() if forecasting or share_pending is not None 
 breaks = computed(share_breaks, by_company, measure)
 basis_caption(context, describe_breaks(breaks))
 found = slice_findings(store, key, filters.market_filter(), ours, window, rest)
+found = sorted([*found, *launch_findings(store, key, ours)], key=lambda f: f.impact, reverse=True)
 findings_area = st.container()
 
 shares = computed(share_over_time, by_company, measure)

@@ -119,7 +119,31 @@ def test_every_market_series_is_monthly_without_gaps(market):
     for (segment, region, company), series in market.groupby(["segment", "region", "company"]):
         first = entry if company == STORY["new_entrant"]["who"] else pd.Timestamp(gen.START)
         expected = pd.date_range(first, gen.END, freq="MS")
-        assert list(series["date"]) == list(expected), (segment, region, company)
+        assert sorted(series["date"].unique()) == list(expected), (segment, region, company)
+        for product, rows in series.groupby("product"):  # a product sells every month from its launch
+            assert list(rows["date"]) == list(pd.date_range(rows["date"].min(), gen.END, freq="MS")), product
+
+
+def test_products_tell_their_story(market):
+    from data.demo_products import PRODUCTS
+
+    per_company = market.groupby("company")["product"].nunique().drop("Others")
+    assert per_company.between(2, 4).all() and per_company["Northwind"] == 3
+    first_sale = market.groupby("product")["date"].min()
+    assert first_sale["Northwind Flow"] == pd.Timestamp("2023-01-01")  # ours, three years before the end
+    assert first_sale["Apex Orbit"] == pd.Timestamp("2021-03-01")  # the Apex launch of the story
+    assert (first_sale.drop(["Northwind Flow", "Apex Orbit", "Fluxion Teams", "Fluxion App"])
+            == pd.Timestamp(gen.START)).all()
+    yearly = market.assign(year=market["date"].dt.year).pivot_table(index="year", columns="product", values="units",
+                                                                     aggfunc="sum")
+    assert yearly.loc[2025, "Northwind Go"] < 0.9 * yearly.loc[2023, "Northwind Go"]  # declines as Flow takes over
+    assert yearly.loc[2025, "Northwind Flow"] > 2 * yearly.loc[2024, "Northwind Flow"]
+    mid = market[market["segment"] == "Mid-Market"]
+    share = mid.pivot_table(index=mid["date"].dt.year, columns="product", values="units", aggfunc="sum")
+    share = share.div(share.sum(axis=1), axis=0)
+    assert share.loc[2025, "Apex Orbit"] > 0.05 and share.loc[2025, "Northwind Atlas"] < share.loc[2020, "Northwind Atlas"]
+    assert set(market["product"]) == {p for products in PRODUCTS.values() for p in products.values()} | {
+        "Northwind Flow", "Apex Orbit"}
 
 
 def test_every_driver_series_is_monthly_without_gaps(tables):
@@ -319,7 +343,9 @@ def test_some_requests_are_broad_and_some_narrow(tables):
 
 
 def test_opportunities_are_launchable_options(tables):
-    opp = tables["opportunities"]
+    launched = tables["opportunities"].set_index("option").loc["Northwind Flow"]  # the plan of a 2023 launch
+    assert launched["launch"] == pd.Timestamp("2023-01-01") and launched["market_size"] > 0
+    opp = tables["opportunities"][lambda o: o["option"] != "Northwind Flow"]
     assert len(opp) == 5
     assert (opp["launch"].dt.year == 2026).all()
     assert set(opp["segment"]) <= set(gen.SEGMENTS) and set(opp["region"]) <= set(gen.REGIONS)

@@ -222,7 +222,8 @@ def assert_same_market(got: pd.DataFrame, expected: pd.DataFrame, measures=("uni
 def demo_market():
     from data.dataset import load_demo
 
-    return load_demo().tables["market"][["date", "segment", "region", "company", "units", "revenue"]]
+    market = load_demo().tables["market"]  # company level: the export below has no product column
+    return market.groupby(["date", "segment", "region", "company"], as_index=False, sort=False)[["units", "revenue"]].sum()
 
 
 companies = st.lists(st.sampled_from(["Apex", "Brightline", "Northwind", "Zeta Ltd", "Ölwerk"]), min_size=1, max_size=4, unique=True)
