@@ -123,6 +123,7 @@ def sidebar_filters(options: dict[str, list[str]], default_company: str | None,
             bind="query-params",
             help="The company whose performance the pages measure; highlighted on every chart.",
         )
+        product_slot = st.empty()  # "Our product" goes under our company, once the company is known
         segments = st.multiselect(
             "Segments", options["segment"], key=KEY_SEGMENT, bind="query-params",
             placeholder="All segments",
@@ -139,7 +140,7 @@ def sidebar_filters(options: dict[str, list[str]], default_company: str | None,
             bind="query-params",
         )
         measure = required_choice("Measure", measures, measures[0], key=KEY_MEASURE)
-    product = our_product(options.get("products", {}).get(company, []))
+    product = our_product(options.get("products", {}).get(company, []), product_slot)
     return Filters(
         company=company,
         segments=tuple(segments),
@@ -152,7 +153,7 @@ def sidebar_filters(options: dict[str, list[str]], default_company: str | None,
     )
 
 
-def our_product(products: list[str]) -> str | None:
+def our_product(products: list[str], slot) -> str | None:
     """The "Our product" choice among our company's products (biggest first); None when it has none.
 
     A product of another company (the company changed, or the link is old)
@@ -165,7 +166,7 @@ def our_product(products: list[str]) -> str | None:
     current = st.session_state.get(KEY_PRODUCT, st.query_params.get(KEY_PRODUCT))
     if current is not None and current not in products:
         st.session_state[KEY_PRODUCT] = products[0]  # set, not deleted: see `sidebar_filters`
-    with st.sidebar:
+    with slot:
         return st.selectbox("Our product", products, index=0, key=KEY_PRODUCT, bind="query-params",
                             help="The product the Products page follows, among our company's products, "
                                  "biggest first.")

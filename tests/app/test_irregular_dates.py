@@ -13,7 +13,7 @@ from dashboard.safe_text import unescaped_markdown
 from tests.app.test_pages import open_app
 from tests.share_files import survey_csv
 
-PAGES = ["overview", "market", "competitors", "scenarios", "opportunities", "feature_requests", "data"]
+PAGES = ["overview", "market", "competitors", "scenarios", "products", "opportunities", "feature_requests", "data"]
 
 
 def values(array) -> list[float]:

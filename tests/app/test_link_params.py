@@ -17,12 +17,13 @@ from streamlit.testing.v1 import AppTest
 from tests.app.test_pages import APP, PAGES, open_app
 
 NOTICE = "Some values in this link could not be used"
-SIDEBAR = ("company", "segment", "region", "period", "measure")  # on every page
+SIDEBAR = ("company", "segment", "region", "period", "measure", "product")  # on every page (product: data with products)
 BOUND = {
     "../pages/overview.py": ("outlook",),
     "../pages/market.py": ("split", "horizon", "level", "model", "driver"),
     "../pages/competitors.py": ("share_view", "bridge", "rival", "cap_with", "cap_view"),
     "../pages/scenarios.py": ("e_own", "cost_pct", "d_price", "d_mkt", "d_growth", "d_comp", "d_share"),
+    "../pages/products.py": (),
     "../pages/opportunities.py": ("billing", "rate", "years", "opp", "analog"),
     "../pages/feature_requests.py": ("fr_group", "fr_sort", "fr_feature"),
     "../pages/data.py": (),

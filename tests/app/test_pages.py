@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
-PAGES = ["../pages/overview.py", "../pages/competitors.py", "../pages/opportunities.py", "../pages/feature_requests.py", "../pages/data.py", "../pages/market.py", "../pages/scenarios.py"]
+PAGES = ["../pages/overview.py", "../pages/competitors.py", "../pages/opportunities.py", "../pages/feature_requests.py", "../pages/data.py", "../pages/market.py", "../pages/scenarios.py", "../pages/products.py"]
 
 CUSTOM = {
     "company": "Apex",

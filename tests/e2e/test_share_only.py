@@ -17,7 +17,7 @@ from tests.share_files import desktop_os_csv, survey_csv
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["Briefing", "Market", "Competitors", "Scenarios", "Opportunities", "Feature requests", "Data"]
+PAGES = ["Briefing", "Market", "Competitors", "Scenarios", "Products", "Opportunities", "Feature requests", "Data"]
 
 
 def shoot(page, name: str) -> None:
