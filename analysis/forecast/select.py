@@ -159,11 +159,18 @@ class _Calibration:
     errors, so the choice's errors alone understate the future's (on five of the eight
     bench sets the hold-out fell outside the band up to six points more often than the
     backtest said).
+    Those errors are not independent: at one replay and step, the plausible models miss
+    in much the same direction. The split-conformal correction therefore counts them as
+    the design effect says (Kish: n / (1 + (m - 1) rho), rho their intraclass correlation
+    within a replay and step, measured on this series): treating every copy as new
+    evidence made the correction vanish and left the band too narrow where the hold-out
+    broke away from a smooth past (M1 quarterly 83.4%, 85.4% with it).
     """
 
     errors: tuple[np.ndarray, ...]  # per replay: the choice's standardised errors, then each plausible model's
     dof: int  # Student's t degrees of freedom (0: no backtest, normal quantile)
     horizon: int  # steps per replay
+    design_effect: float = 1.0  # how many errors count as one independent one
 
     def multipliers(self, level: float, steps: int) -> np.ndarray:
         """How many standard deviations the band at `level` needs, at each of `steps` steps ahead."""
@@ -190,7 +197,8 @@ class _Calibration:
         if not parts:
             return normal
         errors = np.concatenate(parts)
-        empirical = float(np.quantile(errors, min(1.0, level * (1 + 1 / len(errors))), method="higher"))
+        effective = max(len(errors) / self.design_effect, 1.0)
+        empirical = float(np.quantile(errors, min(1.0, level * (1 + 1 / effective)), method="higher"))
         if empirical >= normal:
             return float(min(empirical, 4 * normal))
         weight = len(parts) / (len(parts) + _CALIBRATION_PRIOR)
@@ -209,7 +217,22 @@ def _calibration(backtest: _Backtest, choice: _Choice) -> _Calibration:
         floor = np.maximum(sd, 1e-9 * (np.max(np.abs(actual)) + 1.0))
         others = [np.abs(actual - backtest.fits[name][i].mean) / floor for name in choice.fits]
         scaled.append(np.concatenate([np.abs(actual - mean) / floor, *others]))
-    return _Calibration(tuple(scaled), dof, backtest.horizon)
+    return _Calibration(tuple(scaled), dof, backtest.horizon, _design_effect(scaled, backtest.horizon))
+
+
+def _design_effect(scaled: list[np.ndarray], horizon: int) -> float:
+    """1 + (m - 1) rho: m errors per replay and step (the choice's and each plausible model's),
+    rho their intraclass correlation (one-way ANOVA estimate, within [0, 1])."""
+    table = np.concatenate([part.reshape(-1, horizon).T for part in scaled])  # (replay, step) x model
+    groups, m = table.shape
+    if m < 2 or groups < 2:
+        return 1.0
+    means = table.mean(axis=1)
+    between = m * np.var(means, ddof=1)
+    within = float(np.sum((table - means[:, None]) ** 2)) / (groups * (m - 1))
+    total = between + (m - 1) * within
+    rho = float(np.clip((between - within) / total, 0.0, 1.0)) if total > 0 else 1.0
+    return 1.0 + (m - 1) * rho
 
 
 def _fit_with_fallback(window: _Window, name: str, h: int, ready: dict[str, _Fit]) -> tuple[str, _Fit, str]:
