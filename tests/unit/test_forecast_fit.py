@@ -103,3 +103,19 @@ def test_a_horizon_beyond_the_fit_is_refused(horizon):
 def test_a_level_outside_the_range_is_refused(level):
     with pytest.raises(ValueError, match="level"):
         fit_forecast(seasonal(), 24).forecast(12, level)
+
+
+def test_errors_that_move_together_count_once_in_the_bands_correction():
+    """Plausible models missing together at a replay and step are one piece of evidence, not several."""
+    from analysis.forecast.select import _Calibration, _design_effect
+
+    rng = np.random.default_rng(5)
+    horizon, models = 8, 4
+    one = [np.abs(rng.normal(size=horizon)) for _ in range(3)]
+    copies = [np.tile(part, models) for part in one]  # every model missed exactly as the choice did
+    assert _design_effect(copies, horizon) == pytest.approx(models)
+    independent = [np.abs(rng.normal(size=horizon * models)) for _ in range(3)]
+    assert _design_effect(independent, horizon) < 1.5
+    alone = _Calibration(tuple(one), 20, horizon)
+    counted = _Calibration(tuple(copies), 20, horizon, _design_effect(copies, horizon))
+    assert counted.multipliers(0.9, 4)[0] == pytest.approx(alone.multipliers(0.9, 4)[0])
