@@ -9,7 +9,10 @@ A filter change is timed from the input to the page re-rendered with the new
 numbers. Two kinds, alternating: a click on the measure control (revenue or
 units), and one step left of the period slider's end (a slice nobody asked for
 yet, so nothing is cached). Then the Competitors page (another competitor; the
-share bridge's first period one step back) and the Scenarios page (one lever step).
+share bridge's first period one step back), the Scenarios page (one lever step) and the
+Market page's forecast controls (horizon one step, interval level one step).
+
+    python -m bench.ui --only market   # just the Market page's forecast controls
 """
 
 from __future__ import annotations
@@ -149,10 +152,48 @@ def lever_changes(browser, changes: int) -> list[float]:
         return times
 
 
+def forecast_control_changes(browser, changes: int) -> dict[str, list[float]]:
+    """Market page: the forecast horizon one step shorter, then the interval level one step, alternating.
+
+    Timed until the forecast chart's title shows the new horizon and level and the page is
+    rendered. The horizon starts at 36 and only shortens, and each level change happens at a
+    new horizon, so no chart is ever drawn twice (nothing comes from the figure cache).
+    """
+    with served_page(browser, "/market?horizon=36") as page:
+        title = ("() => [...document.querySelectorAll('.gtitle')].find(e => e.textContent.includes('periods ahead at'))"
+                 "?.textContent")
+
+        def control(label: str):
+            box = page.locator("[data-testid='stSlider']", has_text=label)
+            box.scroll_into_view_if_needed()
+            return box.locator("[role='slider'], input").first
+
+        horizon, level = control("Horizon (periods ahead)"), control("Interval level")
+        times: dict[str, list[float]] = {"horizon": [], "level": []}
+        steps, levels = 36, iter(["95", "90", "80", "90"] * changes)
+        for i in range(2 * changes):
+            kind = "horizon" if i % 2 == 0 else "level"
+            if kind == "horizon":
+                steps -= 1
+                thumb, key, shown = horizon, "ArrowLeft", f"shown {steps} periods ahead"
+            else:
+                target = next(levels)
+                key = "ArrowRight" if target == "95" or (target == "90" and "at 80%" in page.evaluate(title)) else "ArrowLeft"
+                thumb, shown = level, f"shown {steps} periods ahead at {target}%"
+            thumb.focus()
+            t0 = time.perf_counter()
+            page.keyboard.press(key)
+            page.wait_for_function(f"s => ({title})()?.includes(s)", arg=shown)
+            wait_rendered(page)
+            times[kind].append(time.perf_counter() - t0)
+        return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--changes", type=int, default=20)
+    parser.add_argument("--only", choices=["market"], help="only the Market page's forecast controls")
     args = parser.parse_args()
     executable = chromium_path()
     if executable is None:
@@ -161,6 +202,11 @@ def main() -> None:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        controls = forecast_control_changes(browser, args.changes)
+        if args.only == "market":
+            browser.close()
+            report_controls(controls)
+            return
         starts = [cold_start(browser) for _ in range(args.starts)]
         changes = filter_changes(browser, args.changes)
         rivals = competitor_changes(browser, args.changes)
@@ -180,6 +226,13 @@ def main() -> None:
           f"(min {1000 * min(rivals):.0f}, max {1000 * max(rivals):.0f}, n={len(rivals)}); budget < 500 ms")
     print(f"Competitors page, share bridge period step to re-rendered page: median {1000 * statistics.median(bridges):.0f} ms "
           f"(min {1000 * min(bridges):.0f}, max {1000 * max(bridges):.0f}, n={len(bridges)}); budget < 500 ms")
+    report_controls(controls)
+
+
+def report_controls(controls: dict[str, list[float]]) -> None:
+    for kind, times in controls.items():
+        print(f"Market page, forecast {kind} one step to re-rendered chart: median {1000 * statistics.median(times):.0f} ms "
+              f"(min {1000 * min(times):.0f}, max {1000 * max(times):.0f}, n={len(times)}); budget < 500 ms")
 
 
 if __name__ == "__main__":

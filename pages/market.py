@@ -6,7 +6,7 @@ import streamlit as st
 
 from analysis.drivers import compare_with_driver
 from analysis.briefing import market_outlook
-from analysis.forecast import CANDIDATES, forecast
+from analysis.forecast import CANDIDATES
 from analysis.forecast.words import METHOD_WORDS
 from analysis.shocks import shock_marks
 from analysis.market import attractiveness, cagr_table, decompose, outlook, yoy_growth
@@ -14,6 +14,7 @@ from dashboard import charts
 from dashboard.bound import required_choice, worded_choice
 from dashboard.context import page_context
 from dashboard.data_access import market_totals
+from dashboard.forecasting import MAX_HORIZON, market_forecast
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, measure_axis, money_columns, percent
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
@@ -41,7 +42,7 @@ if measure == "share":
     st.stop()
 warn_about_link([
     ParamSpec("split", "Split", ["segment", "region"], expected="segment or region"),
-    NumberSpec("horizon", "Horizon", 1, 36, expected="a whole number of periods from 1 to 36"),
+    NumberSpec("horizon", "Horizon", 1, MAX_HORIZON, expected=f"a whole number of periods from 1 to {MAX_HORIZON}"),
     ParamSpec("level", "Interval level", LEVELS, expected="80, 90 or 95"),
     ParamSpec("model", "Model", MODELS, expected="auto or one of the listed models"),
     ParamSpec("driver", "Driver", [NO_DRIVER, *(sorted(store.table("drivers")["variable"].unique())
@@ -106,18 +107,18 @@ st.caption(f"{parts.method}. A dip that shows in the seasonal row repeats every 
 
 @st.fragment
 def forecast_section() -> None:
-    """Its own fragment: moving the horizon refits only this part of the page."""
+    """Its own fragment: moving the horizon or level redraws only this part of the page, from the one cached fit."""
     st.subheader("Forecast")
     controls = st.columns([1, 1, 1.6])
     with controls[0]:
-        horizon = st.slider("Horizon (periods ahead)", 1, 36, 18, key="horizon", bind="query-params")
+        horizon = st.slider("Horizon (periods ahead)", 1, MAX_HORIZON, 18, key="horizon", bind="query-params")
     with controls[1]:
         level = st.select_slider("Interval level (%)", LEVELS, value="90", key="level", bind="query-params")
     with controls[2]:
         model = worded_choice("Model", MODELS, "auto", key="model", words=METHOD_WORDS,
                               help="Automatic picks by how well each model would have forecast the recent past.")
     with st.spinner("Fitting and backtesting the candidate models…"):
-        fc = forecast(series, horizon, season_length=season, level=int(level) / 100, method=model)
+        fc = market_forecast(series, season, model, horizon, int(level) / 100)
     # The headline is the next year's total, the same figure (same function, same slice) as the Briefing's card.
     year = computed(market_outlook, series, season=season)
     low_growth, high_growth = year.growth_range

@@ -12,7 +12,9 @@ this beats the competition's winner, Theta, on yearly, quarterly and "other" ser
 The band is the models' own h-step spread plus how much the plausible models disagree,
 stretched to what the backtest errors say; the backtest also reports how often past
 outcomes fell inside it. Everything here is pure pandas/numpy/statsmodels, so a notebook
-or a batch job can use it; results are cached per (series, settings).
+or a batch job can use it; fits are cached per (series, horizon, method), not per level.
+`fit_forecast` fits once for controls that move the horizon and level: every shorter
+horizon and any level derive from that one fit.
 
 The package keeps one module per model family (`naive`, `ets`, `theta`, `arima`), apart from
 the driver (`engine`) and the steps it runs (`prepare`, `window`, `backtest`, `select`,
@@ -21,7 +23,11 @@ the driver (`engine`) and the steps it runs (`prepare`, `window`, `backtest`, `s
 
 from __future__ import annotations
 
-from analysis.forecast.engine import available_methods, clear_cache, forecast
+from analysis.forecast.engine import available_methods, clear_cache, fit_forecast, forecast
+from analysis.forecast.fitted import ForecastFit
 from analysis.forecast.result import CANDIDATES, ON_REQUEST, Forecast
 
-__all__ = ["CANDIDATES", "ON_REQUEST", "Forecast", "available_methods", "clear_cache", "forecast"]
+__all__ = [
+    "CANDIDATES", "ON_REQUEST", "Forecast", "ForecastFit", "available_methods", "clear_cache", "fit_forecast",
+    "forecast",
+]

@@ -17,9 +17,10 @@ from analysis.forecast.arima import _COVERED_ORDERS
 from analysis.forecast.backtest import _Backtest, _run_backtest
 from analysis.forecast.models import _BASE, _FALLBACK, _MODELS, _SHORT_NAMES, _FitFailed, _safe_fit
 from analysis.forecast.prepare import _prepare, _Prepared
-from analysis.forecast.report import _backtest_table, _describe, _empty_table, _summary
+from analysis.forecast.fitted import ForecastFit
+from analysis.forecast.report import _backtest_table, _describe, _empty_table, _summary_head
 from analysis.forecast.result import CANDIDATES, ON_REQUEST, Forecast
-from analysis.forecast.select import _calibrate, _choose, _rank
+from analysis.forecast.select import _Calibration, _calibration, _choose, _rank
 from analysis.forecast.window import _Fit, _Window
 
 _CACHE_SIZE = 256
@@ -54,10 +55,28 @@ def forecast(
     `y` is indexed by dates (a regular frequency; gaps are filled), periods or integers.
     `season_length` defaults from the frequency (52 weekly, 12 monthly, 4 quarterly, else
     1). `method="auto"` picks by rolling-origin backtest; a name from `CANDIDATES` forces
-    that model (falling back, and saying so, when the data cannot support it).
+    that model (falling back, and saying so, when the data cannot support it). Another
+    level for the same series reuses the cached fit (see `fit_forecast`).
     """
-    horizon, level, method = _check_arguments(y, horizon, season_length, level, method)
-    key = _cache_key(y, horizon, season_length, level, method)
+    _check_level(level)
+    return fit_forecast(y, horizon, season_length=season_length, method=method).forecast(horizon, level)
+
+
+def fit_forecast(
+    y: pd.Series,
+    horizon: int,
+    *,
+    season_length: int | None = None,
+    method: str = "auto",
+) -> ForecastFit:
+    """Fit and backtest once, up to `horizon`: `.forecast(h, level)` then gives any h <= horizon and any level.
+
+    For controls that move the horizon or the band's level: fit at the longest horizon
+    offered and derive each view, instead of refitting for every move. Results are cached
+    per (series, horizon, season length, method), never per level.
+    """
+    horizon, method = _check_arguments(y, horizon, season_length, method)
+    key = _cache_key(y, horizon, season_length, method)
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
@@ -70,7 +89,7 @@ def forecast(
             return cached
         with _one_blas_thread(), warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            result = _forecast(y, horizon, season_length, level, method)
+            result = _fit(y, horizon, season_length, method)
         _CACHE.put(key, result)
     return result
 
@@ -97,9 +116,12 @@ def clear_cache() -> None:
 # Arguments and cache
 
 
-def _check_arguments(
-    y: pd.Series, horizon: int, season_length: int | None, level: float, method: str
-) -> tuple[int, float, str]:
+def _check_level(level: float) -> None:
+    if not isinstance(level, (float, int, np.floating)) or not 0.5 <= float(level) < 1:
+        raise ValueError(f"level must be between 0.5 and 1 (e.g. 0.9 for a 90% band), not {level!r}")
+
+
+def _check_arguments(y: pd.Series, horizon: int, season_length: int | None, method: str) -> tuple[int, str]:
     if not isinstance(y, pd.Series):
         raise TypeError(f"y must be a pandas Series, not {type(y).__name__}")
     if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
@@ -108,16 +130,14 @@ def _check_arguments(
         isinstance(season_length, bool) or not isinstance(season_length, (int, np.integer)) or season_length < 1
     ):
         raise ValueError(f"season_length must be a positive whole number, not {season_length!r}")
-    if not isinstance(level, (float, int, np.floating)) or not 0.5 <= float(level) < 1:
-        raise ValueError(f"level must be between 0.5 and 1 (e.g. 0.9 for a 90% band), not {level!r}")
     if method != "auto" and method not in CANDIDATES:
         allowed = ", ".join(("auto", *CANDIDATES))
         raise ValueError(f"unknown forecast method {method!r}; choose one of: {allowed}")
-    return int(horizon), float(level), method
+    return int(horizon), method
 
 
-def _cache_key(y: pd.Series, horizon: int, season_length: int | None, level: float, method: str) -> str:
-    """A digest of everything the result depends on, so equal requests share one fit."""
+def _cache_key(y: pd.Series, horizon: int, season_length: int | None, method: str) -> str:
+    """A digest of everything the fit depends on (not the level), so equal requests share one fit."""
     digest = hashlib.blake2b(digest_size=20)
     values = pd.to_numeric(y, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     digest.update(np.ascontiguousarray(values).tobytes())
@@ -129,7 +149,7 @@ def _cache_key(y: pd.Series, horizon: int, season_length: int | None, level: flo
         digest.update(np.ascontiguousarray(index.asi8).tobytes())
     else:
         digest.update(repr(index.tolist()).encode())
-    digest.update(repr((y.name, horizon, season_length, round(level, 12), method)).encode())
+    digest.update(repr((y.name, horizon, season_length, method)).encode())
     return digest.hexdigest()
 
 
@@ -138,17 +158,17 @@ class _LRUCache:
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._items: OrderedDict[str, Forecast] = OrderedDict()
+        self._items: OrderedDict[str, ForecastFit] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> Forecast | None:
+    def get(self, key: str) -> ForecastFit | None:
         with self._lock:
             item = self._items.get(key)
             if item is not None:
                 self._items.move_to_end(key)
             return item
 
-    def put(self, key: str, value: Forecast) -> None:
+    def put(self, key: str, value: ForecastFit) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -198,11 +218,11 @@ def _candidates(window: _Window, method: str, h: int, ready: dict[str, _Fit]) ->
     return names, method, "; ".join(reasons)
 
 
-def _forecast(y: pd.Series, horizon: int, season_length: int | None, level: float, method: str) -> Forecast:
+def _fit(y: pd.Series, horizon: int, season_length: int | None, method: str) -> ForecastFit:
     prepared = _prepare(y, season_length)
     values, m = prepared.values, prepared.season_length
     if np.ptp(values) == 0:
-        return _constant_forecast(prepared, horizon, level)
+        return _constant_fit(prepared, horizon)
     steps = horizon + prepared.trailing_missing  # forecast across trailing holes, show only the future
     window = _Window.of(values, m)
     ready: dict[str, _Fit] = {}  # whole-series fits made before the backtest, reused after it
@@ -213,28 +233,24 @@ def _forecast(y: pd.Series, horizon: int, season_length: int | None, level: floa
         backtest = _without_negative_forecasts(backtest, window, steps, ready)
     ranking = _rank(backtest, window.positive)
     choice = _choose(start, ranking, window, steps, ready, stepped_down)
-
-    k, coverage = _calibrate(backtest, choice, level)
-    mean, sd = choice.mean, choice.sd
-    lower, upper = mean - k * sd, mean + k * sd
-    if window.nonnegative:  # units and revenue cannot go below zero, nor can their bands
-        mean, lower, upper = (np.maximum(a, 0.0) for a in (mean, lower, upper))
-    future = slice(prepared.trailing_missing, None)
-    index = prepared.future(horizon)
     table = _backtest_table(ranking, choice, backtest)
-    return Forecast(
-        mean=pd.Series(mean[future], index=index, name=prepared.name),
-        lower=pd.Series(lower[future], index=index, name=prepared.name),
-        upper=pd.Series(upper[future], index=index, name=prepared.name),
+    head, checked = _summary_head(choice, table, backtest, prepared.unit, len(ranking), method == "auto")
+    return ForecastFit(
+        mean=choice.mean,
+        sd=choice.sd,
+        skip=prepared.trailing_missing,
+        index=prepared.future(horizon),
+        name=prepared.name,
+        nonnegative=window.nonnegative,
         model=_describe(choice, window, prepared.notes),
         method=choice.method,
-        level=level,
         season_length=m,
         backtest=table,
-        coverage=coverage,
         backtest_origins=len(backtest.origins),
         backtest_horizon=backtest.horizon,
-        summary=_summary(choice, table, coverage, level, backtest, prepared.unit, len(ranking), method == "auto"),
+        calibration=_calibration(backtest, choice),
+        summary_head=head,
+        checked=checked,
         notes=prepared.notes,
     )
 
@@ -282,11 +298,9 @@ def _arima_has_a_chance(window: _Window, h: int, ready: dict[str, _Fit]) -> bool
 _ARIMA_MIN_SIZE = 12
 
 
-def _constant_forecast(prepared: _Prepared, horizon: int, level: float) -> Forecast:
+def _constant_fit(prepared: _Prepared, horizon: int) -> ForecastFit:
     """A constant series (or a single value) forecasts itself with no spread: nothing varies."""
     value = float(prepared.values[-1])
-    index = prepared.future(horizon)
-    series = pd.Series(np.full(horizon, value), index=index, name=prepared.name)
     if len(prepared.values) == 1:
         model = "Naive (a single observation, repeated)"
         summary = (
@@ -299,18 +313,23 @@ def _constant_forecast(prepared: _Prepared, horizon: int, level: float) -> Forec
             f"Every past value is {value:,.6g}, so the forecast repeats it; "
             "there is no variation from which to estimate a range."
         )
-    return Forecast(
-        mean=series,
-        lower=series.copy(),
-        upper=series.copy(),
+    steps = horizon + prepared.trailing_missing
+    return ForecastFit(
+        mean=np.full(steps, value),
+        sd=np.zeros(steps),
+        skip=prepared.trailing_missing,
+        index=prepared.future(horizon),
+        name=prepared.name,
+        nonnegative=value >= 0,
         model="; ".join([model, *prepared.notes]),
         method="naive",
-        level=level,
         season_length=prepared.season_length,
         backtest=_empty_table(),
-        coverage=float("nan"),
         backtest_origins=0,
         backtest_horizon=0,
-        summary=summary,
+        calibration=_Calibration((), 0, 0),
+        summary_head="",
+        checked=False,
         notes=prepared.notes,
+        fixed_summary=summary,
     )

@@ -88,24 +88,21 @@ def _span_words(periods: int, unit: str) -> str:
     return f"the last {unit}" if periods == 1 else f"the last {periods} {_plural(unit, periods)}"
 
 
-def _summary(
+def _summary_head(
     choice: _Choice,
     table: pd.DataFrame,
-    coverage: float,
-    level: float,
     backtest: _Backtest,
     unit: str,
     compared: int,
     auto: bool,
-) -> str:
-    """Two or three sentences an executive can follow: how wrong it has been, how often the band held."""
-    band = f"{level:.0%} band"
+) -> tuple[str, bool]:
+    """The level-free part of the summary, and whether the forecast was checked against the past.
+
+    Kept apart from the band's sentence (`_summary`) so that one fit words every level.
+    """
     if choice.method not in table.index:
         reason = f" ({choice.fallback})" if choice.fallback else ""
-        return (
-            f"This {_SHORT_NAMES[choice.method]} forecast could not be checked against the past{reason}; "
-            f"treat its {band} as a rough guide."
-        )
+        return f"This {_SHORT_NAMES[choice.method]} forecast could not be checked against the past{reason}", False
     row = table.loc[choice.method]
     if np.isfinite(row["mape"]):
         miss = f"missed by {row['mape']:.0f}% on average"
@@ -126,8 +123,14 @@ def _summary(
             )
         else:
             text += f" It did best of {compared} models in that test."
+    return text, True
+
+
+def _summary(head: str, checked: bool, coverage: float, level: float) -> str:
+    """Two or three sentences an executive can follow: how wrong it has been, how often the band held."""
+    band = f"{level:.0%} band"
+    if not checked:
+        return f"{head}; treat its {band} as a rough guide."
     if np.isfinite(coverage):
-        text += f" {coverage:.0%} of past outcomes fell inside the {band}."
-    else:
-        text += f" The {band} comes from the model alone; it has not been checked against the past."
-    return text
+        return f"{head} {coverage:.0%} of past outcomes fell inside the {band}."
+    return f"{head} The {band} comes from the model alone; it has not been checked against the past."

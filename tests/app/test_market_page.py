@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
+import numpy as np
+import streamlit as st
+
+from analysis.forecast import clear_cache, engine
 from dashboard.safe_text import unescaped_markdown
 from tests.app.test_pages import chart_titles, open_app
 
@@ -58,3 +65,46 @@ def test_the_forecast_headline_is_the_next_year_total_and_equals_the_briefings_c
     assert picker.value == "auto" and picker.format_func("auto").startswith("Automatic")
     picker.select("holt_winters").run()
     assert market.query_params["model"] == "holt_winters"  # the link keeps the stable name, not the words
+
+
+def forecast_trace(at, name: str) -> np.ndarray:
+    """The y values of one trace of the forecast chart ("Forecast" or the interval band)."""
+    chart = next(c for c in at.get("plotly_chart") if "shown" in json.loads(c.proto.spec)["layout"]["title"]["text"])
+    trace = next(t for t in json.loads(chart.proto.spec)["data"] if t["name"].endswith(name))
+    return np.asarray(plotly_values(trace["y"]), dtype=float)
+
+
+def plotly_values(y) -> list[float]:
+    if isinstance(y, dict):  # plotly's typed-array encoding
+        return list(np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"])))
+    return y
+
+
+def test_moving_the_horizon_and_the_level_derives_from_one_fit(monkeypatch):
+    """The forecast is fitted once per slice: a horizon or level move slices it, never refits."""
+    st.cache_data.clear()
+    clear_cache()
+    fits: list[int] = []
+    real = engine._fit
+    monkeypatch.setattr(engine, "_fit", lambda *args, **kwargs: fits.append(1) or real(*args, **kwargs))
+    at = open_app({"horizon": "24"}, PAGE)
+    assert not at.exception, at.exception
+    made, card = len(fits), next(m for m in at.metric if m.label == "Forecast, next 12 months").value
+    mean, band = forecast_trace(at, "Forecast"), forecast_trace(at, "prediction interval")
+    assert made >= 1 and len(mean) == 24 and len(band) == 48
+
+    at.slider(key="horizon").set_value(6).run()
+    assert not at.exception and len(fits) == made
+    assert any("shown 6 periods ahead at 90%" in t for t in chart_titles(at))
+    np.testing.assert_allclose(forecast_trace(at, "Forecast"), mean[:6])
+    upper90, lower90 = band[:6], band[24:][::-1][:6]
+    np.testing.assert_allclose(forecast_trace(at, "prediction interval"), [*upper90, *lower90[::-1]])
+
+    at.select_slider(key="level").set_value("80").run()
+    assert not at.exception and len(fits) == made
+    assert any("shown 6 periods ahead at 80%" in t for t in chart_titles(at))
+    np.testing.assert_allclose(forecast_trace(at, "Forecast"), mean[:6])
+    band80 = forecast_trace(at, "prediction interval")
+    assert (band80[:6] <= upper90 + 1e-9).all() and (band80[6:][::-1] >= lower90 - 1e-9).all()
+    assert (band80[:6] - band80[6:][::-1]).sum() < (upper90 - lower90).sum()
+    assert next(m for m in at.metric if m.label == "Forecast, next 12 months").value == card

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.forecast import CANDIDATES, Forecast, available_methods, clear_cache, forecast
+from analysis.forecast import CANDIDATES, Forecast, available_methods, clear_cache, fit_forecast, forecast
 
 
 def monthly(values, start: str = "2018-01-01") -> pd.Series:
@@ -288,13 +288,14 @@ def test_bands_of_a_nonnegative_series_never_go_below_zero():
     assert (result.lower >= 0).all() and (result.mean >= 0).all()
 
 
-def test_the_same_request_returns_the_same_object():
+def test_the_same_request_reuses_the_same_fit():
     history = seasonal_series(48, noise=1.0)
-    first = forecast(history, 6)
-    assert forecast(history.copy(), 6) is first
-    assert forecast(history, 7) is not first and forecast(history, 6, level=0.8) is not first
+    first = fit_forecast(history, 6)
+    assert fit_forecast(history.copy(), 6) is first
+    assert fit_forecast(history, 7) is not first and fit_forecast(history, 6, method="theta") is not first
+    pd.testing.assert_frame_equal(forecast(history, 6).frame, first.forecast(6).frame)
     clear_cache()
-    assert forecast(history, 6) is not first
+    assert fit_forecast(history, 6) is not first
 
 
 # --- the engine's own conditions: threads, package layout, internals that must agree ------
