@@ -128,3 +128,16 @@ def explained_list(title: str, items: list[Finding], link: Callable[[str, dict],
 
 def report_line(f: Finding) -> str:
     return f"{f.text} ({amount(f)}). {f.why} Watch: {f.watch}".strip()
+
+
+def product_line(portfolio: pd.DataFrame, product: str, measure: str, link: str) -> None:
+    """One line on our product: its size, growth, share of its segments, stage and what to do."""
+    rows = portfolio[portfolio["product"] == product]
+    if rows.empty:
+        return
+    row = rows.iloc[0]
+    growth = "" if pd.isna(row["growth"]) else f", {row['growth']:+.0f}% on the year before"
+    share = "" if pd.isna(row["share"]) else f", {row['share']:.1f}% of {row['segments']}"
+    size = compact(row["last_year"], measure) if measure != "share" else f"{row['last_year']:.1f} share points"
+    st.markdown(md(f"Our product {product}: {size} over the last year{growth}{share}; {row['stage']} stage, "
+                   f"so {row['action']}.") + f" [Products →]({link})")

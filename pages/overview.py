@@ -8,13 +8,14 @@ from analysis.breaks import describe_breaks, share_breaks
 from analysis.briefing import market_outlook, risks_and_opportunities, turning_point
 from analysis.changes import Heading, headline as headline_text, needs
 from analysis.kpis import growth_by, headline
+from analysis.lifecycle import portfolio
 from analysis.market import outlook
 from analysis.share import share_change, share_over_time
 from analysis.share_findings import standing_of
 from analysis.share_forecast import share_forecast
 from dashboard.background import in_background
-from dashboard.briefing_ui import (MARKET_EVENTS, events, explained_list, findings_list, money_cards, report_line,
-                                   share_cards, share_outlook)
+from dashboard.briefing_ui import (MARKET_EVENTS, events, explained_list, findings_list, money_cards, product_line,
+                                   report_line, share_cards, share_outlook)
 from dashboard.charts import lines, stacked_area, with_events
 from dashboard.launch_ui import launch_findings
 from dashboard.context import page_context
@@ -69,6 +70,12 @@ for column, card in zip(columns, cards):
 forecast_slot = columns[-1].empty() if forecasting or share_pending is not None else None
 breaks = computed(share_breaks, by_company, measure)
 basis_caption(context, describe_breaks(breaks))
+if filters.product is not None:  # the product the PM runs, within our company
+    by_product = market_totals(store, key, filters.market_filter(), ("date", "segment", "company", "product"))
+    product_line(computed(portfolio, by_product.dropna(subset=["product"]), ours, measure, window),
+                 filters.product, measure, "/products?" + urlencode(
+                     {"company": ours, "product": filters.product,
+                      **{k: st.query_params[k] for k in ("present", "data") if k in st.query_params}}))
 found = slice_findings(store, key, filters.market_filter(), ours, window, rest)
 found = sorted([*found, *launch_findings(store, key, ours)], key=lambda f: f.impact, reverse=True)
 findings_area = st.container()

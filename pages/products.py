@@ -52,7 +52,8 @@ table_with_download(table, key="portfolio", money={"last_year": label} if measur
 })
 st.markdown("\n".join(f"- **{md(row.product)}: {row.action}**, {md(row.why)}.  \n  {md(row.evidence)}"
                        for row in table.itertuples()))
-st.caption(f"{STAGE_RULE} {ACTION_RULE}")
+st.caption(f"{STAGE_RULE} {ACTION_RULE} Margin needs unit costs per product, which the market table does not "
+           "hold; a launched product's plan has them (below).")
 sales = detail[detail["company"] == ours].groupby(["date", "product"], as_index=False)[measure].sum()
 chart(figure(rolling_sales, sales, table, measure=measure, season=season, period=period),
       sales, key="portfolio_sales")

@@ -64,3 +64,10 @@ def test_data_without_products_says_so_in_one_line():
     assert "This data has no products for Windows" in unescaped_markdown(rendered_text(at) + "\n".join(
         i.value for i in at.info))
     assert not [s for s in at.selectbox if s.label == "Our product"]
+
+
+def test_the_briefing_speaks_of_our_product_and_says_which():
+    at = open_app({"product": "Northwind Go"})
+    line = next(unescaped_markdown(m.value) for m in at.markdown if "Our product" in m.value)
+    assert line.startswith("Our product Northwind Go: $24M over the last year, -15% on the year before")
+    assert "decline stage, so harvest" in line and "(/products?company=Northwind&product=Northwind+Go)" in line

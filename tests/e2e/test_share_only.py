@@ -88,6 +88,9 @@ def test_a_share_only_tracker_gets_every_page(page, app_url, tmp_path):
     assert page.get_by_text("None stands out").count() == 0
     shoot(page, "briefing-share-only")
     every_page_renders(page)
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Products").first.click()
+    wait_rendered(page)
+    page.get_by_text("This data has no products for Windows").wait_for()  # one line, no empty page
     page.locator("[data-testid='stSidebarNavLink']", has_text="Scenarios").first.click()
     wait_rendered(page)
     slider = page.locator("[data-testid='stSlider']", has_text="Share points").locator("[role='slider'], input").first
