@@ -25,6 +25,7 @@ MIN_GAP_CHANGE = 0.5  # share points of the gap to the leader
 MIN_ENTRANT_SHARE = 1.0  # an entrant below this share is not a story yet
 MEASURE_WORDS = {"revenue": "revenue", "units": "units", "share": "the market"}
 UNITS = {"revenue": "USD", "units": "units", "share": "points"}
+SHARE_WORDS = {"revenue": "revenue share", "units": "unit share", "share": "market share"}  # never just "share"
 
 
 def is_catch_all(name: str) -> bool:
@@ -145,7 +146,7 @@ def _sized(table: ShareTable, points: float, window: int) -> float:
 
 
 def _of(table: ShareTable) -> str:
-    return {"revenue": "revenue share", "units": "unit share"}.get(table.measure, "market share")
+    return SHARE_WORDS.get(table.measure, "market share")
 
 
 def _plural(n: int, word: str) -> str:

@@ -63,9 +63,9 @@ def head_to_head_table(table: pd.DataFrame, ours: str, rival: str) -> None:
         "segment": "Segment",
         "region": "Region",
         **{c: number(**kw) for c, kw in money.items()},
-        "our_share": number(f"{ours} share", format="%.1f%%"),
-        "their_share": number(f"{rival} share", format="%.1f%%"),
-        "share_gap": number("Share gap", format="%+.1f pts"),
+        "our_share": number(f"{ours} revenue share", format="%.1f%%"),
+        "their_share": number(f"{rival} revenue share", format="%.1f%%"),
+        "share_gap": number("Revenue share gap", format="%+.1f pts"),
         "our_growth": number(f"{ours} growth", format="%+.1f%%"),
         "their_growth": number(f"{rival} growth", format="%+.1f%%"),
     }
