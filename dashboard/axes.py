@@ -61,6 +61,9 @@ def _values(fig: go.Figure, letter: str, axis_name: str) -> pd.Series:
         if (getattr(trace, f"{letter}axis", None) or letter) != ref:
             continue
         values = _numbers(getattr(trace, letter, None))
+        base = _numbers(getattr(trace, "base", None))  # bars drawn from a base (a tornado's): base + length
+        if len(base) == len(values) and len(values):
+            values = values + base.to_numpy()
         parts.append(values)
         error = getattr(trace, f"error_{letter}", None)
         if error is not None and error.arrayminus is not None and len(values):

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analysis.drivers import compare_with_driver
+from analysis.drivers import CAVEAT, compare_with_driver
 from analysis.briefing import market_outlook
 from analysis.forecast import CANDIDATES, forecast
 from analysis.forecast.words import METHOD_WORDS
@@ -165,7 +165,10 @@ def driver_section(horizon: int, level: float) -> None:
     except (ValueError, np.linalg.LinAlgError) as reason:
         unavailable(md(f"No comparison with {choice}: {reason}."))
         return
-    st.markdown(md(result.describe()))
+    st.markdown(md(result.describe()))  # the verdict in words first; the statistics behind details
+    with st.expander("Details: the driver's statistics"):
+        st.dataframe(pd.DataFrame(result.statistics()), hide_index=True, width="stretch")
+        st.caption(CAVEAT)
     chart(charts.forecast_chart(series, result.mean, result.lower, result.upper, level=level,
                                 money=measure == "revenue", y_title=measure_axis(measure, filters.periodicity),
                                 title=f"Market {label} forecast with {choice} as a driver (SARIMAX)"),

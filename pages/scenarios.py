@@ -81,6 +81,12 @@ unit_cost = price * st.slider("Unit cost (% of today's price), for gross margin"
 
 st.subheader("Which lever matters most")
 swings = sensitivity(baseline, market_fc.mean, price, elasticities, Levers(unit_cost=unit_cost))
+top = swings.iloc[0]  # in words first: which lever moves revenue most, and how far
+st.markdown(md(f"Of the levers moved by a realistic amount, {top['lever']} moves revenue most: "
+               f"{compact(min(top['revenue_down'], top['revenue_up']), 'revenue')} to "
+               f"{compact(max(top['revenue_down'], top['revenue_up']), 'revenue')} over the next {HORIZON} periods"
+               + (f", then {swings.iloc[1]['lever']} ({compact(swings.iloc[1]['swing'], 'revenue')} apart)."
+                  if len(swings) > 1 else ".")))
 left, right = st.columns(2)
 with left:
     chart(charts.lever_tornado(swings, value="revenue", title="Revenue when each lever moves a realistic amount"),
