@@ -49,6 +49,50 @@ def evidence_target(finding: Finding, ours: str, measure: str,
     return PAGE_FILES.get(finding.page, PAGE_FILES["overview"]), params
 
 
+_ARRIVED, _FRESH = "_evidence_arrived", "_evidence_fresh"
+
+
+def take_linked_slice(options: Mapping[str, list[str]]) -> None:
+    """Arriving by an evidence link in this session: the link's slice replaces the filters the session had.
+
+    A bound widget keeps its session value over the query of a client-side
+    navigation, so without this the section would show the Briefing's slice,
+    not the finding's. Applied once per arrival (the link's values, checked
+    against the data's options; anything else is left to the link notice).
+    Call before the sidebar filters are drawn.
+    """
+    if focused() is None:
+        st.session_state.pop(_ARRIVED, None)
+        st.session_state[_FRESH] = False
+        return
+    asked = {k: st.query_params.get_all(k) for k in ("company", "segment", "region", "period", "measure", "rival",
+                                                       FOCUS_KEY) if k in st.query_params}
+    signature = repr(sorted(asked.items()))
+    st.session_state[_FRESH] = st.session_state.get(_ARRIVED) != signature
+    if not st.session_state[_FRESH]:
+        return
+    st.session_state[_ARRIVED] = signature
+    for key in ("segment", "region"):
+        if key in asked and set(asked[key]) <= set(options[key]):
+            st.session_state[key] = asked[key]
+    for key in ("company", "measure"):
+        if key in asked and len(asked[key]) == 1 and asked[key][0] in options[key]:
+            st.session_state[key] = asked[key][0]
+    period = asked.get("period", [])
+    if len(period) == 2 and all(p in options["period"] for p in period) and period[0] <= period[1]:
+        st.session_state["period"] = tuple(period)
+
+
+def linked_choice(key: str, choices: list[str]) -> str | None:
+    """A page's own linked choice (a rival) that an evidence link just set; it replaces the session's, once."""
+    value = st.query_params.get(key)
+    if value not in choices:
+        return None
+    if st.session_state.get(_FRESH):
+        st.session_state[key] = value
+    return value
+
+
 def focused() -> str | None:
     """The section an evidence link asked for, if it is one (anything else is ignored)."""
     value = st.query_params.get(FOCUS_KEY)
@@ -68,7 +112,7 @@ def highlight(name: str, text: str | None) -> None:
     """Outline the section, show its figure on a highlighted line, and scroll it into view once drawn."""
     selector = f".st-key-focus_{name}"  # `name` is one of SECTIONS, never link text
     st.html(f"<style>{selector} {{outline: 3px solid #f59e0b; outline-offset: 6px; border-radius: 6px;"
-            " scroll-margin-top: 2.5rem;}}</style>")
+            " scroll-margin-top: 5rem;}}</style>")
     st.markdown(":orange-badge[:material/my_location: From the Briefing] "
                 + (f":orange-background[{md(text)}]" if text else "The figures the finding rests on are here."),
                 width="stretch")

@@ -13,7 +13,7 @@ from dashboard.bound import required_choice
 from dashboard.context import page_context
 from dashboard.briefing_ui import events
 from dashboard.data_access import filter_options, largest_rival, market_totals, slice_findings
-from dashboard.focus import hhi_claim, price_claim, section, share_claim
+from dashboard.focus import hhi_claim, linked_choice, price_claim, section, share_claim
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, SHARE_LABELS
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
@@ -66,7 +66,7 @@ share_fig = (charts.share_area(shares, title=title, colors=colors, ours=ours) if
                           y_format=".1f", y_suffix="%", colors=colors, emphasis=ours))
 season = SEASON_LENGTH.get(filters.periodicity, 12)
 year = "12 months" if season == 12 else f"{season} {PERIOD_WORDS.get(filters.periodicity, 'period')}s"
-linked_rival = st.query_params.get("rival") if st.query_params.get("rival") in rivals else None
+linked_rival = linked_choice("rival", rivals)  # an evidence link's rival, shown by the picker below too
 marks = events(slice_findings(store, key, filters.market_filter(), ours, season, rest), share_breaks(totals, measure))
 with section("share", lambda: share_claim(totals, measure, season, year, ours, linked_rival)):
     chart(charts.with_events(share_fig, marks), shares, key="competitor_shares")  # the events the Briefing names

@@ -83,3 +83,16 @@ def test_without_presentation_mode_every_section_shows_and_no_slide_buttons():
     at = open_app({})
     assert not [b for b in at.button if b.key in ("slide_previous", "slide_next")]
     assert len(at.get("plotly_chart")) == 2 and len(at.metric) >= 3 and at.get("page_link")
+
+
+def test_following_a_link_in_the_same_session_takes_the_findings_slice_over_the_sessions_filters():
+    at = open_app({})  # the Briefing on every segment and region: the session's filters
+    at.multiselect(key="segment").set_value(["Enterprise"]).run()
+    for key, value in {"segment": ["SMB"], "region": ["Europe"], "rival": "Corvid", "focus": "share"}.items():
+        at.query_params[key] = value
+    at.switch_page("../pages/competitors.py").run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="segment").value == ["SMB"] and at.multiselect(key="region").value == ["Europe"]
+    assert at.selectbox(key="rival").value == "Corvid"
+    at.multiselect(key="segment").set_value(["SMB", "Consumer"]).run()  # the user's next choice is kept
+    assert at.multiselect(key="segment").value == ["SMB", "Consumer"]

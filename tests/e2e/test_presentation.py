@@ -52,6 +52,7 @@ def test_presentation_mode_moves_one_section_at_a_time_with_the_arrow_keys(page,
     help_icons = page.locator("[data-testid='stTooltipIcon']")
     assert all(not help_icons.nth(i).is_visible() for i in range(help_icons.count()))  # no "?" on a big screen
 
+    page.get_by_role("button", name="Next").wait_for()  # its shortcut listens once the button is drawn
     page.keyboard.press("ArrowRight")
     page.wait_for_url(re.compile(r"[?&]slide=2"))
     wait_rendered(page)
@@ -70,3 +71,19 @@ def test_presentation_mode_moves_one_section_at_a_time_with_the_arrow_keys(page,
     page.wait_for_selector("[data-testid='stPlotlyChart'] .gtitle")
     assert "5 / 5" in nav.inner_text() and page.locator("[data-testid='stPlotlyChart']").count() == 1
     assert page.get_by_role("button", name="Next").is_disabled()
+
+
+def test_an_evidence_link_in_the_same_session_shows_the_findings_slice(page, app_url):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(app_url)
+    wait_rendered(page)
+    link = page.locator("[data-testid='stPageLink'] a[href*='focus=growth']").first
+    segment = re.search(r"segment=([^&]+)", link.get_attribute("href")).group(1).replace("+", " ")
+    link.click()
+    page.wait_for_url(re.compile(r"/market\?.*focus=growth"))
+    wait_rendered(page)
+    page.wait_for_selector(".st-key-focus_growth [data-testid='stPlotlyChart']")
+    assert f"segment={segment.replace(' ', '+')}" in page.url  # the widgets did not put the Briefing's slice back
+    chosen = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.inner_text()
+    assert segment in chosen
+    assert "This market: $" in page.locator(".st-key-focus_growth").inner_text()
