@@ -96,3 +96,18 @@ def test_following_a_link_in_the_same_session_takes_the_findings_slice_over_the_
     assert at.selectbox(key="rival").value == "Corvid"
     at.multiselect(key="segment").set_value(["SMB", "Consumer"]).run()  # the user's next choice is kept
     assert at.multiselect(key="segment").value == ["SMB", "Consumer"]
+
+
+def test_share_only_data_presents_the_share_forecast_on_its_own_slide():
+    from tests.app.test_share_only import loaded
+
+    at = loaded()
+    at.query_params["present"] = "1"
+    at.query_params["slide"] = "4"
+    at.switch_page("../pages/overview.py").run()
+    assert not at.exception, at.exception
+    assert any("4 / 5** · Where shares are heading" in m.value for m in at.markdown)
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1 and not at.metric
+    at.button(key="slide_next").click().run()
+    assert len(at.get("plotly_chart")) == 1 and at.button(key="slide_next").disabled
