@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.sharing import PRESENT_KEY
 
 SLIDE_KEY = "slide"
 NAV_KEY = "slide_nav"  # the container presentation mode leaves visible
+SLIDE_CHART_HEIGHT = 620  # px: below the title and the slide controls on a 1080p (or 1440×900) screen
 
 
 class Deck:
@@ -29,6 +31,10 @@ class Deck:
 
     def shows(self, index: int) -> bool:
         return not self.paged or index == self.current
+
+    def fit(self, fig: go.Figure) -> go.Figure:
+        """A chart alone on its slide fills the screen's height (a copy: figures may be shared)."""
+        return go.Figure(fig).update_layout(height=SLIDE_CHART_HEIGHT) if self.paged else fig
 
     def controls(self) -> None:
         """Previous, where we are, Next; the arrow keys press the buttons."""

@@ -105,10 +105,10 @@ with left:
                                measure=measure, periodicity=filters.periodicity)
         figures.insert(0, segment_chart)
         if deck.shows(3):
-            chart(segment_chart, by_seg, key="market_by_segment")
+            chart(deck.fit(segment_chart), by_seg, key="market_by_segment")
 with right:
     if deck.shows(4):
-        chart(share_chart, shares, key="share_by_company")
+        chart(deck.fit(share_chart), shares, key="share_by_company")
 
 here = {k: st.query_params.get_all(k) for k in st.query_params}  # what evidence links keep: data, slice, present
 target = lambda finding: evidence_target(finding, ours, measure, here)  # noqa: E731
@@ -135,7 +135,7 @@ if future is not None and not future.empty:
     figures.insert(0, future_chart)
     if share_forecast_slot is not None:
         with share_forecast_slot.container():
-            chart(future_chart, future, key="briefing_share_forecast")
+            chart(deck.fit(future_chart), future, key="briefing_share_forecast")
 said = computed(headline_text, by_company[["date", "company", measure]], ours, window, found, heading, rest=rest)
 if deck.shows(0):
     headline_slot.markdown("#### " + md(said))
