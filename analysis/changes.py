@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.findings import Finding, biggest_varied, findings
-from analysis.share_findings import MEASURE_WORDS, best_measure, period_word, share_findings, share_table, standing
+from analysis.share_findings import MEASURE_WORDS, SHARE_WORDS, best_measure, period_word, share_findings, share_table, standing
 from analysis.shocks import regular, shock_findings
 
 HEADLINE_ORDER = ("overtake", "shock", "entrant", "run")  # the change a headline names first, after our own share
@@ -96,7 +96,7 @@ def headline(market: pd.DataFrame, ours: str, season: int, found: list[Finding],
         if where.previous_gap is not None and abs(where.gap - where.previous_gap) >= 0.5:
             place += f" (it was {abs(where.previous_gap):.1f} the {span} before)"
     if moved:
-        first = (f"{ours}'s share of {word} {'fell' if where.share < reference else 'rose'} from {reference:.1f}% in "
+        first = (f"{ours}'s {SHARE_WORDS[measure]} {'fell' if where.share < reference else 'rose'} from {reference:.1f}% in "
                  f"{when} to {where.share:.1f}% in the last {span}; it "
                  + (f"{'still ' if where.share < reference else ''}leads, {place}" if where.rank == 1 else f"is {place}"))
     else:

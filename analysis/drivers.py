@@ -35,11 +35,29 @@ class DriverComparison:
         return self.driver_mape < self.plain_mape and self.p_value < 0.05
 
     def describe(self) -> str:
-        verdict = "improves" if self.helps else "does not improve"
-        return (f"With {self.driver} as a regressor the model missed by {self.driver_mape:.1f}% on the held-out "
-                f"periods, against {self.plain_mape:.1f}% without it: the driver {verdict} the forecast "
-                f"(elasticity {self.coefficient:+.2f}, p = {self.p_value:.3f}). The backtest used the driver's "
-                "actual values, which flatters it.")
+        """The verdict in one plain sentence, before any statistic (those are in `statistics`)."""
+        compared = f"it missed the recent periods held out by {self.driver_mape:.1f}% on average, against " \
+                   f"{self.plain_mape:.1f}% without it"
+        if self.helps:
+            return f"Adding {self.driver} improves the forecast: {compared}."
+        if self.driver_mape < self.plain_mape:
+            return (f"Adding {self.driver} does not improve the forecast reliably: {compared}, but its link to the "
+                    "market is too weak to tell from chance.")
+        return f"Adding {self.driver} does not improve the forecast: {compared}."
+
+    def statistics(self) -> list[dict[str, str]]:
+        """The figures behind the sentence, worded, two decimals, for a details table."""
+        return [
+            {"Statistic": f"Elasticity of the market to {self.driver} (log-log)", "Value": f"{self.coefficient:+.2f}"},
+            {"Statistic": "p-value of that elasticity", "Value": f"{self.p_value:.2f}" if self.p_value >= 0.01
+             else "< 0.01"},
+            {"Statistic": f"Forecast error with {self.driver} (MAPE, held-out periods)", "Value": f"{self.driver_mape:.2f}%"},
+            {"Statistic": "Forecast error without it (MAPE)", "Value": f"{self.plain_mape:.2f}%"},
+        ]
+
+
+CAVEAT = ("The held-out periods were forecast with the driver's actual values, which flatters it: in real use its "
+          "future is itself a forecast.")
 
 
 def _fit(y: np.ndarray, x: np.ndarray | None, season: int):

@@ -40,7 +40,7 @@ class Elasticities:
 # A realistic move of each lever, for the sensitivity (tornado) chart.
 REALISTIC_MOVES = {"price": 5.0, "marketing": 20.0, "market_growth": 2.0, "competitor_price": 5.0, "share_shift": 1.0}
 LEVER_LABELS = {"price": "our price ±5%", "marketing": "marketing ±20%", "market_growth": "market growth ±2 pts/yr",
-                "competitor_price": "competitor prices ±5%", "share_shift": "share ±1 pt"}
+                "competitor_price": "competitor prices ±5%", "share_shift": "unit share ±1 pt"}
 
 
 def project(ours: pd.DataFrame, market: pd.Series, price: float, elasticities: Elasticities, levers: Levers, *,

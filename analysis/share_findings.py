@@ -27,6 +27,7 @@ MIN_RANK_SHARE = 2.0  # two rivals trading places matter when both hold at least
 MIN_RANK_SWING = 1.0  # and the order between them moved by at least this many points
 MEASURE_WORDS = {"revenue": "revenue", "units": "units", "share": "the market"}
 UNITS = {"revenue": "USD", "units": "units", "share": "points"}
+SHARE_WORDS = {"revenue": "revenue share", "units": "unit share", "share": "market share"}  # never just "share"
 
 
 def is_catch_all(name: str) -> bool:
@@ -147,7 +148,7 @@ def _sized(table: ShareTable, points: float, window: int) -> float:
 
 
 def _of(table: ShareTable) -> str:
-    return {"revenue": "revenue share", "units": "unit share"}.get(table.measure, "market share")
+    return SHARE_WORDS.get(table.measure, "market share")
 
 
 def _plural(n: int, word: str) -> str:

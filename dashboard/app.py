@@ -24,6 +24,7 @@ from dashboard.dataset_picker import dataset_picker, linked_dataset  # noqa: E40
 from analysis.share_findings import is_catch_all  # noqa: E402
 from dashboard.data_access import filter_options, largest_rival, store_for  # noqa: E402
 from dashboard.filters import sidebar_filters, stale_filters  # noqa: E402
+from dashboard.focus import take_linked_slice  # noqa: E402
 from dashboard.safe_text import md  # noqa: E402
 from dashboard.sharing import presentation_mode, restore_saved_view, share_panel, show_view_notice  # noqa: E402
 
@@ -114,6 +115,7 @@ candidates = [c for c in options["company"] if c not in (dataset.rest or ()) and
               (dataset.rest is None and is_catch_all(c))] or options["company"]
 default_company = dataset.ours if dataset.ours in candidates else (
     largest_rival(store, dataset.content_hash, None, candidates) if candidates else None)
+take_linked_slice(options)  # an evidence link's segment, region, period, … win over this session's last choice
 filters = sidebar_filters(options, default_company, dataset.rest, reset=stale)
 with st.sidebar:
     st.caption(f"**Data:** {md(dataset.name)} · {md(dataset.source)}")

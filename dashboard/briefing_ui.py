@@ -107,23 +107,35 @@ def share_forecast_card(future: pd.DataFrame, ours: str, now: float, level: floa
                      "forecast together so that they add up to 100% (the method is on Competitors).")
 
 
-def findings_list(found: list[Finding], link: Callable[[str, dict], str]) -> None:
-    """One Markdown list (one element: the browser redraws it in one go), biggest first."""
-    st.markdown("\n".join(
-        f"- {BADGES.get(f.sentiment, BADGES['neutral'])} **{md(amount(f))}** · {md(f.text)} "
-        f"[Evidence →]({link(f.page, f.params)})" for f in found))
+Target = Callable[[Finding], tuple[str, dict[str, list[str]]]]  # a finding's evidence: page file, query
 
 
-def explained_list(title: str, items: list[Finding], link: Callable[[str, dict], str], empty: str) -> None:
+def evidence_link(finding: Finding, target: Target, label: str = "Evidence") -> None:
+    """A link to the finding's evidence that opens in the same tab (client-side: the session and data stay)."""
+    page, params = target(finding)
+    st.page_link(page, label=label, icon=":material/arrow_forward:", icon_position="right", query_params=params,
+                 help="")  # not the page's own help: a tooltip wrapper hides in presentation mode
+
+
+def findings_list(found: list[Finding], target: Target) -> None:
+    """Biggest first, one row each: what changed, its size, and the link to its evidence."""
+    for f in found:
+        text, link = st.columns([7, 1], vertical_alignment="center")
+        text.markdown(f"{BADGES.get(f.sentiment, BADGES['neutral'])} **{md(amount(f))}** · {md(f.text)}")
+        with link:
+            evidence_link(f, target)
+
+
+def explained_list(title: str, items: list[Finding], target: Target, empty: str) -> None:
     """Risks or Opportunities: each item says why it is one and what to watch."""
     with st.container(border=True):
         st.markdown(f"**{title}**")
         if not items:
             st.caption(md(empty))
             return
-        st.markdown("\n".join(
-            f"- **{md(f.text)}** ({md(amount(f))}) [→]({link(f.page, f.params)})  \n"
-            f"  {md(f.why)}  \n  *Watch:* {md(f.watch)}" for f in items))
+        for f in items:
+            st.markdown(f"**{md(f.text)}** ({md(amount(f))})  \n{md(f.why)}  \n*Watch:* {md(f.watch)}")
+            evidence_link(f, target)
 
 
 def report_line(f: Finding) -> str:

@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 MEASURE_LABELS = {"revenue": "Revenue", "units": "Units", "share": "Share"}
+# What a share is a share of: a unit share and a revenue share of one company differ, so every label says which.
+SHARE_LABELS = {"revenue": "revenue share", "units": "unit share", "share": "market share"}
 PERIOD_WORDS = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year"}
 
 

@@ -38,6 +38,8 @@ _HIDDEN_IN_PRESENTATION = (
     "stButtonGroup", "stRadio", "stTextInput", "stCheckbox", "stDownloadButton", "stButton", "stFileUploader",
     "stNumberInput", "stDataFrameToolbar", "stPopover",
 )
+# Help "?" icons; a tooltip that wraps a link (st.page_link's help) is a link and stays.
+_HELP_ICONS = "[data-testid='stTooltipIcon']:not(:has(a))"
 
 
 @st.cache_resource
@@ -234,12 +236,16 @@ def inert_name(name: str) -> str:
 
 
 def presentation_mode() -> bool:
-    """With `?present=1`, hide the sidebar and every control and enlarge text, for a big screen."""
+    """With `?present=1`, hide the sidebar, every control and help icon and enlarge text, for a big screen.
+
+    Only a paged page's Previous / Next (`dashboard.slides`) stay.
+    """
     if st.query_params.get(PRESENT_KEY) != "1":
         return False
-    hidden = ", ".join(f'[data-testid="{testid}"]' for testid in _HIDDEN_IN_PRESENTATION)
+    hidden = ", ".join([*(f'[data-testid="{testid}"]' for testid in _HIDDEN_IN_PRESENTATION), _HELP_ICONS])
     st.html(
         f"<style>{hidden} {{display: none !important;}}"
+        ".st-key-slide_nav [data-testid='stButton'] {display: block !important;}"
         "[data-testid='stMain'] {font-size: 1.25rem;}"
         "[data-testid='stMetricValue'] {font-size: 3rem;}"
         "[data-testid='stMainBlockContainer'] {padding-top: 1.5rem; max-width: 100%;}</style>"

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.forecast.words import in_words
+from dashboard.axes import readable_money
 from dashboard.context import PageContext
 from dashboard.formatting import money_columns
 from dashboard.safe_text import md
@@ -16,8 +17,8 @@ from data.export import csv_bytes, excel_bytes
 
 
 def chart(fig: go.Figure, data: pd.DataFrame, *, key: str) -> None:
-    """A Plotly chart with downloads of the data behind it, as CSV and as Excel."""
-    st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False, "toImageButtonOptions": {"scale": 2}})
+    """A Plotly chart (money axes rounded for reading) with downloads of the data behind it, as CSV and Excel."""
+    st.plotly_chart(readable_money(fig), key=f"chart_{key}", config={"displaylogo": False, "toImageButtonOptions": {"scale": 2}})
     data_downloads(data, key=key)
 
 
@@ -63,9 +64,9 @@ def head_to_head_table(table: pd.DataFrame, ours: str, rival: str) -> None:
         "segment": "Segment",
         "region": "Region",
         **{c: number(**kw) for c, kw in money.items()},
-        "our_share": number(f"{ours} share", format="%.1f%%"),
-        "their_share": number(f"{rival} share", format="%.1f%%"),
-        "share_gap": number("Share gap", format="%+.1f pts"),
+        "our_share": number(f"{ours} revenue share", format="%.1f%%"),
+        "their_share": number(f"{rival} revenue share", format="%.1f%%"),
+        "share_gap": number("Revenue share gap", format="%+.1f pts"),
         "our_growth": number(f"{ours} growth", format="%+.1f%%"),
         "their_growth": number(f"{rival} growth", format="%+.1f%%"),
     }

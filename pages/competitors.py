@@ -13,7 +13,8 @@ from dashboard.bound import required_choice
 from dashboard.context import page_context
 from dashboard.briefing_ui import events
 from dashboard.data_access import filter_options, largest_rival, market_totals, slice_findings
-from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS
+from dashboard.focus import hhi_claim, linked_choice, price_claim, section, share_claim
+from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, SHARE_LABELS
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.url_state import ParamSpec
@@ -25,7 +26,7 @@ context = page_context()
 filters, store, key = context.filters, context.store, context.dataset.content_hash
 ours, measure = filters.company, filters.measure
 label = MEASURE_LABELS[measure].lower()
-share_of = "market share" if measure == "share" else f"share of {label}"
+share_of = SHARE_LABELS[measure]  # unit share and revenue share differ: every label says which
 has_money = {"units", "revenue"} <= set(store.measures())
 
 st.title("Competitors")
@@ -63,9 +64,12 @@ title = f"{share_of.capitalize()} by company, {filters.start:%b %Y} – {filters
 share_fig = (charts.share_area(shares, title=title, colors=colors, ours=ours) if view == "area" else
              charts.lines(shares, x="date", y="share", color="company", title=title, y_title=f"{share_of.capitalize()} (%)",
                           y_format=".1f", y_suffix="%", colors=colors, emphasis=ours))
-marks = events(slice_findings(store, key, filters.market_filter(), ours, SEASON_LENGTH.get(filters.periodicity, 12),
-                              rest), share_breaks(totals, measure))
-chart(charts.with_events(share_fig, marks), shares, key="competitor_shares")  # the events the Briefing names
+season = SEASON_LENGTH.get(filters.periodicity, 12)
+year = "12 months" if season == 12 else f"{season} {PERIOD_WORDS.get(filters.periodicity, 'period')}s"
+linked_rival = linked_choice("rival", rivals)  # an evidence link's rival, shown by the picker below too
+marks = events(slice_findings(store, key, filters.market_filter(), ours, season, rest), share_breaks(totals, measure))
+with section("share", lambda: share_claim(totals, measure, season, year, ours, linked_rival)):
+    chart(charts.with_events(share_fig, marks), shares, key="competitor_shares")  # the events the Briefing names
 
 # Where shares are heading
 future = share_forecast(totals, measure, 12, season_length=SEASON_LENGTH.get(filters.periodicity, 12))
@@ -106,34 +110,37 @@ conc = comp.concentration(totals, measure)
 latest_hhi = conc["hhi"].iloc[-1]
 verdict = ("unconcentrated" if latest_hhi < comp.HHI_UNCONCENTRATED else "highly concentrated"
            if latest_hhi > comp.HHI_HIGHLY_CONCENTRATED else "moderately concentrated")
-chart(charts.concentration_chart(conc, low=comp.HHI_UNCONCENTRATED, high=comp.HHI_HIGHLY_CONCENTRATED,
-                                 title=f"Market concentration: HHI {latest_hhi:,.0f}, {verdict}"), conc, key="concentration")
+with section("hhi", lambda: hhi_claim(conc, season, year)):
+    chart(charts.concentration_chart(conc, low=comp.HHI_UNCONCENTRATED, high=comp.HHI_HIGHLY_CONCENTRATED,
+                                     title=f"Market concentration: HHI {latest_hhi:,.0f}, {verdict}"), conc,
+          key="concentration")
 st.caption("HHI is the sum of squared shares (0–10,000); thresholds from the 2010 US Horizontal Merger Guidelines. "
            "“Others” counts as one company, which overstates concentration when it hides many small firms.")
 
 # Price positioning and the growth-share matrix
-st.subheader("Price positioning")
-if not has_money:
-    unavailable("Price views need units and revenue; this data has " + ", ".join(store.measures()) + " only.")
-else:
-    positions = comp.price_positioning(totals)
-    left, right = st.columns(2)
-    with left:
-        chart(charts.company_bubbles(positions, x="price_index", y="unit_share", size="revenue", colors=colors,
-                                     title="Price index against unit share (bubble = revenue, last year)",
-                                     x_title="Price index (market average = 100)", y_title="Unit share"),
-              positions, key="price_positioning")
+with section("price", lambda: price_claim(totals, linked_rival or ours, season, year) if has_money else None):
+    st.subheader("Price positioning")
+    if not has_money:
+        unavailable("Price views need units and revenue; this data has " + ", ".join(store.measures()) + " only.")
+    else:
+        positions = comp.price_positioning(totals)
+        left, right = st.columns(2)
+        with left:
+            chart(charts.company_bubbles(positions, x="price_index", y="unit_share", size="revenue", colors=colors,
+                                         title="Price index against unit share (bubble = revenue, last year)",
+                                         x_title="Price index (market average = 100)", y_title="Unit share"),
+                  positions, key="price_positioning")
 
-    by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment", "company"))
-    matrix = comp.growth_share_matrix(by_segment, measure, ours).dropna(subset=["relative_share", "growth"])
-    matrix_fig = charts.bubbles(matrix, x="relative_share", y="growth", size="size", label="segment",
-                                title=f"Growth-share matrix for {ours}: relative share against segment growth",
-                                x_title=f"Relative market share ({ours} ÷ largest competitor)",
-                                y_title="Segment growth, last year",
-                                hover={"relative_share": "Relative share", "growth": "Growth %", "our_share": "Our share %"})
-    with right:
-        chart(charts.divide_at(matrix_fig, x=1.0, left="a competitor leads", right=f"{ours} leads"), matrix,
-              key="growth_share")
+        by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment", "company"))
+        matrix = comp.growth_share_matrix(by_segment, measure, ours).dropna(subset=["relative_share", "growth"])
+        matrix_fig = charts.bubbles(matrix, x="relative_share", y="growth", size="size", label="segment",
+                                    title=f"Growth-share matrix for {ours}: relative share against segment growth",
+                                    x_title=f"Relative {share_of} ({ours} ÷ largest competitor)",
+                                    y_title="Segment growth, last year",
+                                    hover={"relative_share": "Relative share", "growth": "Growth %", "our_share": f"Our {share_of} %"})
+        with right:
+            chart(charts.divide_at(matrix_fig, x=1.0, left="a competitor leads", right=f"{ours} leads"), matrix,
+                  key="growth_share")
 
 
 @st.fragment

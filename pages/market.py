@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analysis.drivers import compare_with_driver
+from analysis.drivers import CAVEAT, compare_with_driver
 from analysis.briefing import market_outlook
 from analysis.forecast import CANDIDATES
 from analysis.forecast.words import METHOD_WORDS
@@ -14,8 +14,9 @@ from dashboard import charts
 from dashboard.bound import required_choice, worded_choice
 from dashboard.context import page_context
 from dashboard.data_access import market_totals
+from dashboard.focus import growth_claim, section
 from dashboard.forecasting import MAX_HORIZON, market_forecast
-from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, measure_axis, money_columns, percent
+from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, SHARE_LABELS, compact, measure_axis, money_columns, percent
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.share_views import share_trends
@@ -58,28 +59,31 @@ table = computed(cagr_table, by_split, split, measure, season)  # shared by ever
 leader = table.dropna(subset=["cagr"]).sort_values("cagr", ascending=False)
 size_title = (f"{leader[split].iloc[0]} grows fastest: {leader['cagr'].iloc[0]:+.1f}% a year" if len(leader) > 1
               else f"Market {label} by {split}")
-left, right = st.columns(2)
-with left:
-    size_chart = figure(charts.stacked_area, by_split, x="date", y=measure, color=split, title=size_title,
-                        measure=measure, periodicity=filters.periodicity)
-    marks = computed(shock_marks, by_split.groupby("date")[measure].sum(), season)  # supply shortages, lockdowns…
-    chart(figure(charts.with_events, size_chart, marks), by_split, key="market_size")
-with right:
-    growth = computed(yoy_growth, by_split, split, measure, season)
-    chart(figure(charts.lines, growth, x="date", y="growth", color=split,
-                 title=f"Year-over-year growth of {label} by {split}",
-                 y_title="Growth of the rolling year (%)", y_format="+.1f", y_suffix="%"),
-          growth, key="yoy_growth")
+window_words = "12 months" if season == 12 else f"{season} {PERIOD_WORDS.get(filters.periodicity, 'period')}s"
+with section("growth", lambda: growth_claim(market_totals(store, key, filters.market_filter(), ("date", "company")),
+                                            ours, measure, season, window_words)):
+    left, right = st.columns(2)
+    with left:
+        size_chart = figure(charts.stacked_area, by_split, x="date", y=measure, color=split, title=size_title,
+                            measure=measure, periodicity=filters.periodicity)
+        marks = computed(shock_marks, by_split.groupby("date")[measure].sum(), season)  # shortages, lockdowns…
+        chart(figure(charts.with_events, size_chart, marks), by_split, key="market_size")
+    with right:
+        growth = computed(yoy_growth, by_split, split, measure, season)
+        chart(figure(charts.lines, growth, x="date", y="growth", color=split,
+                     title=f"Year-over-year growth of {label} by {split}",
+                     y_title="Growth of the rolling year (%)", y_format="+.1f", y_suffix="%"),
+              growth, key="yoy_growth")
 
 by_company = market_totals(store, key, filters.market_filter(), ("date", split, "company"))
 spots = computed(attractiveness, by_company, split, measure, ours, season).dropna(subset=["cagr"])
 left, right = st.columns([3, 2])
 with left:
     chart(figure(charts.bubbles, spots, x="last_year", y="cagr", size="our_share", label=split,
-                 title=f"Where the market grows, and is {ours} there? (bubble = our share)",
+                 title=f"Where the market grows, and is {ours} there? (bubble = our {SHARE_LABELS[measure]})",
                  x_title=f"Size, last year ({'USD' if measure == 'revenue' else 'units'})",
                  y_title="Growth a year (CAGR)",
-                 hover={"last_year": "Size last year", "cagr": "CAGR %", "our_share": f"{ours} share %"}),
+                 hover={"last_year": "Size last year", "cagr": "CAGR %", "our_share": f"{ours} {SHARE_LABELS[measure]} %"}),
           spots, key="attractiveness")
 with right:
     st.markdown(f"**Size and growth by {split}**")
@@ -89,8 +93,8 @@ with right:
         split: split.capitalize(),
         **{c: st.column_config.NumberColumn(**kw) for c, kw in sized.items()},
         "cagr": st.column_config.NumberColumn("CAGR", format="%+.1f%%"),
-        "share_of_market": st.column_config.NumberColumn("Share", format="%.0f%%",
-                                                         help=f"Share of the market's {label}, last year"),
+        "share_of_market": st.column_config.NumberColumn(SHARE_LABELS[measure].capitalize(), format="%.0f%%",
+                                                         help=f"This {split}'s share of the market's {label}, last year"),
     })
     st.caption("Exact figures are in the size chart's downloads.")
 
@@ -123,10 +127,14 @@ def forecast_section() -> None:
     year = computed(market_outlook, series, season=season)
     low_growth, high_growth = year.growth_range
     span = f"{season} {PERIOD_WORDS.get(filters.periodicity, 'period')}s"
-    st.columns([1, 2])[0].metric(f"Forecast, next {span}", compact(year.next, measure), percent(year.growth, signed=True),
-              delta_description=f"range {low_growth:+.0f}% to {high_growth:+.0f}%", border=True,
-              help=f"{year.level:.0%} interval: {compact(year.low, measure)} to {compact(year.high, measure)}, "
-                   f"against {compact(year.last, measure)} over the last {span}. The same figure as the Briefing's.")
+    focus = section("forecast", lambda: f"Next {span}: {compact(year.next, measure)}, {percent(year.growth, signed=True)} "
+                                        f"(range {low_growth:+.0f}% to {high_growth:+.0f}%), the Briefing's forecast.")
+    with focus:
+        st.columns([1, 2])[0].metric(
+            f"Forecast, next {span}", compact(year.next, measure), percent(year.growth, signed=True),
+            delta_description=f"range {low_growth:+.0f}% to {high_growth:+.0f}%", border=True,
+            help=f"{year.level:.0%} interval: {compact(year.low, measure)} to {compact(year.high, measure)}, "
+                 f"against {compact(year.last, measure)} over the last {span}. The same figure as the Briefing's.")
     chart(figure(charts.forecast_chart, series, fc.mean, fc.lower, fc.upper, level=fc.level,
                  money=measure == "revenue", y_title=measure_axis(measure, filters.periodicity),
                  title=f"Market {label}: next {span} {compact(year.next, measure)} "
@@ -161,7 +169,10 @@ def driver_section(horizon: int, level: float) -> None:
     except (ValueError, np.linalg.LinAlgError) as reason:
         unavailable(md(f"No comparison with {choice}: {reason}."))
         return
-    st.markdown(md(result.describe()))
+    st.markdown(md(result.describe()))  # the verdict in words first; the statistics behind details
+    with st.expander("Details: the driver's statistics"):
+        st.dataframe(pd.DataFrame(result.statistics()), hide_index=True, width="stretch")
+        st.caption(CAVEAT)
     chart(charts.forecast_chart(series, result.mean, result.lower, result.upper, level=level,
                                 money=measure == "revenue", y_title=measure_axis(measure, filters.periodicity),
                                 title=f"Market {label} forecast with {choice} as a driver (SARIMAX)"),

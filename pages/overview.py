@@ -1,7 +1,5 @@
 """Briefing: the headline, the reasons, where the market is heading, and links to the evidence."""
 
-from urllib.parse import urlencode
-
 import streamlit as st
 
 from analysis.breaks import describe_breaks, share_breaks
@@ -20,11 +18,13 @@ from dashboard.charts import lines, stacked_area, with_events
 from dashboard.launch_ui import launch_findings
 from dashboard.context import page_context
 from dashboard.data_access import market_totals, slice_findings
-from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, compact, percent
+from dashboard.focus import evidence_target, section
+from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, SHARE_LABELS, compact, percent
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.report import Card, Section, chrome_for_images, html_report, png_zip
 from dashboard.shared_work import computed, figure
+from dashboard.slides import Deck
 from dashboard.theme import company_colors
 from dashboard.url_state import flag_spec
 from dashboard.widgets import basis_caption, chart, outlook_table
@@ -34,13 +34,18 @@ context = page_context()
 filters, store, key = context.filters, context.store, context.dataset.content_hash
 measure, ours = filters.measure, filters.company
 label = MEASURE_LABELS[measure].lower()
-share_of = "market share" if measure == "share" else f"share of {label}"
+share_of = SHARE_LABELS[measure]  # unit share and revenue share differ: every label says which
 window = SEASON_LENGTH.get(filters.periodicity, 12)
 span = f"{window} {PERIOD_WORDS.get(filters.periodicity, 'period')}s" if window > 1 else "year"
 
 st.title("Briefing")
-st.caption(f"How big is the market, are we growing with it, and where is it heading? The latest {span} against "
-           f"the {span} before.")
+# Presentation mode shows one of these per screen (`?present=1&slide=N`); otherwise all, one under the other.
+deck = Deck(["Headline and figures", "What changed", "Risks and opportunities",
+             "Where shares are heading" if measure == "share" else "Market by segment", "Share by company"])
+deck.controls()
+if deck.shows(0):
+    st.caption(f"How big is the market, are we growing with it, and where is it heading? The latest {span} against "
+               f"the {span} before.")
 headline_slot = st.empty()  # filled last: the headline says where the market is heading, from the forecast
 warn_about_link([flag_spec("outlook", "Outlook of every segment")])
 by_company = market_totals(store, key, filters.market_filter(), ("date", "company"))
@@ -63,19 +68,23 @@ vs = f"vs prior {span}"
 cards = (share_cards(where, vs) if measure == "share" and where is not None
          else money_cards(h, ours, measure, share_of, span))
 inert_card = lambda card: {**card, **{k: md(card[k]) for k in ("label", "help") if k in card}}  # noqa: E731
-columns = st.columns(len(cards) + (forecasting or share_pending is not None))
-for column, card in zip(columns, cards):
-    with column:
-        st.metric(**inert_card(card), border=True, height="stretch")
-forecast_slot = columns[-1].empty() if forecasting or share_pending is not None else None
+forecast_slot = None
 breaks = computed(share_breaks, by_company, measure)
-basis_caption(context, describe_breaks(breaks))
-if filters.product is not None:  # the product the PM runs, within our company
-    by_product = market_totals(store, key, filters.market_filter(), ("date", "segment", "company", "product"))
-    product_line(computed(portfolio, by_product.dropna(subset=["product"]), ours, measure, window),
-                 filters.product, measure, "/products?" + urlencode(
-                     {"company": ours, "product": filters.product,
-                      **{k: st.query_params[k] for k in ("present", "data") if k in st.query_params}}))
+if deck.shows(0):
+    with section("cards", lambda: f"{ours} {label} {percent(h.our_growth, signed=True) or 'n/a'} on the {span} "
+                                  f"before; the market {percent(h.market_growth, signed=True) or 'n/a'}."):
+        columns = st.columns(len(cards) + (forecasting or share_pending is not None))
+        for column, card in zip(columns, cards):
+            with column:
+                st.metric(**inert_card(card), border=True, height="stretch")
+        forecast_slot = columns[-1].empty() if forecasting or share_pending is not None else None
+    basis_caption(context, describe_breaks(breaks))
+    if filters.product is not None:  # the product the PM runs, within our company
+        by_product = market_totals(store, key, filters.market_filter(), ("date", "segment", "company", "product"))
+        product_line(computed(portfolio, by_product.dropna(subset=["product"]), ours, measure, window),
+                     filters.product, measure, "/products?" + urlencode(
+                         {"company": ours, "product": filters.product,
+                          **{k: st.query_params[k] for k in ("present", "data") if k in st.query_params}}))
 found = slice_findings(store, key, filters.market_filter(), ours, window, rest)
 found = sorted([*found, *launch_findings(store, key, ours)], key=lambda f: f.impact, reverse=True)
 findings_area = st.container()
@@ -89,13 +98,14 @@ share_chart = figure(lines, shares, x="date", y="share", color="company", title=
                      colors=company_colors(shares["company"].unique(), ours), emphasis=ours)
 share_chart = figure(with_events, share_chart, events(found, breaks))  # the events the findings name
 figures = [share_chart]
-left, right = st.columns(2)
+left, right = st.columns(2) if not deck.paged else (st.container(), st.container())
+share_forecast_slot = None
 with left:
-    if measure == "share":
+    if measure == "share" and deck.shows(3):
         share_forecast_slot = st.empty()
         if share_pending is None:
             share_forecast_slot.info(f"The share forecast needs at least two {span} of data.", icon=":material/info:")
-    else:
+    elif measure != "share":
         by_seg = market_totals(store, key, filters.market_filter(), ("date", "segment"))
         growth = computed(growth_by, by_seg, "segment", measure, window).dropna()
         segment_title = (f"{growth.index[0]} grew fastest: {growth.iloc[0]:+.0f}% (first vs last {span})"
@@ -104,12 +114,14 @@ with left:
                                measure=measure, periodicity=filters.periodicity)
         segment_chart = figure(with_events, segment_chart, events(found, [], MARKET_EVENTS))  # a shock, if any
         figures.insert(0, segment_chart)
-        chart(segment_chart, by_seg, key="market_by_segment")
+        if deck.shows(3):
+            chart(deck.fit(segment_chart), by_seg, key="market_by_segment")
 with right:
-    chart(share_chart, shares, key="share_by_company")
+    if deck.shows(4):
+        chart(deck.fit(share_chart), shares, key="share_by_company")
 
-keep = {k: st.query_params[k] for k in ("present", "data") if k in st.query_params}  # the meeting screen, the data
-link = lambda page, params: f"/{page}?" + urlencode({"company": ours, **params, **keep}, doseq=True)  # noqa: E731
+here = {k: st.query_params.get_all(k) for k in st.query_params}  # what evidence links keep: data, slice, present
+target = lambda finding: evidence_target(finding, ours, measure, here)  # noqa: E731
 missing = computed(needs, by_company, window)
 next_year = pending.result() if pending is not None else None
 if next_year is not None:
@@ -118,7 +130,8 @@ if next_year is not None:
                       delta=percent(next_year.growth, signed=True), delta_description=f"range {low:+.0f}% to {high:+.0f}%",
                       help=f"{next_year.level:.0%} interval: {compact(next_year.low, measure)} to "
                            f"{compact(next_year.high, measure)}. {next_year.summary}"))
-    forecast_slot.metric(**inert_card(cards[-1]), border=True, height="stretch")
+    if forecast_slot is not None:
+        forecast_slot.metric(**inert_card(cards[-1]), border=True, height="stretch")
 future = share_pending.result() if share_pending is not None else None
 heading = Heading(market_growth=h.market_growth if measure != "share" else None)
 if next_year is not None:
@@ -127,12 +140,15 @@ if future is not None and not future.empty:
     heading, card, future_chart = share_outlook(future, shares, ours, h.share)
     if card is not None:
         cards.append(card)
-        forecast_slot.metric(**inert_card(card), border=True, height="stretch")
+        if forecast_slot is not None:
+            forecast_slot.metric(**inert_card(card), border=True, height="stretch")
     figures.insert(0, future_chart)
-    with share_forecast_slot.container():
-        chart(future_chart, future, key="briefing_share_forecast")
+    if share_forecast_slot is not None:
+        with share_forecast_slot.container():
+            chart(deck.fit(future_chart), future, key="briefing_share_forecast")
 said = computed(headline_text, by_company[["date", "company", measure]], ours, window, found, heading, rest=rest)
-headline_slot.markdown("#### " + md(said))
+if deck.shows(0):
+    headline_slot.markdown("#### " + md(said))
 
 risks, opportunities, by_segment_outlook = [], [], None
 with findings_area:
@@ -144,20 +160,23 @@ with findings_area:
         found = sorted([*found, turn], key=lambda f: f.impact, reverse=True)
     risks, opportunities = risks_and_opportunities(found, by_segment_outlook, "segment")
 
-    st.subheader("What changed")
-    if missing:
-        st.caption(md(missing))
-    elif not found:
-        st.caption("Checked overtakes, entrants, share runs, the gap to the leader and share moves: none passes its "
-                   "threshold in this slice.")
-    else:
-        findings_list(found, link)
-    left, right = st.columns(2)
-    with left:
-        explained_list("Risks", risks, link, missing or f"No change in this slice works against {ours}.")
-    with right:
-        explained_list("Opportunities", opportunities, link, missing or f"No change in this slice works for {ours}.")
-    if by_segment_outlook is not None:
+    if deck.shows(1):
+        st.subheader("What changed")
+        if missing:
+            st.caption(md(missing))
+        elif not found:
+            st.caption("Checked overtakes, entrants, share runs, the gap to the leader and share moves: none passes "
+                       "its threshold in this slice.")
+        else:
+            findings_list(found, target)
+    if deck.shows(2):
+        left, right = st.columns(2)
+        with left:
+            explained_list("Risks", risks, target, missing or f"No change in this slice works against {ours}.")
+        with right:
+            explained_list("Opportunities", opportunities, target,
+                           missing or f"No change in this slice works for {ours}.")
+    if by_segment_outlook is not None and deck.shows(1):
         st.subheader(f"Outlook by segment: next {span} against the last")
         outlook_table(by_segment_outlook, "segment")
 

@@ -48,7 +48,7 @@ warn_about_link([
     *(NumberSpec(k, label, lo, hi)
       for k, label, lo, hi in (("d_price", "Price change", -30, 30), ("d_mkt", "Marketing change", -100, 200),
                                ("d_growth", "Market growth change", -20, 20), ("d_comp", "Competitor price", -30, 30),
-                               ("d_share", "Share shift", -10, 10), ("cost_pct", "Unit cost", 0, 100))),
+                               ("d_share", "Unit share shift", -10, 10), ("cost_pct", "Unit cost", 0, 100))),
     NumberSpec("e_own", "Price elasticity", -10, 5, whole=False, allow_empty=True),  # empty: use the default
 ])
 st.subheader("How demand reacts to price")
@@ -87,6 +87,12 @@ unit_cost = price * st.slider("Unit cost (% of today's price), for gross margin"
 
 st.subheader("Which lever matters most")
 swings = sensitivity(baseline, market_fc.mean, price, elasticities, Levers(unit_cost=unit_cost))
+top = swings.iloc[0]  # in words first: which lever moves revenue most, and how far
+st.markdown(md(f"Of the levers moved by a realistic amount, {top['lever']} moves revenue most: "
+               f"{compact(min(top['revenue_down'], top['revenue_up']), 'revenue')} to "
+               f"{compact(max(top['revenue_down'], top['revenue_up']), 'revenue')} over the next {HORIZON} periods"
+               + (f", then {swings.iloc[1]['lever']} ({compact(swings.iloc[1]['swing'], 'revenue')} apart)."
+                  if len(swings) > 1 else ".")))
 left, right = st.columns(2)
 with left:
     chart(charts.lever_tornado(swings, value="revenue", title="Revenue when each lever moves a realistic amount"),
@@ -106,7 +112,7 @@ def levers_and_outcome() -> None:
         marketing=b.slider("Marketing spend change (%)", -100, 200, 0, key="d_mkt", bind="query-params"),
         market_growth=c.slider("Market growth change (pts a year)", -20, 20, 0, key="d_growth", bind="query-params"),
         competitor_price=a.slider("Competitors' price response (%)", -30, 30, 0, key="d_comp", bind="query-params"),
-        share_shift=b.slider("Direct share shift (pts)", -10, 10, 0, key="d_share", bind="query-params"),
+        share_shift=b.slider("Direct unit share shift (pts)", -10, 10, 0, key="d_share", bind="query-params"),
         unit_cost=unit_cost,
     )
     outcome = project(baseline, market_fc.mean, price, elasticities, levers)
@@ -158,7 +164,7 @@ def compare(levers: Levers, sums: dict) -> None:
             **{c: number(label, format="%+.0f%%") for c, label in (
                 ("price", "Our price"), ("marketing", "Marketing"), ("competitor_price", "Competitors' price"))},
             "market_growth": number("Market growth", format="%+.0f pts/yr"),
-            "share_shift": number("Share shift", format="%+.0f pts"),
+            "share_shift": number("Unit share shift", format="%+.0f pts"),
             **{c: number(**cfg) for c, cfg in {**money, **units_cfg}.items()},
             "scenario_share": number("Unit share at the end", format="%.1f%%"),
             "link": st.column_config.LinkColumn("Link", display_text="open"),

@@ -85,9 +85,9 @@ def test_briefing_shows_hostile_names_as_text(dataset):
     at = open_with(dataset)
     assert_inert(at)
     shown = "\n".join(unescaped_markdown(s) for s in markdown_sources(at))
-    assert f"{CLICK} share of revenue" in shown  # the name is there, as typed, in the metric label
+    assert f"{CLICK} revenue share" in shown  # the name is there, as typed, in the metric label
     assert FILE in shown  # the sidebar caption names the file
-    findings = [m.value for m in at.markdown if "Evidence →" in m.value]
+    findings = [m.value for m in at.markdown if "badge[" in m.value and " · " in m.value]
     assert findings and CLICK in unescaped_markdown(findings[0])
     assert any("&lt;a href" in s for s in plotly_strings(at))  # the legend shows the tag as text
 

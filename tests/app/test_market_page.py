@@ -47,7 +47,7 @@ def test_garbage_forecast_settings_are_named():
 def test_a_driver_comparison_from_the_link():
     at = open_app({"driver": "price_index", "horizon": "12"}, PAGE)
     assert not at.exception
-    assert any(unescaped_markdown(m.value).startswith("With price_index as a regressor") for m in at.markdown)
+    assert any(unescaped_markdown(m.value).startswith("Adding price_index") for m in at.markdown)
     assert any("with price_index as a driver (SARIMAX)" in t for t in chart_titles(at))
 
 

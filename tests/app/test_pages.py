@@ -108,4 +108,4 @@ def test_share_chart_title_agrees_with_the_share_card():
     share_card = at.metric[2].value  # e.g. "19.8%"
     titles = chart_titles(at)
     assert len(titles) == 2
-    assert titles[1].startswith("Northwind share of units") and titles[1].split("→ ")[1].startswith(share_card)
+    assert titles[1].startswith("Northwind unit share") and titles[1].split("→ ")[1].startswith(share_card)

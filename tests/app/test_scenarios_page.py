@@ -34,7 +34,7 @@ def test_untrustworthy_estimates_are_flagged_and_garbage_named():
     at = open_app({"d_price": "500", "d_share": "x"}, PAGE)  # all regions: price moves with mix, wrong sign
     assert not at.exception
     text = " ".join(w.value for w in at.warning)
-    assert "wrong sign" in text and "Price change “500”" in text and "Share shift “x”" in text
+    assert "wrong sign" in text and "Price change “500”" in text and "Unit share shift “x”" in text
 
 
 def test_a_wrong_signed_slice_never_makes_a_price_rise_sell_more():

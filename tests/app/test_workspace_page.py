@@ -213,9 +213,9 @@ def test_evidence_links_keep_the_dataset_and_presentation_mode(ws):
     longer = pd.concat([tracker(), *(tracker(1.0 + k / 10).assign(date=lambda f, k=k: f["date"] + pd.DateOffset(months=6 * k))
                                      for k in range(1, 5))])
     saved = ws.save("Long tracker", {"market": longer}, source="tracker.csv")
-    at = open_app({"data": saved.dataset_id, "present": "1"})
+    at = open_app({"data": saved.dataset_id, "present": "1", "slide": "2"})  # What changed: the findings' slide
     assert not at.exception, at.exception
-    links = [part for m in at.markdown for part in m.value.split("](")[1:] if "Evidence" in m.value or "→" in m.value]
+    links = [link.proto.query_string for link in at.get("page_link")]
     assert links, "no evidence links on this Briefing"
     assert all(f"data={saved.dataset_id}" in link and "present=1" in link for link in links)
 

@@ -14,11 +14,12 @@ def test_briefing_findings_link_to_their_evidence(page, app_url):
     page.goto(app_url)
     wait_rendered(page)
     page.wait_for_selector("text=What changed")
-    evidence = page.get_by_role("link", name="Evidence →").first
+    evidence = page.locator("[data-testid='stPageLink'] a", has_text="Evidence").first
     href = evidence.get_attribute("href")
-    assert "company=Northwind" in href
-    page.goto(app_url + href)
+    assert "company=Northwind" in href and "focus=" in href
+    page.goto(f"{app_url}/{href}")  # the link as a bookmark, in a fresh session
     wait_rendered(page)
+    assert page.get_by_text("From the Briefing").first.is_visible()
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator("[data-testid='stAlert']", has_text="could not be used").count() == 0
 

@@ -27,7 +27,7 @@ def test_overview_renders_without_exception(page, app_url):
     assert page.locator("[data-testid='stException']").count() == 0
     expect(page.locator("[data-testid='stMetric']")).to_have_count(4)  # the forecast card arrives last
     titles = chart_titles(page)
-    assert len(titles) == 2 and "grew fastest" in titles[0] and "Northwind share of revenue" in titles[1]
+    assert len(titles) == 2 and "grew fastest" in titles[0] and "Northwind revenue share" in titles[1]
 
 
 def sidebar_state(page) -> dict:
@@ -56,13 +56,13 @@ def test_a_changed_filter_reopens_from_its_link(browser, page, app_url):
     page.wait_for_url(re.compile(r"measure=units"))
     page.wait_for_function(
         "() => [...document.querySelectorAll(\"[data-testid='stPlotlyChart'] .gtitle\")]"
-        ".some(e => e.textContent.includes('share of units'))"
+        ".some(e => e.textContent.includes('unit share'))"
     )
     wait_rendered(page)
     expect(page.locator("[data-testid='stMetric']")).to_have_count(4)
     after, state = chart_titles(page), sidebar_state(page)
     metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
-    assert after != before and "share of units" in after[1]
+    assert after != before and "unit share" in after[1]
     assert state["chips"] == [[], ["Europe"]] and state["measure"] == ["units"]
 
     fresh = fresh_page(browser)

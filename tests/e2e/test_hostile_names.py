@@ -73,7 +73,8 @@ def test_hostile_upload_shows_names_as_text_on_briefing_and_market(page, app_url
     page.wait_for_selector("[data-testid='stPlotlyChart'] .legendtext")
     assert page.locator("[data-testid='stException']").count() == 0
     assert evil_links(page) == []
-    findings = text_of(page, "[data-testid='stMarkdownContainer'] li")
+    # each finding is a row: its text, then its Evidence page link
+    findings = text_of(page, "[data-testid='stHorizontalBlock']:has([data-testid='stPageLink']) [data-testid='stMarkdownContainer']")
     assert CLICK in findings and "\\" not in findings  # the name as typed, no escape characters showing
     assert TAG in page.locator("[data-testid='stPlotlyChart'] .legendtext").all_text_contents()
     page.screenshot(path=str(tmp_path / "hostile-briefing.png"), full_page=True)

@@ -46,5 +46,5 @@ def test_uncertainty_gives_a_band_around_the_certain_case():
 def test_sensitivity_ranks_the_biggest_swing_first():
     table = sensitivity(OURS, MARKET, 10.0, CERTAIN, Levers())
     assert table["swing"].is_monotonic_decreasing
-    assert table["lever"].iloc[0] == "share ±1 pt"  # 1 point of a 1000-unit market beats the elastic effects here
+    assert table["lever"].iloc[0] == "unit share ±1 pt"  # 1 point of a 1000-unit market beats the elastic effects here
     assert np.isfinite(table[["revenue_down", "revenue_up"]].to_numpy()).all()

@@ -136,7 +136,7 @@ def test_headline_of_a_share_only_market_with_its_forecast():
     found = changes(frame.assign(segment="All", region="All"), "Us", 12)
     heading = Heading(share_date=pd.Timestamp("2025-12-01"), share_forecast={"Us": 28.0, "Rival": 42.0})
     text = headline(frame, "Us", 12, found, heading)
-    assert text == ("Us's share of the market fell from 40.0% in the 12 months before to 36.7% in the last 12 months; "
+    assert text == ("Us's market share fell from 40.0% in the 12 months before to 36.7% in the last 12 months; "
                     "it still leads, 3.3 points ahead of Rival, but Rival overtook Us in Sep 2024 and has been ahead "
                     "every month since. On current trends Us holds 28.0% of the market in Dec 2025, Rival 42.0% "
                     "(share forecast).")
@@ -155,7 +155,7 @@ def test_the_demo_headline_names_the_apex_overtake():
     found = changes(detail, "Northwind", 12)
     text = headline(detail, "Northwind", 12, found, Heading(market_growth=8.5, forecast_growth=8.4,
                                                            forecast_range=(0.0, 16.0)))
-    assert text.startswith("Northwind's share of revenue fell from 26.9% in the first 12 months to 20.5% in the last "
+    assert text.startswith("Northwind's revenue share fell from 26.9% in the first 12 months to 20.5% in the last "
                            "12 months; it still leads, 0.5 points ahead of Apex, but Apex overtook Northwind in Nov "
                            "2025 and has been ahead every month since.")
     assert text.endswith("The market grew 8.5% over the last 12 months and is forecast to grow 8.4% over the next "
