@@ -1,5 +1,7 @@
 """Briefing: the headline, the reasons, where the market is heading, and links to the evidence."""
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from analysis.breaks import describe_breaks, share_breaks
