@@ -1,4 +1,5 @@
-"""In Chromium: the briefing's findings link to their evidence, and its HTML report works offline."""
+"""In Chromium: the briefing's findings link to their evidence, its HTML report works offline, and its
+PowerPoint downloads."""
 
 from __future__ import annotations
 
@@ -45,3 +46,24 @@ def test_html_report_opens_from_disk_with_no_network(browser, page, app_url, tmp
         assert viewer.locator(".card").count() >= 3 and "What changed" in viewer.content()
     finally:
         offline.close()
+
+
+def test_powerpoint_download_is_a_deck_with_absolute_evidence_links(page, app_url, tmp_path):
+    from pptx import Presentation
+
+    page.goto(app_url)
+    wait_rendered(page)
+    button = page.locator("[data-testid='stDownloadButton'] button", has_text="Download as PowerPoint")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=120_000) as download:  # a cold Chromium draws the charts
+        button.click()
+    assert download.value.suggested_filename == "market-briefing.pptx"
+    path = tmp_path / "briefing.pptx"
+    download.value.save_as(path)
+
+    slides = list(Presentation(str(path)).slides)
+    titles = [slide.shapes.title.text for slide in slides]
+    assert titles[:2] == ["Market briefing: Northwind", "Headline"] and titles[2].startswith("What changed")
+    assert any(shape.shape_type == 13 for slide in slides for shape in slide.shapes), "no chart image"
+    notes = "\n".join(slide.notes_slide.notes_text_frame.text for slide in slides)
+    assert f"Evidence: {app_url}/competitors?" in notes or f"Evidence: {app_url}/market?" in notes
