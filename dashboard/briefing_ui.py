@@ -128,10 +128,6 @@ def explained_list(title: str, items: list[Finding], link: Callable[[str, dict],
             f"  {md(f.why)}  \n  *Watch:* {md(f.watch)}" for f in items))
 
 
-def report_line(f: Finding) -> str:
-    return f"{f.text} ({amount(f)}). {f.why} Watch: {f.watch}".strip()
-
-
 def server_base() -> str:
     """The address the user reached the app on (scheme, host, base path), so exported links work from a
     file; empty when unknown (AppTest), and then links stay relative."""
@@ -156,6 +152,15 @@ def deck_groups(found: list[Finding], risks: list[Finding], opportunities: list[
         Group("Opportunities", [point(f, f"{f.why} Watch: {f.watch}".strip()) for f in opportunities],
               missing or f"No change in this slice works for {ours}."),
     ]
+
+
+def how_to_read(ours: str, span: str) -> str:
+    """The exported report's footer: what its figures, arrows and links mean without the app to ask."""
+    return (f"Figures are sums over the latest {span} against the {span} before, for the data and slice named at "
+            f"the top. ▲ green is a rise and ▼ red a fall, also written as a signed number: percent, or "
+            f"percentage points (pts) for shares. Findings are ranked by the money they move a year; “bad for us” "
+            f"and “good for us” are for {ours}. Each “evidence” link opens the dashboard page with the numbers "
+            f"behind a finding, on the same data (it needs access to the dashboard).")
 
 
 def product_line(portfolio: pd.DataFrame, product: str, measure: str, link: str) -> None:

@@ -3,6 +3,8 @@ PowerPoint downloads."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from tests.e2e.harness import wait_rendered
@@ -44,6 +46,15 @@ def test_html_report_opens_from_disk_with_no_network(browser, page, app_url, tmp
         viewer.wait_for_selector(".plotly .main-svg")
         assert sorted(viewer.locator(".gtitle").all_text_contents()) == sorted(titles)
         assert viewer.locator(".card").count() >= 3 and "What changed" in viewer.content()
+        up, down = viewer.locator(".delta.up").first, viewer.locator(".delta.down").first
+        assert up.inner_text().startswith("▲ +") and down.inner_text().startswith("▼ -")
+        assert up.evaluate("e => getComputedStyle(e).color") == "rgb(26, 127, 55)"
+        assert down.evaluate("e => getComputedStyle(e).color") == "rgb(198, 40, 40)"
+        links = viewer.locator("a.evidence").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert links and all(link.startswith(f"{app_url}/") and "company=Northwind" in link for link in links)
+        today = date.today()
+        assert f"Generated {today.day} {today:%B %Y}" in viewer.locator(".basis").inner_text()
+        assert "How to read this." in viewer.locator("footer").inner_text()
     finally:
         offline.close()
 
