@@ -19,7 +19,7 @@ from analysis.findings import Finding
 from analysis.kpis import Headline
 from analysis.share_findings import Standing
 from dashboard.charts import share_forecast_chart
-from dashboard.deck import Group, Point
+from dashboard.deck import Group, Point, Table
 from dashboard.formatting import MEASURE_LABELS, compact, percent, points
 from dashboard.safe_text import md
 from dashboard.shared_work import figure
@@ -152,6 +152,17 @@ def deck_groups(found: list[Finding], risks: list[Finding], opportunities: list[
         Group("Opportunities", [point(f, f"{f.why} Watch: {f.watch}".strip()) for f in opportunities],
               missing or f"No change in this slice works for {ours}."),
     ]
+
+
+def outlook_export(table: pd.DataFrame | None, by: str, measure: str, heading: str) -> Table | None:
+    """The outlook table as the exports show it: the same columns as on the page, formatted for reading."""
+    if table is None or table.empty:
+        return None
+    signed = lambda value: "n/a" if pd.isna(value) else f"{value:+.1f}%"  # noqa: E731
+    rows = [[str(row[by]), compact(row["last_year"], measure), compact(row["next_year"], measure),
+             signed(row["growth"]), signed(row["growth_low"]), signed(row["growth_high"]), str(row["model"])]
+            for _, row in table.iterrows()]
+    return Table(heading, [by.capitalize(), "Last year", "Next year (forecast)", "Growth", "Low", "High", "Model"], rows)
 
 
 def how_to_read(ours: str, span: str) -> str:

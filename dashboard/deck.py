@@ -58,6 +58,15 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A small table of text cells, already formatted for reading (e.g. the outlook by segment)."""
+
+    heading: str
+    columns: Sequence[str]
+    rows: Sequence[Sequence[str]]
+
+
+@dataclass(frozen=True)
 class Briefing:
     """What the Briefing page shows, in plain text: the deck's content."""
 
@@ -69,6 +78,7 @@ class Briefing:
     groups: Sequence[Group]
     figures: Sequence[go.Figure] = ()
     generated: date = field(default_factory=date.today)
+    table: Table | None = None  # the outlook by segment, when the page shows it
 
     @property
     def footer(self) -> str:
@@ -122,6 +132,8 @@ def briefing_deck(briefing: Briefing, render: Renderer | None = None) -> bytes:
         for number, points in enumerate(pages, start=1):
             heading = group.heading if len(pages) == 1 else f"{group.heading} ({number} of {len(pages)})"
             _points_slide(deck, briefing, heading, points, group.empty)
+    if briefing.table is not None and briefing.table.rows:
+        _table_slide(deck, briefing.table)
     if briefing.figures and render is not None:
         width, height, scale = CHART_SIZE
         images = render([for_slide(f) for f in briefing.figures], width, height, scale)
@@ -282,3 +294,21 @@ def _chart_slide(deck, briefing: Briefing, title: str, image: bytes, aspect: flo
     picture.name = "Chart"
     picture._element.nvPicPr.cNvPr.set("descr", title)  # alt text: what the chart says
     _notes(slide, [f"Chart: {title}.", f"{briefing.footer}."])
+
+
+def _table_slide(deck, table: Table) -> None:
+    """A native table at 18 pt; a column of long text (a model's description) goes to the speaker notes."""
+    rows = [list(row) for row in table.rows][:12]  # a dozen 18 pt rows fit above the footer
+    keep = [i for i in range(len(table.columns)) if max(len(str(row[i])) for row in rows) <= 40]
+    slide = _slide(deck, table.heading)
+    shape = slide.shapes.add_table(len(rows) + 1, len(keep), MARGIN, BODY_TOP, WIDTH - 2 * MARGIN,
+                                   Inches(0.42) * (len(rows) + 1))
+    shape.name = "Body table"
+    for row_index, row in enumerate([list(table.columns), *rows]):
+        for column, source in enumerate(keep):
+            frame = shape.table.cell(row_index, column).text_frame
+            frame.clear()
+            _run(frame.paragraphs[0], text(row[source], 60), DETAIL_PT, "#ffffff" if row_index == 0 else TEXT_COLOR,
+                 bold=row_index == 0)
+    moved = [i for i in range(len(table.columns)) if i not in keep]
+    _notes(slide, [f"{row[0]}, {table.columns[i]}: {row[i]}" for row in rows for i in moved])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.offline
 
-from dashboard.deck import BAD, GOOD, TAGS, Briefing, day, trend
+from dashboard.deck import BAD, GOOD, TAGS, Briefing, Table, day, trend
 from dashboard.safe_text import plot
 from dashboard.theme import FONT, OUR_COLOR, TEXT_COLOR
 
@@ -45,7 +45,16 @@ def briefing_html(briefing: Briefing, how_to_read: str = "") -> str:
                                                    f"{p.text} {p.detail}".strip()) if x), p.link) for p in g.points])
         for g in briefing.groups]
     return html_report(briefing.title, f"Data: {briefing.dataset} · Basis: {briefing.basis} · Generated "
-                       f"{day(briefing.generated, '%B')}", cards, sections, briefing.figures, how_to_read)
+                       f"{day(briefing.generated, '%B')}", cards, sections, briefing.figures, how_to_read, briefing.table)
+
+
+def _table(table: Table | None) -> str:
+    if table is None or not table.rows:
+        return ""
+    e = html.escape
+    head = "".join(f"<th>{e(str(c))}</th>" for c in table.columns)
+    body = "".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>" for row in table.rows)
+    return f"<h2>{e(table.heading)}</h2><table class='outlook'><tr>{head}</tr>{body}</table>"
 
 
 def _delta(value: str) -> str:
@@ -57,7 +66,7 @@ def _delta(value: str) -> str:
 
 
 def html_report(title: str, basis: str, cards: Sequence[Card], sections: Sequence[Section],
-                figures: Sequence[go.Figure], how_to_read: str = "") -> str:
+                figures: Sequence[go.Figure], how_to_read: str = "", table: Table | None = None) -> str:
     e = html.escape
     card_html = "".join(
         f"<div class='card'><div class='label'>{e(c.label)}</div><div class='value'>{e(c.value)}</div>"
@@ -82,10 +91,12 @@ h1 {{margin-bottom: 0.2rem;}} .basis {{color: #6b7280; font-size: 0.9rem;}}
 .label {{font-size: 0.85rem; color: #52606d;}} .value {{font-size: 1.9rem; margin: 0.2rem 0; color: {OUR_COLOR};}}
 .note {{font-size: 0.85rem; color: #52606d;}} li {{margin: 0.35rem 0;}} .chart {{margin: 1.5rem 0;}}
 .delta {{font-weight: 600;}} .up {{color: {GOOD};}} .down {{color: {BAD};}} .flat {{color: #52606d;}}
+table.outlook {{border-collapse: collapse;}} .outlook th, .outlook td {{padding: 0.3rem 0.8rem; text-align: right;
+border-bottom: 1px solid #e4e7eb;}} .outlook th:first-child, .outlook td:first-child {{text-align: left;}}
 footer {{border-top: 1px solid #e4e7eb; margin-top: 2rem; padding-top: 0.8rem; color: #52606d; font-size: 0.9rem;}}
 </style></head><body>
 <h1>{e(title)}</h1><div class="basis">{e(basis)}</div>
-<div class="cards">{card_html}</div>{section_html}{charts}{footer}
+<div class="cards">{card_html}</div>{section_html}{_table(table)}{charts}{footer}
 </body></html>"""
 
 

@@ -15,7 +15,7 @@ from analysis.share_findings import standing_of
 from analysis.share_forecast import share_forecast
 from dashboard.background import in_background
 from dashboard.briefing_ui import (MARKET_EVENTS, deck_groups, events, explained_list, findings_list, money_cards,
-                                   how_to_read, product_line, share_cards, share_outlook)
+                                   how_to_read, outlook_export, product_line, share_cards, share_outlook)
 from dashboard.charts import lines, stacked_area, with_events
 from dashboard.launch_ui import launch_findings
 from dashboard.context import page_context
@@ -163,7 +163,8 @@ with findings_area:
         outlook_table(by_segment_outlook, "segment")
 
 briefing = Briefing(f"Market briefing: {ours}", context.dataset.name, filters.basis(), said, cards,
-                    deck_groups(found, risks, opportunities, link, ours, missing), figures)
+                    deck_groups(found, risks, opportunities, link, ours, missing), figures,
+                    table=outlook_export(by_segment_outlook, "segment", measure, f"Outlook by segment: next {span}"))
 deck = lambda: briefing_deck(briefing, chart_pngs if chrome_for_images() else None)  # noqa: E731 (on click)
 report = lambda: briefing_html(briefing, how_to_read(ours, span))  # noqa: E731 (it embeds 4.5 MB of plotly.js)
 with st.container(horizontal=True):

@@ -120,3 +120,21 @@ def test_names_from_files_stay_plain_short_text():
 
 def test_without_a_renderer_the_deck_has_no_chart_slides():
     assert len(read(briefing_deck(briefing(), None)).slides) == 5
+
+
+def test_outlook_table_is_a_native_table_with_long_descriptions_in_the_notes():
+    from dataclasses import replace
+
+    from dashboard.deck import Table
+
+    model = "Combination (weighted mean) of 5 models: Random walk with drift, ETS(A,A,N) and ARIMA(1,1,0)"
+    outlook = Table("Outlook by segment: next 12 months", ["Segment", "Last year", "Growth", "Model"],
+                    [["SMB", "$111M", "+5.6%", model], ["Enterprise", "$74.5M", "-3.2%", "Naive"]])
+    slides = list(read(briefing_deck(replace(briefing(), table=outlook), fake_render)).slides)
+    slide = next(s for s in slides if s.shapes.title.text == outlook.heading)
+    table = next(s for s in slide.shapes if s.has_table).table
+    assert [c.text for c in table.rows[0].cells] == ["Segment", "Last year", "Growth"]
+    assert [c.text for c in table.rows[2].cells] == ["Enterprise", "$74.5M", "-3.2%"]
+    assert all(r.font.size >= Pt(18) for row in table.rows for c in row.cells for p in c.text_frame.paragraphs
+               for r in p.runs)
+    assert f"SMB, Model: {model}" in slide.notes_slide.notes_text_frame.text

@@ -55,3 +55,15 @@ def test_png_zip_draws_the_source_line_under_the_plot():
     assert with_line.size == without.size == (1600, 900)
     difference = ImageChops.difference(with_line, without).getbbox()
     assert difference is not None and difference[1] > 900 - 120, f"the images differ at {difference}, not under the plot"
+
+
+def test_report_keeps_the_outlook_table_when_it_is_on():
+    from dataclasses import replace
+
+    from dashboard.deck import Table
+
+    outlook = Table("Outlook by segment", ["Segment", "Growth"], [["SMB <b>", "+5.6%"]])
+    page = briefing_html(replace(briefing(), table=outlook))
+    assert "<h2>Outlook by segment</h2><table class='outlook'><tr><th>Segment</th><th>Growth</th></tr>" in page
+    assert "<td>SMB &lt;b&gt;</td><td>+5.6%</td>" in page
+    assert "class='outlook'" not in briefing_html(briefing()).split("</style>")[1]
