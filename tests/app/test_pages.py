@@ -109,3 +109,17 @@ def test_share_chart_title_agrees_with_the_share_card():
     titles = chart_titles(at)
     assert len(titles) == 2
     assert titles[1].startswith("Northwind share of units") and titles[1].split("→ ")[1].startswith(share_card)
+
+
+def test_briefing_deck_builds_from_the_page_with_the_outlook_on():
+    """The callable behind *Download as PowerPoint*, as the server calls it on a click."""
+    import io
+
+    from pptx import Presentation
+
+    from bench.deck import deck_builder
+
+    deck = Presentation(io.BytesIO(deck_builder({"outlook": "true"})()))
+    titles = [slide.shapes.title.text for slide in deck.slides]
+    assert titles[:2] == ["Market briefing: Northwind", "Headline"]
+    assert "Outlook by segment: next 12 months" in titles and "Opportunities" in titles
