@@ -30,8 +30,9 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 BUDGET = 5.0
 
 
-def deck_builder(params: dict[str, str] | None = None):
-    """The callable the Briefing hands to its PowerPoint button (the page run in AppTest)."""
+def deck_builder(params: dict[str, str] | None = None, page: str | None = None, key: str = "download_deck"):
+    """The callable a page (the Briefing unless `page` names another) hands to its PowerPoint button, the page
+    run in AppTest."""
     kept = {}
     original = st.download_button
 
@@ -45,11 +46,14 @@ def deck_builder(params: dict[str, str] | None = None):
         for name, value in (params or {}).items():
             at.query_params[name] = value
         at.run()
+        if page is not None:
+            kept.clear()
+            at.switch_page(page).run()
     finally:
         st.download_button = original
     if at.exception:
         raise RuntimeError(at.exception)
-    return kept["download_deck"]
+    return kept[key]
 
 
 def main() -> None:

@@ -209,6 +209,8 @@ def _title_slide(deck, briefing: Briefing) -> None:
 
 
 def _cards_slide(deck, briefing: Briefing) -> None:
+    if not briefing.headline and not briefing.cards:
+        return  # a page deck of charts only
     slide = _slide(deck, "Headline")
     _run(_body(slide, "Body headline", height=Inches(2.0)).paragraphs[0], text(briefing.headline or "–", 420), 22)
     cards = list(briefing.cards)[:5]
