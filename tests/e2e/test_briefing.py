@@ -78,3 +78,23 @@ def test_powerpoint_download_is_a_deck_with_absolute_evidence_links(page, app_ur
     assert any(shape.shape_type == 13 for slide in slides for shape in slide.shapes), "no chart image"
     notes = "\n".join(slide.notes_slide.notes_text_frame.text for slide in slides)
     assert f"Evidence: {app_url}/competitors?" in notes or f"Evidence: {app_url}/market?" in notes
+
+
+def test_png_charts_download_as_16_9_images(page, app_url, tmp_path):
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    page.goto(app_url)
+    wait_rendered(page)
+    button = page.locator("[data-testid='stDownloadButton'] button", has_text="Charts as PNG")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=120_000) as download:
+        button.click()
+    path = tmp_path / "charts.zip"
+    download.value.save_as(path)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        sizes = [Image.open(io.BytesIO(archive.read(name))).size for name in names]
+    assert len(names) >= 2 and all(size == (1600, 900) for size in sizes)
