@@ -7,6 +7,7 @@ finding and item is Markdown-escaped: company names come from users' files.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,6 +19,7 @@ from analysis.findings import Finding
 from analysis.kpis import Headline
 from analysis.share_findings import Standing
 from dashboard.charts import share_forecast_chart
+from dashboard.deck import Group, Point, Table
 from dashboard.formatting import MEASURE_LABELS, compact, percent, points
 from dashboard.safe_text import md
 from dashboard.shared_work import figure
@@ -138,8 +140,50 @@ def explained_list(title: str, items: list[Finding], target: Target, empty: str)
             evidence_link(f, target)
 
 
-def report_line(f: Finding) -> str:
-    return f"{f.text} ({amount(f)}). {f.why} Watch: {f.watch}".strip()
+def server_base() -> str:
+    """The address the user reached the app on (scheme, host, base path), so exported links work from a
+    file; empty when unknown (AppTest), and then links stay relative."""
+    parts = urlsplit(st.context.url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parts.scheme}://{parts.netloc}" + (f"/{base}" if base else "")
+
+
+def deck_groups(found: list[Finding], risks: list[Finding], opportunities: list[Finding],
+                link: Callable[[str, dict], str], ours: str, missing: str = "") -> list[Group]:
+    """What changed, Risks and Opportunities as a deck says them, each with its absolute evidence link."""
+    base = server_base()
+    point = lambda f, detail: Point(f.text, amount(f), f.sentiment, detail,  # noqa: E731
+                                    base + link(f.page, f.params))
+    return [
+        Group("What changed", [point(f, "") for f in found], missing or "Checked overtakes, entrants, share runs, "
+              "the gap to the leader and share moves: none passes its threshold in this slice."),
+        Group("Risks", [point(f, f"{f.why} Watch: {f.watch}".strip()) for f in risks],
+              missing or f"No change in this slice works against {ours}."),
+        Group("Opportunities", [point(f, f"{f.why} Watch: {f.watch}".strip()) for f in opportunities],
+              missing or f"No change in this slice works for {ours}."),
+    ]
+
+
+def outlook_export(table: pd.DataFrame | None, by: str, measure: str, heading: str) -> Table | None:
+    """The outlook table as the exports show it: the same columns as on the page, formatted for reading."""
+    if table is None or table.empty:
+        return None
+    signed = lambda value: "n/a" if pd.isna(value) else f"{value:+.1f}%"  # noqa: E731
+    rows = [[str(row[by]), compact(row["last_year"], measure), compact(row["next_year"], measure),
+             signed(row["growth"]), signed(row["growth_low"]), signed(row["growth_high"]), str(row["model"])]
+            for _, row in table.iterrows()]
+    return Table(heading, [by.capitalize(), "Last year", "Next year (forecast)", "Growth", "Low", "High", "Model"], rows)
+
+
+def how_to_read(ours: str, span: str) -> str:
+    """The exported report's footer: what its figures, arrows and links mean without the app to ask."""
+    return (f"Figures are sums over the latest {span} against the {span} before, for the data and slice named at "
+            f"the top. ▲ green is a rise and ▼ red a fall, also written as a signed number: percent, or "
+            f"percentage points (pts) for shares. Findings are ranked by the money they move a year; “bad for us” "
+            f"and “good for us” are for {ours}. Each “evidence” link opens the dashboard page with the numbers "
+            f"behind a finding, on the same data (it needs access to the dashboard).")
 
 
 def product_line(portfolio: pd.DataFrame, product: str, measure: str, link: str) -> None:

@@ -6,7 +6,7 @@ and never rebuild the store or re-read the sidebar themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
@@ -22,6 +22,7 @@ class PageContext:
     dataset: Dataset
     store: Store
     filters: Filters
+    figures: dict = field(default_factory=dict)  # chart key → the figure this page last drew there, for its deck
 
 
 def set_page_context(context: PageContext) -> None:

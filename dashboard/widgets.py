@@ -20,6 +20,26 @@ def chart(fig: go.Figure, data: pd.DataFrame, *, key: str) -> None:
     """A Plotly chart (money axes rounded for reading) with downloads of the data behind it, as CSV and Excel."""
     st.plotly_chart(readable_money(fig), key=f"chart_{key}", config={"displaylogo": False, "toImageButtonOptions": {"scale": 2}})
     data_downloads(data, key=key)
+    context = st.session_state.get("_page_context")
+    if isinstance(context, PageContext):
+        context.figures[key] = fig  # for the page's PowerPoint; a fragment's rerun replaces its own charts
+
+
+def deck_button(title: str, *, key: str) -> None:
+    """*Download as PowerPoint* of the page's main views: a title slide, then each chart the page drew, under
+    its message as the slide title, with the source and basis on every slide. Built only when clicked."""
+    from dashboard.deck import Briefing, briefing_deck
+    from dashboard.report import chart_pngs, chrome_for_images
+
+    context = st.session_state.get("_page_context")
+    if not isinstance(context, PageContext) or not context.figures or chrome_for_images() is None:
+        return  # a deck of a page's charts needs its charts drawn
+    build = lambda: briefing_deck(Briefing(  # noqa: E731 (read at the click: charts as a fragment last drew them)
+        title, context.dataset.name, context.filters.basis(), "", (), (), list(context.figures.values())), chart_pngs)
+    st.download_button("Download as PowerPoint", build,
+                       file_name=f"{key}.pptx", on_click="ignore", key=f"download_deck_{key}",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       icon=":material/slideshow:")
 
 
 def data_downloads(data: pd.DataFrame, *, key: str) -> None:

@@ -19,7 +19,7 @@ from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.url_state import ParamSpec
 from dashboard.theme import company_colors
-from dashboard.widgets import basis_caption, chart, head_to_head_table, unavailable
+from dashboard.widgets import basis_caption, chart, deck_button, head_to_head_table, unavailable
 from data.periods import SEASON_LENGTH
 
 context = page_context()
@@ -179,3 +179,4 @@ def against_one_competitor() -> None:
 
 against_one_competitor()
 basis_caption(context)
+deck_button(f"Competitors: {ours}", key="competitors")  # the charts above, as slides (built only when clicked)

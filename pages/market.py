@@ -22,7 +22,7 @@ from dashboard.safe_text import md
 from dashboard.share_views import share_trends
 from dashboard.shared_work import computed, figure
 from dashboard.url_state import NumberSpec, ParamSpec
-from dashboard.widgets import basis_caption, chart, forecast_details, outlook_table, unavailable
+from dashboard.widgets import basis_caption, chart, deck_button, forecast_details, outlook_table, unavailable
 from data.periods import SEASON_LENGTH
 
 context = page_context()
@@ -182,3 +182,4 @@ def driver_section(horizon: int, level: float) -> None:
 
 forecast_section()
 basis_caption(context)
+deck_button(f"Market: {ours}", key="market")  # the charts above, as slides (built only when clicked)

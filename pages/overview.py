@@ -14,8 +14,8 @@ from analysis.share import share_change, share_over_time
 from analysis.share_findings import standing_of
 from analysis.share_forecast import share_forecast
 from dashboard.background import in_background
-from dashboard.briefing_ui import (MARKET_EVENTS, events, explained_list, findings_list, money_cards, product_line,
-                                   report_line, share_cards, share_outlook)
+from dashboard.briefing_ui import (MARKET_EVENTS, deck_groups, events, explained_list, findings_list, money_cards,
+                                   how_to_read, outlook_export, product_line, share_cards, share_outlook)
 from dashboard.charts import lines, stacked_area, with_events
 from dashboard.launch_ui import launch_findings
 from dashboard.context import page_context
@@ -24,7 +24,8 @@ from dashboard.focus import evidence_target, section
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, SHARE_LABELS, compact, percent
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
-from dashboard.report import Card, Section, chrome_for_images, html_report, png_zip
+from dashboard.deck import Briefing, briefing_deck
+from dashboard.report import briefing_html, chart_pngs, chrome_for_images, png_zip
 from dashboard.shared_work import computed, figure
 from dashboard.slides import Deck
 from dashboard.theme import company_colors
@@ -182,17 +183,18 @@ with findings_area:
         st.subheader(f"Outlook by segment: next {span} against the last")
         outlook_table(by_segment_outlook, "segment")
 
-report = lambda: html_report(  # noqa: E731 (built only when downloaded: it embeds 4.5 MB of plotly.js)
-    f"Market briefing: {ours}", f"Basis: {filters.basis()} · Data: {context.dataset.name}",
-    [Card(c["label"], c["value"], f"{c.get('delta') or ''} {c.get('delta_description') or ''}".strip()) for c in cards],
-    [Section("Headline", [(said, None)]), Section("What changed", [(f.text, None) for f in found]), Section("Risks", [(report_line(f), None) for f in risks]),
-     Section("Opportunities", [(report_line(f), None) for f in opportunities])],
-    figures,
-)
+briefing = Briefing(f"Market briefing: {ours}", context.dataset.name, filters.basis(), said, cards,
+                    deck_groups(found, risks, opportunities, link, ours, missing), figures,
+                    table=outlook_export(by_segment_outlook, "segment", measure, f"Outlook by segment: next {span}"))
+deck = lambda: briefing_deck(briefing, chart_pngs if chrome_for_images() else None)  # noqa: E731 (on click)
+report = lambda: briefing_html(briefing, how_to_read(ours, span))  # noqa: E731 (it embeds 4.5 MB of plotly.js)
 with st.container(horizontal=True):
     st.download_button("Download this briefing (HTML, opens offline)", report, file_name="market-briefing.html",
                        mime="text/html", icon=":material/description:", on_click="ignore", key="download_briefing")
+    st.download_button("Download as PowerPoint", deck, file_name="market-briefing.pptx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       icon=":material/slideshow:", key="download_deck")
     if chrome_for_images():
-        st.download_button("Charts as PNG images for slides (zip)", lambda: png_zip(figures),
+        st.download_button("Charts as PNG images for slides (zip)", lambda: png_zip(figures, source=briefing.footer),
                            file_name="market-briefing-charts.zip", mime="application/zip", icon=":material/image:",
                            on_click="ignore", key="download_pngs")

@@ -16,7 +16,7 @@ from dashboard.safe_text import md
 from dashboard.share_scenario_ui import share_scenario
 from dashboard.sharing import current_params, inert_name, link, save_view
 from dashboard.url_state import NumberSpec
-from dashboard.widgets import chart, unavailable
+from dashboard.widgets import chart, deck_button, unavailable
 from data.periods import SEASON_LENGTH
 
 context = page_context()
@@ -192,3 +192,4 @@ def comparison_table(saved: dict[str, dict]) -> pd.DataFrame:
 
 
 levers_and_outcome()
+deck_button(f"Scenarios: {context.filters.company}", key="scenarios")  # the charts above, as slides (built only when clicked)

@@ -109,3 +109,36 @@ def test_share_chart_title_agrees_with_the_share_card():
     titles = chart_titles(at)
     assert len(titles) == 2
     assert titles[1].startswith("Northwind unit share") and titles[1].split("→ ")[1].startswith(share_card)
+
+
+def test_briefing_deck_builds_from_the_page_with_the_outlook_on():
+    """The callable behind *Download as PowerPoint*, as the server calls it on a click."""
+    import io
+
+    from pptx import Presentation
+
+    from bench.deck import deck_builder
+
+    deck = Presentation(io.BytesIO(deck_builder({"outlook": "true"})()))
+    titles = [slide.shapes.title.text for slide in deck.slides]
+    assert titles[:2] == ["Market briefing: Northwind", "Headline"]
+    assert "Outlook by segment: next 12 months" in titles and "Opportunities" in titles
+
+
+@pytest.mark.parametrize("page", ["market", "competitors", "scenarios"])
+def test_main_pages_download_their_charts_as_a_deck(page):
+    import io
+
+    from pptx import Presentation
+
+    from bench.deck import deck_builder
+    from dashboard.report import chrome_for_images
+
+    if chrome_for_images() is None:
+        pytest.skip("no Chromium: pages offer no chart deck without one")
+    deck = Presentation(io.BytesIO(deck_builder({}, f"../pages/{page}.py", f"download_deck_{page}")()))
+    slides = list(deck.slides)
+    assert slides[0].shapes.title.text == f"{page.capitalize()}: Northwind"
+    assert len(slides) >= 3 and all(any(s.shape_type == 13 for s in slide.shapes) for slide in slides[1:])
+    assert all(any(s.name == "Footer" and "Source: Demo market" in s.text_frame.text for s in slide.shapes)
+               for slide in slides)

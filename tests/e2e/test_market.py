@@ -37,3 +37,19 @@ def test_forecast_settings_reopen_from_the_link(browser, page, app_url):
         assert picker.locator("input").input_value() == "Trend that flattens out (damped trend)"
     finally:
         fresh.context.close()
+
+
+def test_market_page_downloads_its_charts_as_a_deck_with_the_forecast_as_set(page, app_url, tmp_path):
+    from pptx import Presentation
+
+    page.goto(f"{app_url}/market?horizon=12")
+    wait_rendered(page)
+    button = page.locator("[data-testid='stDownloadButton'] button", has_text="Download as PowerPoint")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=120_000) as download:
+        button.click()
+    path = tmp_path / "market.pptx"
+    download.value.save_as(path)
+    titles = [slide.shapes.title.text for slide in Presentation(str(path)).slides]
+    assert titles[0] == "Market: Northwind" and len(titles) >= 4
+    assert any("shown 12 periods ahead" in title for title in titles), titles
