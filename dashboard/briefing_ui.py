@@ -151,11 +151,11 @@ def server_base() -> str:
 
 
 def deck_groups(found: list[Finding], risks: list[Finding], opportunities: list[Finding],
-                link: Callable[[str, dict], str], ours: str, missing: str = "") -> list[Group]:
+                link: Callable[[Finding], str], ours: str, missing: str = "") -> list[Group]:
     """What changed, Risks and Opportunities as a deck says them, each with its absolute evidence link."""
     base = server_base()
     point = lambda f, detail: Point(f.text, amount(f), f.sentiment, detail,  # noqa: E731
-                                    base + link(f.page, f.params))
+                                    base + link(f))
     return [
         Group("What changed", [point(f, "") for f in found], missing or "Checked overtakes, entrants, share runs, "
               "the gap to the leader and share moves: none passes its threshold in this slice."),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -22,16 +23,16 @@ from dashboard.formatting import SHARE_LABELS, compact, percent, points
 from dashboard.safe_text import md
 
 FOCUS_KEY = "focus"
-SECTIONS = ("cards", "share", "price", "hhi", "growth", "forecast")
+SECTIONS = ("cards", "share", "price", "hhi", "growth", "forecast", "launch")
 # Which section holds each kind of finding's number, and the measure it is counted in (None: the Briefing's).
 EVIDENCE: dict[str, tuple[str, str | None]] = {
     "share": ("share", "revenue"), "overtake": ("share", None), "entrant": ("share", None), "gap": ("share", None),
     "run": ("share", None), "position": ("share", None), "growth": ("growth", "revenue"),
     "price": ("price", "revenue"), "lag": ("cards", "revenue"), "concentration": ("hhi", "revenue"),
-    "forecast": ("forecast", None),
+    "forecast": ("forecast", None), "rank": ("share", None), "shock": ("growth", None), "launch": ("launch", None),
 }
 PAGE_FILES = {"overview": "../pages/overview.py", "market": "../pages/market.py",
-              "competitors": "../pages/competitors.py"}
+              "competitors": "../pages/competitors.py", "products": "../pages/products.py"}
 # The meeting screen, the dataset and the Briefing's slice travel with every evidence link (the finding's own
 # segment or region replace the slice's), so the section shows the number the finding was computed on.
 KEPT = ("present", "data", "segment", "region", "period")
@@ -47,6 +48,13 @@ def evidence_target(finding: Finding, ours: str, measure: str,
     if section is not None:
         params[FOCUS_KEY] = [section]
     return PAGE_FILES.get(finding.page, PAGE_FILES["overview"]), params
+
+
+def evidence_url(finding: Finding, ours: str, measure: str, current: Mapping[str, list[str]]) -> str:
+    """`evidence_target` as a path and query, for links outside the page (decks, reports)."""
+    _, params = evidence_target(finding, ours, measure, current)
+    page = finding.page if finding.page in PAGE_FILES else "overview"
+    return f"/{page}?" + urlencode(params, doseq=True)
 
 
 _ARRIVED, _FRESH = "_evidence_arrived", "_evidence_fresh"

@@ -20,7 +20,7 @@ from dashboard.charts import lines, stacked_area, with_events
 from dashboard.launch_ui import launch_findings
 from dashboard.context import page_context
 from dashboard.data_access import market_totals, slice_findings
-from dashboard.focus import evidence_target, section
+from dashboard.focus import evidence_target, evidence_url, section
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, SHARE_LABELS, compact, percent
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
@@ -184,7 +184,7 @@ with findings_area:
         outlook_table(by_segment_outlook, "segment")
 
 briefing = Briefing(f"Market briefing: {ours}", context.dataset.name, filters.basis(), said, cards,
-                    deck_groups(found, risks, opportunities, link, ours, missing), figures,
+                    deck_groups(found, risks, opportunities, lambda f: evidence_url(f, ours, measure, here), ours, missing), figures,
                     table=outlook_export(by_segment_outlook, "segment", measure, f"Outlook by segment: next {span}"))
 deck = lambda: briefing_deck(briefing, chart_pngs if chrome_for_images() else None)  # noqa: E731 (on click)
 report = lambda: briefing_html(briefing, how_to_read(ours, span))  # noqa: E731 (it embeds 4.5 MB of plotly.js)

@@ -8,6 +8,7 @@ from analysis.share import share_over_time
 from dashboard import charts
 from dashboard.context import page_context
 from dashboard.data_access import market_totals
+from dashboard.focus import section
 from dashboard.formatting import PERIOD_WORDS
 from dashboard.launch_ui import tracking_section, trackings
 from dashboard.product_charts import rolling_sales
@@ -89,5 +90,6 @@ if {"units", "revenue"} <= set(store.measures()):
 else:
     st.caption("Price position needs units and revenue; this data has " + ", ".join(store.measures()) + ".")
 
-tracking_section(trackings(store, key, ours), product)
+with section("launch"):  # where the Briefing's launch finding lands
+    tracking_section(trackings(store, key, ours), product)
 basis_caption(context)
