@@ -14,6 +14,7 @@ from analysis.bass import cumulative_share
 from analysis.findings import Finding
 from analysis.launch import options_from_table
 from analysis.launch_tracking import Tracking, describe, launch_finding, launched_plans, track
+from dashboard.data_access import market_totals
 from dashboard.formatting import compact
 from dashboard.safe_text import md, plot
 from dashboard.shared_work import computed
@@ -28,7 +29,7 @@ def trackings(store: Store, key: str, company: str) -> list[Tracking]:
     """Every launch of `company` with a plan, tracked against its actuals (whole history, all regions)."""
     if "opportunities" not in store.tables or "product" not in store.columns("market"):
         return []
-    by_product = store.market_totals(MarketFilter(companies=(company,)), ("date", "product"))
+    by_product = market_totals(store, key, MarketFilter(companies=(company,)), ("date", "product"))  # cached
     by_product = by_product.dropna(subset=["product"])
     if by_product.empty or by_product["units"].isna().all():
         return []
