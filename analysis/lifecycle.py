@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.share_findings import amount_text
+
 GROWTH_AT = 10.0  # percent a year
 DECLINE_AT = -5.0
 SMALL_SHARE = 5.0  # percent of its segments: below this a declining product is a candidate to retire
@@ -43,16 +45,6 @@ class Stage:
     evidence: str
 
 
-def _amount(value: float, unit: str) -> str:
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= limit:
-            text = f"{value / limit:.3g}{suffix}"
-            break
-    else:
-        text = f"{value:,.0f}"
-    return f"${text}" if unit == "revenue" else f"{text} units"
-
-
 def stage(sales: pd.Series, season: int = 12, unit: str = "units", period: str = "month") -> Stage:
     """The stage of one product from its sales per period (index: dates, sorted; zeros before launch allowed)."""
     sales = sales.sort_index()
@@ -64,7 +56,7 @@ def stage(sales: pd.Series, season: int = 12, unit: str = "units", period: str =
     if len(since) < season:
         total = float(since.sum())
         return Stage("introduction", None, first, None, None,
-                     f"First sold {first:%b %Y}: {len(since)} {period}s of sales so far, {_amount(total, unit)} in all.")
+                     f"First sold {first:%b %Y}: {len(since)} {period}s of sales so far, {amount_text(total, unit)} in all.")
     rolling = since.rolling(season).sum().dropna()
     last = float(rolling.iloc[-1])
     growth = None
@@ -72,7 +64,7 @@ def stage(sales: pd.Series, season: int = 12, unit: str = "units", period: str =
         growth = 100.0 * (last / float(rolling.iloc[-1 - season]) - 1.0)
     peak_at = pd.Timestamp(rolling.idxmax())
     below = 100.0 * (1.0 - last / float(rolling.max())) if rolling.max() > 0 else 0.0
-    year = f"{_amount(last, unit)} over the last {season} {period}s"
+    year = f"{amount_text(last, unit)} over the last {season} {period}s"
     if growth is None:
         return Stage("introduction", None, first, peak_at, below,
                      f"First sold {first:%b %Y}: {year}, not yet two years to compare.")

@@ -345,14 +345,18 @@ def position(table: ShareTable, ours: str, window: int) -> list[Finding]:
 def _amount(table: ShareTable, points: float, window: int) -> str:
     if table.measure == "share":
         return f"{points:.1f} point"
-    value = _sized(table, points, window)
+    return amount_text(_sized(table, points, window), table.measure)
+
+
+def amount_text(value: float, measure: str) -> str:
+    """$4.18M or 26.5k units: a size in words for a finding's sentence."""
     for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if value >= limit:
+        if abs(value) >= limit:
             text = f"{value / limit:.3g}{suffix}"
             break
     else:
         text = f"{value:,.0f}"
-    return f"${text}" if table.measure == "revenue" else f"{text} units"
+    return f"${text}" if measure == "revenue" else f"{text} units"
 
 
 def share_findings(table: ShareTable, ours: str, window: int) -> list[Finding]:
