@@ -9,6 +9,10 @@ products across segments; two launches happen inside the history:
 - Apex Orbit launches in Mid-Market in March 2021 (the Apex launch in
   `generate_demo.STORY`) and takes share from Northwind Atlas.
 
+Only we know our costs: Northwind's rows carry a `cost` (cost of sales, the
+product's share of revenue in `COST_RATIO`), so the Products page shows
+margins for our products and none for rivals'.
+
 A split never changes a company's totals: in each row the last product gets
 the units and revenue the others leave, so every company-level figure of the
 demo is what it was before products existed.
@@ -32,6 +36,10 @@ PRODUCTS: dict[str, dict[str, str]] = {
                 "Consumer": "Fluxion App"},
     "Others": {"Enterprise": "Others", "Mid-Market": "Others", "SMB": "Others", "Consumer": "Others"},
 }
+
+
+# Our products' cost of sales as a share of their revenue: the old SMB product costs more to serve.
+COST_RATIO = {"Northwind Atlas": 0.34, "Northwind Go": 0.58, "Northwind Flow": 0.30}
 
 
 def _bass_share(years: np.ndarray, p: float, q: float, ceiling: float) -> np.ndarray:
@@ -69,5 +77,6 @@ def with_products(market: pd.DataFrame) -> pd.DataFrame:
     market = pd.concat([market, *launched], ignore_index=True)
     market = market[market["units"] > 0].sort_values(["_row", "_k"], kind="mergesort")
     market["price"] = np.round(market["revenue"] / market["units"], 2)
-    columns = ["date", "segment", "region", "company", "product", "units", "revenue", "price"]
+    market["cost"] = np.round(market["revenue"] * market["product"].map(COST_RATIO), 2)  # NaN: not ours
+    columns = ["date", "segment", "region", "company", "product", "units", "revenue", "price", "cost"]
     return market[columns].reset_index(drop=True)

@@ -31,6 +31,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "share": ("share", "market share", "share pct", "share percent", "value share", "volume share"),
     "price": ("price", "avg price", "average price", "asp", "unit price"),
     "product": ("product", "sku", "model", "item"),
+    "cost": ("cost", "costs", "cost of sales", "cost of goods sold", "total cost"),
+    "launch_date": ("launch date", "launched", "release date", "introduced", "introduction date"),
     "channel": ("channel", "sales channel"),
     "variable": ("variable", "driver", "indicator", "metric", "series"),
     "value": ("value", "amount", "level"),

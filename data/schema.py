@@ -33,7 +33,10 @@ MARKET = TableSchema(
     name="market",
     required={"date": DATE, "segment": TEXT, "region": TEXT, "company": TEXT},
     # At least one measure: share trackers publish shares without units or revenue.
-    optional={"units": FLOAT, "revenue": FLOAT, "share": FLOAT, "product": TEXT, "channel": TEXT, "price": FLOAT},
+    # `cost` (money, summed like revenue) gives margins where a company knows its own costs; `launch_date`
+    # says when a product launched when its first sales month would mislead (a soft launch, a data start).
+    optional={"units": FLOAT, "revenue": FLOAT, "share": FLOAT, "product": TEXT, "channel": TEXT, "price": FLOAT,
+              "cost": FLOAT, "launch_date": DATE},
     key=("date", "segment", "region", "company", "product"),
     description="Units, revenue or percent share per period, segment, region and company (and product).",
 )

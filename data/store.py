@@ -17,8 +17,9 @@ import pandas as pd
 
 from data.schema import MARKET, SCHEMAS
 
-GROUPABLE = ("date", "segment", "region", "company", "product", "channel")
+GROUPABLE = ("date", "segment", "region", "company", "product", "channel", "launch_date")
 MEASURES = ("units", "revenue", "share")
+SUMMED = (*MEASURES, "cost")  # what a slice total adds up; cost only where a company gave its own
 MEMORY_LIMIT = "1GB"
 
 
@@ -77,7 +78,7 @@ class Store:
     def _add_missing_measures(self, table: str) -> None:
         """Every market table answers for units, revenue and share, empty where unknown."""
         if table == "market":
-            for measure in MEASURES:
+            for measure in SUMMED:
                 self._con.execute(f"ALTER TABLE market ADD COLUMN IF NOT EXISTS {measure} DOUBLE")
 
     def attach_parquet(self, name: str, path: Path | str) -> None:
@@ -91,7 +92,7 @@ class Store:
         with self._lock:
             found = set(self._con.execute("SELECT * FROM read_parquet($path) LIMIT 0", {"path": str(path)})
                         .fetch_df().columns)
-            absent = [m for m in MEASURES if m not in found] if table == "market" else []
+            absent = [m for m in SUMMED if m not in found] if table == "market" else []
             extra = "".join(f", CAST(NULL AS DOUBLE) AS {m}" for m in absent)
             # A view's text cannot take parameters: the path goes in as a SQL string literal, quotes doubled.
             literal = "'" + str(path).replace("'", "''") + "'"
@@ -133,7 +134,7 @@ class Store:
     def market_totals(self, where: MarketFilter, by: Sequence[str]) -> pd.DataFrame:
         """Units and revenue summed over the slice, one row per combination of `by`.
 
-        The columns are `by` then `units`, `revenue` and `share`, sorted by `by`.
+        The columns are `by` then `units`, `revenue`, `share` and `cost`, sorted by `by`.
         Shares are summed as they are, which is right for one segment and region.
         """
         keys = [_groupable(c) for c in by]
@@ -141,7 +142,7 @@ class Store:
         group = f"GROUP BY {select} ORDER BY {select}" if keys else ""
         sql = (
             f"SELECT {select + ', ' if keys else ''}"
-            "sum(units) AS units, sum(revenue) AS revenue, sum(share) AS share FROM market "
+            "sum(units) AS units, sum(revenue) AS revenue, sum(share) AS share, sum(cost) AS cost FROM market "
             "WHERE ($segments IS NULL OR list_contains($segments, segment)) "
             "AND ($regions IS NULL OR list_contains($regions, region)) "
             "AND ($companies IS NULL OR list_contains($companies, company)) "
@@ -150,7 +151,7 @@ class Store:
             f"{group}"
         )
         frame = self._query(sql, _filter_params(where))
-        frame[list(MEASURES)] = frame[list(MEASURES)].astype("float64")
+        frame[list(SUMMED)] = frame[list(SUMMED)].astype("float64")
         return frame
 
     def table(self, name: str, limit: int | None = None) -> pd.DataFrame:

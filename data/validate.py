@@ -26,7 +26,7 @@ from data.report import LoadError, Report
 from data.schema import DATE, INT, SCHEMAS, TEXT
 
 MEASURES = ("units", "revenue", "share")
-NON_NEGATIVE = {"units", "revenue", "share", "price", "arr", "market_size", "unit_cost", "fixed_cost", "value"}
+NON_NEGATIVE = {"units", "revenue", "share", "price", "cost", "arr", "market_size", "unit_cost", "fixed_cost", "value"}
 SHARE_TOLERANCE = 0.5  # percentage points a tracker's rows may miss 100 by before we warn
 LARGEST = 1e15  # no market figure is this large; 1e308 would overflow every sum and growth rate
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analysis.lifecycle import ACTION_RULE, STAGE_RULE, portfolio
+from analysis.lifecycle import ACTION_RULE, STAGE_RULE, launch_dates, portfolio
 from analysis.products import main_segment, price_position, product_bridge, segment_products
 from analysis.share import share_over_time
 from dashboard import charts
@@ -35,11 +35,18 @@ if product is None:  # the sidebar offers "Our product" only when our company ha
 detail = market_totals(store, key, filters.market_filter(), ("date", "segment", "company", "product"))
 detail = detail.dropna(subset=["product"])
 
+given = (market_totals(store, key, filters.market_filter(), ("product", "launch_date"))
+         if "launch_date" in store.columns("market") else None)
+launches = launch_dates(given)
+
 st.subheader(md(f"{ours}'s portfolio"))
-table = computed(portfolio, detail, ours, measure, season, period)
+table = computed(portfolio, detail, ours, measure, season, period, launches)
 if table.empty:
     unavailable(md(f"{ours} has no product sales in this slice. Widen the filters in the sidebar."))
     st.stop()
+start = detail["date"].min()
+table["launched"] = [f"{d:%b %Y}" if d > start or p in launches else f"before {start:%b %Y}"
+                     for p, d in zip(table["product"], table["first_sale"])]
 label = {"revenue": f"Revenue, {season} {period}s", "units": f"Units, {season} {period}s",
          "share": "Share, last year"}[measure]
 number = st.column_config.NumberColumn
@@ -49,12 +56,17 @@ table_with_download(table, key="portfolio", money={"last_year": label} if measur
     "last_year": number(label, format="%,.0f"), "growth": number("Growth", format="%+.0f%%", help="Last 12 periods against the 12 before."),
     "share": number("Segment share", format="%.1f%%", help="Share of the segments it sells in."),
     "price_index": number("Price index", format="%.0f", help="Its price against its segments' average (100)."),
+    "margin": (number("Margin", format="%.0f%%", help="(Revenue − cost) ÷ revenue over the last 12 periods, from "
+                      "the market table's cost column.") if table["margin"].notna().any() else None),
     "segments": "Sells in",
+    "launched": st.column_config.TextColumn("Launched", help="The launch date the data gives, else the first "
+                                            "period with sales; 'before' when it sold from the data's first period."),
 })
 st.markdown("\n".join(f"- **{md(row.product)}: {row.action}**, {md(row.why)}.  \n  {md(row.evidence)}"
                        for row in table.itertuples()))
-st.caption(f"{STAGE_RULE} {ACTION_RULE} Margin needs unit costs per product, which the market table does not "
-           "hold; a launched product's plan has them (below).")
+costs = ("Margin is (revenue − cost) ÷ revenue from the market table's cost column." if table["margin"].notna().any()
+         else "Margin needs our costs: add a `cost` column (cost of sales, money) to the market table.")
+st.caption(f"{STAGE_RULE} {ACTION_RULE} {costs}")
 sales = detail[detail["company"] == ours].groupby(["date", "product"], as_index=False)[measure].sum()
 chart(figure(rolling_sales, sales, table, measure=measure, season=season, period=period),
       sales, key="portfolio_sales")

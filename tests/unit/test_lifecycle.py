@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.bass import cumulative_share
-from analysis.lifecycle import action, portfolio, stage
+from analysis.lifecycle import THIN_MARGIN, action, launch_dates, portfolio, stage
 
 MONTHS = pd.date_range("2020-01-01", periods=60, freq="MS")
 SEASON = 1 + 0.2 * np.sin(2 * np.pi * np.arange(60) / 12)  # a season the rolling year must see through
@@ -54,6 +54,38 @@ def test_actions_follow_the_stated_rule():
     assert action("maturity", 30.0)[0] == "defend"
     assert action("decline", 12.0)[0] == "harvest" and action("decline", 3.0)[0] == "retire"
     assert action("decline", None)[0] == "retire"
+    # where costs are known, a declining product that still holds its segments is harvested only at a margin
+    assert action("decline", 12.0, THIN_MARGIN + 1)[0] == "harvest" and "margin" in action("decline", 12.0, 40)[1]
+    assert action("decline", 12.0, THIN_MARGIN - 1)[0] == "retire" and "too thin" in action("decline", 12.0, 5)[1]
+
+
+def test_a_given_launch_date_counts_from_the_launch_not_the_first_sale():
+    sales = pd.Series(0.0, index=MONTHS)
+    sales.iloc[-30:] = 50.0  # a trickle of pilot sales for 18 months before the real launch
+    sales.iloc[-12:] = np.linspace(100, 400, 12)
+    assert stage(sales).stage != "introduction"
+    launched = stage(sales, launch=MONTHS[-12])
+    assert launched.stage == "introduction" and launched.first_sale == MONTHS[-12]
+    assert launched.evidence.startswith(f"Launched {MONTHS[-12]:%b %Y}: ") and "not yet two years" in launched.evidence
+    given = pd.DataFrame({"product": ["A", "A", "B", None], "launch_date": [MONTHS[5], MONTHS[3], None, MONTHS[1]]})
+    assert launch_dates(given) == {"A": MONTHS[3]}  # earliest given date; blanks mean "derive it"
+
+
+def test_margin_comes_from_costs_and_only_where_they_exist():
+    rows = []
+    for i, month in enumerate(MONTHS[:36]):
+        rows += [{"date": month, "segment": "S", "company": "Us", "product": "Ours", "units": 10.0,
+                  "revenue": 1000.0 * (1 - i / 60), "cost": 700.0},  # margin squeezed as revenue falls
+                 {"date": month, "segment": "S", "company": "Them", "product": "Theirs", "units": 40.0,
+                  "revenue": 4000.0, "cost": np.nan}]
+    market = pd.DataFrame(rows)
+    table = portfolio(market, "Us", "revenue").set_index("product")
+    last = market[(market["company"] == "Us") & market["date"].isin(MONTHS[24:36])]
+    expected = 100 * (1 - last["cost"].sum() / last["revenue"].sum())
+    assert table.loc["Ours", "margin"] == pytest.approx(expected)
+    assert table.loc["Ours", "stage"] == "decline" and table.loc["Ours", "action"] == "retire"  # margin < 15%
+    assert expected < THIN_MARGIN
+    assert portfolio(market.drop(columns="cost"), "Us", "revenue")["margin"].isna().all()
 
 
 def test_the_portfolio_of_the_demo_tells_its_product_story():
@@ -65,3 +97,6 @@ def test_the_portfolio_of_the_demo_tells_its_product_story():
     assert table.loc["Northwind Go", "stage"] == "decline" and table.loc["Northwind Go", "action"] == "harvest"
     assert table.loc["Northwind Atlas", "segments"] == "Enterprise, Mid-Market"
     assert 0 < table.loc["Northwind Atlas", "share"] < 100 and table.loc["Northwind Atlas", "price_index"] > 0
+    # only our own costs are in the demo: margins for our products, the old SMB product the thinnest
+    assert table["margin"].notna().all() and table["margin"].idxmin() == "Northwind Go"
+    assert table.loc["Northwind Flow", "margin"] == pytest.approx(70, abs=0.5)

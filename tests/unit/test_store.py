@@ -38,7 +38,7 @@ def pandas_totals(market: pd.DataFrame, where: MarketFilter, by: list[str]) -> p
 
 
 def assert_same(got: pd.DataFrame, expected: pd.DataFrame, by: list[str]) -> None:
-    assert list(got.columns) == [*by, "units", "revenue", "share"]
+    assert list(got.columns) == [*by, "units", "revenue", "share", "cost"]
     assert len(got) == len(expected)
     for column in by:
         assert got[column].astype(str).tolist() == expected[column].astype(str).tolist()
