@@ -127,5 +127,6 @@ for notice in linked.warnings:
     st.warning(notice, icon=":material/link_off:")
 for notice in linked.infos:
     st.info(notice, icon=":material/history:")
-set_page_context(PageContext(dataset=dataset, store=store, filters=filters))
+set_page_context(PageContext(dataset=dataset, store=store, filters=filters,
+                             dataset_key=linked.dataset_id or dataset.content_hash))
 page.run()

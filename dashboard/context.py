@@ -23,6 +23,8 @@ class PageContext:
     store: Store
     filters: Filters
     figures: dict = field(default_factory=dict)  # chart key → the figure this page last drew there, for its deck
+    # What server-side records of this data are filed under: its workspace id, or its content hash when unsaved.
+    dataset_key: str = ""
 
 
 def set_page_context(context: PageContext) -> None:

@@ -51,6 +51,15 @@ def market_totals(_store: Store, content_hash: str, where: MarketFilter, by: tup
     return _store.market_totals(where, by)
 
 
+def given_launches(store: Store, content_hash: str, where: MarketFilter) -> dict[str, pd.Timestamp]:
+    """Product -> the launch date the market table gives (its `launch_date` column); empty without one."""
+    from analysis.lifecycle import launch_dates
+
+    if "launch_date" not in store.columns("market"):
+        return {}
+    return launch_dates(market_totals(store, content_hash, where, ("product", "launch_date")))
+
+
 @shared
 @st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
 def slice_findings(_store: Store, content_hash: str, where: MarketFilter, ours: str, season: int,

@@ -1,20 +1,26 @@
 """Launch tracking on the Products page and its finding on the Briefing.
 
-The plans are the Opportunities table's options that are products of the
-market table with a launch month inside the data (`analysis.launch_tracking`).
+The plans are the launch options saved on the Opportunities page as the plan
+of one of our products (`data.launch_plans`), and the Opportunities table's
+options that are named after a product with a launch month inside the data
+(`analysis.launch_tracking`); a saved plan wins for its product.
 """
 
 from __future__ import annotations
+
+from dataclasses import asdict, replace
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.bass import cumulative_share
+from analysis.finance import LaunchInputs
 from analysis.findings import Finding
 from analysis.launch import options_from_table
 from analysis.launch_tracking import Tracking, describe, launch_finding, launched_plans, track
-from dashboard.data_access import market_totals
+from dashboard.data_access import given_launches, market_totals
+from data.launch_plans import LaunchPlan, PlanStoreError, plans_for, save_plan
 from dashboard.formatting import compact
 from dashboard.safe_text import md, plot
 from dashboard.shared_work import computed
@@ -25,22 +31,50 @@ from data.store import MarketFilter, Store
 RATE = 0.10  # the Opportunities page's default discount rate
 
 
-def trackings(store: Store, key: str, company: str) -> list[Tracking]:
+PLAN_COLUMNS = ["option", "launch", "market_size", "price", "unit_cost", "fixed_cost", "p", "q", "periods",
+                "approved_as"]
+
+
+def saved_plans(dataset_key: str) -> list[LaunchPlan]:
+    """This dataset's saved plans; a database problem shows once and tracks the table's plans only."""
+    try:
+        return plans_for(dataset_key)
+    except PlanStoreError as error:
+        st.warning(str(error), icon=":material/database:")
+        return []
+
+
+def trackings(store: Store, key: str, company: str, dataset_key: str = "") -> list[Tracking]:
     """Every launch of `company` with a plan, tracked against its actuals (whole history, all regions)."""
-    if "opportunities" not in store.tables or "product" not in store.columns("market"):
+    if "product" not in store.columns("market"):
+        return []
+    saved = _plan_rows(saved_plans(dataset_key) if dataset_key else [])
+    if "opportunities" not in store.tables and saved.empty:
         return []
     by_product = market_totals(store, key, MarketFilter(companies=(company,)), ("date", "product"))  # cached
     by_product = by_product.dropna(subset=["product"])
     if by_product.empty or by_product["units"].isna().all():
         return []
-    return computed(_trackings, store.table("opportunities"), by_product)
+    table = store.table("opportunities") if "opportunities" in store.tables else saved.iloc[0:0]
+    return computed(_trackings, table, saved, by_product)
 
 
-def _trackings(options: pd.DataFrame, by_product: pd.DataFrame) -> list[Tracking]:
+def _plan_rows(plans: list[LaunchPlan]) -> pd.DataFrame:
+    """Saved plans as rows of an opportunities table named for their product, with their own horizon."""
+    rows = [{"option": p.product, "launch": p.launch, **{k: p.inputs[k] for k in PLAN_COLUMNS[2:-1]},
+             "approved_as": p.option} for p in plans]
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+
+
+def _trackings(options: pd.DataFrame, saved: pd.DataFrame, by_product: pd.DataFrame) -> list[Tracking]:
+    options = pd.concat([options[~options["option"].astype(str).isin(saved["option"])], saved], ignore_index=True)
     plans = launched_plans(options, by_product)
     inputs, _ = options_from_table(plans, years=10, recurring=False)
+    horizons = plans.set_index("option")["periods"] if "periods" in plans else pd.Series(dtype=float)
     found = []
     for name, plan in inputs.items():
+        if pd.notna(horizons.get(name)):  # a saved plan keeps the horizon it was approved with
+            plan = replace(plan, periods=int(horizons[name]))
         sales = by_product[by_product["product"] == name].set_index("date")[["units", "revenue"]].fillna(0.0)
         launch = pd.Timestamp(plans.set_index("option").loc[name, "launch"])
         try:
@@ -50,9 +84,9 @@ def _trackings(options: pd.DataFrame, by_product: pd.DataFrame) -> list[Tracking
     return found
 
 
-def launch_findings(store: Store, key: str, company: str) -> list[Finding]:
+def launch_findings(store: Store, key: str, company: str, dataset_key: str = "") -> list[Finding]:
     """Briefing findings for launches running more than 10% off their plan."""
-    found = [launch_finding(t, compact(t.gap_revenue, "revenue")) for t in trackings(store, key, company)]
+    found = [launch_finding(t, compact(t.gap_revenue, "revenue")) for t in trackings(store, key, company, dataset_key)]
     return [f for f in found if f is not None]
 
 
@@ -81,8 +115,10 @@ def tracking_section(items: list[Tracking], product: str | None) -> None:
     """The launch tracked against its plan: chart, gap to date and the re-fitted NPV."""
     st.subheader("Launches against their plan")
     if not items:
-        st.caption("No launch to track: a launch plan is an option on the Opportunities page whose name is one of "
-                   "our products and whose launch month is inside the data.")
+        st.caption("No launch to track yet. On the Opportunities page, pick the option a product was launched as "
+                   "and save it as that product's plan (or name an option after the product).")
+        st.page_link("../pages/opportunities.py", label="Save a launch plan on Opportunities",
+                     icon=":material/rocket_launch:")
         return
     shown = next((t for t in items if t.product == product), items[0])
     if shown.product != product:
@@ -111,3 +147,37 @@ def tracking_section(items: list[Tracking], product: str | None) -> None:
         details += (f", re-fitted {payback(shown.refit_payback)}. Re-fit: {shown.refit.describe()} "
                     f"(innovation p, imitation q, potential adopters m).")
     st.caption(md(details))
+
+
+def plan_saver(option: str, inputs: LaunchInputs, store: Store, key: str, company: str, dataset_key: str,
+               preferred: str | None) -> None:
+    """"We launched this as product X": save the option as that product's plan, tracked on Products."""
+    if "product" not in store.columns("market") or not dataset_key:
+        return
+    ours = market_totals(store, key, MarketFilter(companies=(company,)), ("date", "product")).dropna(subset=["product"])
+    ours = ours[ours["units"].fillna(0) + ours["revenue"].fillna(0) > 0]
+    if ours.empty:
+        return
+    launches = {**ours.groupby("product")["date"].min().to_dict(), **given_launches(store, key, MarketFilter())}
+    products = sorted(launches, key=lambda p: launches[p], reverse=True)  # the newest launch first
+    saved = {p.product: p for p in saved_plans(dataset_key)}
+    st.subheader("Launched it? Track it against this plan")
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    product = left.selectbox(md(f"Which of {company}'s products did {option} become?"), products,
+                             index=products.index(preferred) if preferred in products else 0, key="plan_product",
+                             format_func=lambda p: f"{p} (launched {launches[p]:%b %Y})")
+    if right.button("Save as its launch plan", key="plan_save", icon=":material/flag:"):
+        try:
+            save_plan(dataset_key, product, option, launches[product], {**asdict(inputs), "recurring": False})
+        except PlanStoreError as error:
+            st.error(str(error), icon=":material/error:")
+        else:
+            saved[product] = None
+            st.success(md(f"Saved: {product} is now tracked against {option}'s adoption curve and cash flows, "
+                          f"from its launch in {launches[product]:%b %Y}."), icon=":material/check_circle:")
+    if product in saved and saved[product] is not None:
+        st.caption(md(f"{product} is tracked against {saved[product].option}, saved "
+                      f"{pd.Timestamp(saved[product].saved, unit='s'):%d %b %Y}; saving replaces it."))
+    if saved:
+        st.page_link("../pages/products.py", label="Launches against their plan, on Products",
+                     icon=":material/arrow_forward:", query_params={"product": product, "focus": "launch"})

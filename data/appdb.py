@@ -23,7 +23,7 @@ from sqlalchemy.pool import NullPool
 
 from data.locations import APP_FOLDER, DATABASE_FILE, database_url, home  # noqa: F401  (re-exported for callers)
 
-__all__ = ["APP_FOLDER", "DATABASE_FILE", "database_url", "home", "metadata", "datasets", "dataset_versions", "views",
+__all__ = ["APP_FOLDER", "DATABASE_FILE", "database_url", "home", "metadata", "datasets", "dataset_versions", "views", "launch_plans",
            "ready_engine", "engine", "writer", "migrate"]
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,18 @@ views = Table(
     Column("owner", Text),
     Column("dataset", Text),
     Index("views_by_owner", "owner", "dataset", "created"),
+)
+
+# A launch option approved on the Opportunities page, saved as the plan a launched product is tracked against.
+launch_plans = Table(
+    "launch_plans", metadata,
+    Column("dataset", String(64), primary_key=True),  # a workspace id, or the content hash of unsaved data
+    Column("product", String(200), primary_key=True),
+    Column("option", Text, nullable=False),
+    Column("launch", String(10), nullable=False),  # ISO month the plan's curve starts
+    Column("inputs", JSON, nullable=False),  # LaunchInputs fields: potential, price, costs, p, q, horizon, billing
+    Column("saved", Float, nullable=False),
+    Column("owner", Text),
 )
 
 _engines: dict[str, Engine] = {}

@@ -19,7 +19,7 @@ from dashboard.briefing_ui import (MARKET_EVENTS, deck_groups, events, explained
 from dashboard.charts import lines, stacked_area, with_events
 from dashboard.launch_ui import launch_findings
 from dashboard.context import page_context
-from dashboard.data_access import market_totals, slice_findings
+from dashboard.data_access import given_launches, market_totals, slice_findings
 from dashboard.focus import evidence_target, evidence_url, section
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, SHARE_LABELS, compact, percent
 from dashboard.link_notice import warn_about_link
@@ -84,12 +84,15 @@ if deck.shows(0):
     basis_caption(context, describe_breaks(breaks))
     if filters.product is not None:  # the product the PM runs, within our company
         by_product = market_totals(store, key, filters.market_filter(), ("date", "segment", "company", "product"))
-        product_line(computed(portfolio, by_product.dropna(subset=["product"]), ours, measure, window),
+        launches = given_launches(store, key, filters.market_filter())
+        product_line(computed(portfolio, by_product.dropna(subset=["product"]), ours, measure, window,
+                              PERIOD_WORDS.get(filters.periodicity, "period"),
+                              launches),
                      filters.product, measure, "/products?" + urlencode(
                          {"company": ours, "product": filters.product,
                           **{k: st.query_params[k] for k in ("present", "data") if k in st.query_params}}))
 found = slice_findings(store, key, filters.market_filter(), ours, window, rest)
-found = sorted([*found, *launch_findings(store, key, ours)], key=lambda f: f.impact, reverse=True)
+found = sorted([*found, *launch_findings(store, key, ours, context.dataset_key)], key=lambda f: f.impact, reverse=True)
 findings_area = st.container()
 
 shares = computed(share_over_time, by_company, measure)

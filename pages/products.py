@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from analysis.lifecycle import ACTION_RULE, STAGE_RULE, launch_dates, portfolio
+from analysis.lifecycle import ACTION_RULE, STAGE_RULE, portfolio
 from analysis.products import main_segment, price_position, product_bridge, segment_products
 from analysis.share import share_over_time
 from dashboard import charts
 from dashboard.context import page_context
-from dashboard.data_access import market_totals
+from dashboard.data_access import given_launches, market_totals
 from dashboard.focus import section
 from dashboard.formatting import PERIOD_WORDS
 from dashboard.launch_ui import tracking_section, trackings
@@ -35,9 +35,7 @@ if product is None:  # the sidebar offers "Our product" only when our company ha
 detail = market_totals(store, key, filters.market_filter(), ("date", "segment", "company", "product"))
 detail = detail.dropna(subset=["product"])
 
-given = (market_totals(store, key, filters.market_filter(), ("product", "launch_date"))
-         if "launch_date" in store.columns("market") else None)
-launches = launch_dates(given)
+launches = given_launches(store, key, filters.market_filter())
 
 st.subheader(md(f"{ours}'s portfolio"))
 table = computed(portfolio, detail, ours, measure, season, period, launches)
@@ -103,5 +101,5 @@ else:
     st.caption("Price position needs units and revenue; this data has " + ", ".join(store.measures()) + ".")
 
 with section("launch"):  # where the Briefing's launch finding lands
-    tracking_section(trackings(store, key, ours), product)
+    tracking_section(trackings(store, key, ours, context.dataset_key), product)
 basis_caption(context)
