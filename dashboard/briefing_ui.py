@@ -184,16 +184,3 @@ def how_to_read(ours: str, span: str) -> str:
             f"percentage points (pts) for shares. Findings are ranked by the money they move a year; “bad for us” "
             f"and “good for us” are for {ours}. Each “evidence” link opens the dashboard page with the numbers "
             f"behind a finding, on the same data (it needs access to the dashboard).")
-
-
-def product_line(portfolio: pd.DataFrame, product: str, measure: str, link: str) -> None:
-    """One line on our product: its size, growth, share of its segments, stage and what to do."""
-    rows = portfolio[portfolio["product"] == product]
-    if rows.empty:
-        return
-    row = rows.iloc[0]
-    growth = "" if pd.isna(row["growth"]) else f", {row['growth']:+.0f}% on the year before"
-    share = "" if pd.isna(row["share"]) else f", {row['share']:.1f}% of {row['segments']}"
-    size = compact(row["last_year"], measure) if measure != "share" else f"{row['last_year']:.1f} share points"
-    st.markdown(md(f"Our product {product}: {size} over the last year{growth}{share}; {row['stage']} stage, "
-                   f"so {row['action']}.") + f" [Products →]({link})")

@@ -16,6 +16,7 @@ from dashboard.data_access import filter_options, largest_rival, market_totals, 
 from dashboard.focus import hhi_claim, linked_choice, price_claim, section, share_claim
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, SHARE_LABELS
 from dashboard.link_notice import warn_about_link
+from dashboard.product_line import our_product
 from dashboard.safe_text import md
 from dashboard.url_state import ParamSpec
 from dashboard.theme import company_colors
@@ -36,6 +37,7 @@ totals = market_totals(store, key, filters.market_filter(), ("date", "company"))
 if totals.empty or totals[measure].isna().all():
     st.info(f"No {label} figures in this slice. Widen the filters in the sidebar.")
     st.stop()
+our_product(context)  # the share below is our company's; this says which product is ours and how it does
 # Bound widgets get defaults that depend on the dataset only, never on other
 # choices: a link must reopen the same view even after those choices change.
 options = filter_options(store, key)

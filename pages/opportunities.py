@@ -13,6 +13,7 @@ from dashboard import charts
 from dashboard.bound import required_choice
 from dashboard.context import page_context
 from dashboard.formatting import compact, money_columns
+from dashboard.launch_ui import plan_saver
 from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.url_state import NumberSpec, ParamSpec
@@ -170,3 +171,6 @@ with right:
     swings = launch.tornado(option, rate, ranges)
     chart(charts.tornado_chart(swings, title=f"What moves {chosen}'s NPV most", x_title="NPV (USD)"), swings,
           key="tornado")
+
+plan_saver(chosen, option, store, context.dataset.content_hash, context.filters.company, context.dataset_key,
+           context.filters.product)

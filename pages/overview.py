@@ -1,28 +1,26 @@
 """Briefing: the headline, the reasons, where the market is heading, and links to the evidence."""
 
-from urllib.parse import urlencode
-
 import streamlit as st
 
 from analysis.breaks import describe_breaks, share_breaks
 from analysis.briefing import market_outlook, risks_and_opportunities, turning_point
 from analysis.changes import Heading, headline as headline_text, needs
 from analysis.kpis import growth_by, headline
-from analysis.lifecycle import portfolio
 from analysis.market import outlook
 from analysis.share import share_change, share_over_time
 from analysis.share_findings import standing_of
 from analysis.share_forecast import share_forecast
 from dashboard.background import in_background
 from dashboard.briefing_ui import (MARKET_EVENTS, deck_groups, events, explained_list, findings_list, money_cards,
-                                   how_to_read, outlook_export, product_line, share_cards, share_outlook)
+                                   how_to_read, outlook_export, share_cards, share_outlook)
 from dashboard.charts import lines, stacked_area, with_events
 from dashboard.launch_ui import launch_findings
 from dashboard.context import page_context
-from dashboard.data_access import given_launches, market_totals, slice_findings
+from dashboard.data_access import market_totals, slice_findings
 from dashboard.focus import evidence_target, evidence_url, section
 from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, SHARE_LABELS, compact, percent
 from dashboard.link_notice import warn_about_link
+from dashboard.product_line import our_product
 from dashboard.safe_text import md
 from dashboard.deck import Briefing, briefing_deck
 from dashboard.report import briefing_html, chart_pngs, chrome_for_images, png_zip
@@ -82,15 +80,7 @@ if deck.shows(0):
                 st.metric(**inert_card(card), border=True, height="stretch")
         forecast_slot = columns[-1].empty() if forecasting or share_pending is not None else None
     basis_caption(context, describe_breaks(breaks))
-    if filters.product is not None:  # the product the PM runs, within our company
-        by_product = market_totals(store, key, filters.market_filter(), ("date", "segment", "company", "product"))
-        launches = given_launches(store, key, filters.market_filter())
-        product_line(computed(portfolio, by_product.dropna(subset=["product"]), ours, measure, window,
-                              PERIOD_WORDS.get(filters.periodicity, "period"),
-                              launches),
-                     filters.product, measure, "/products?" + urlencode(
-                         {"company": ours, "product": filters.product,
-                          **{k: st.query_params[k] for k in ("present", "data") if k in st.query_params}}))
+    our_product(context)  # the product the PM runs, within our company
 found = slice_findings(store, key, filters.market_filter(), ours, window, rest)
 found = sorted([*found, *launch_findings(store, key, ours, context.dataset_key)], key=lambda f: f.impact, reverse=True)
 findings_area = st.container()

@@ -12,6 +12,7 @@ from dashboard.context import page_context
 from dashboard.data_access import demand_history, market_totals, pooled_elasticity
 from dashboard.formatting import compact, money_columns
 from dashboard.link_notice import warn_about_link
+from dashboard.product_line import our_product
 from dashboard.safe_text import md
 from dashboard.share_scenario_ui import share_scenario
 from dashboard.sharing import current_params, inert_name, link, save_view
@@ -24,6 +25,7 @@ filters, store, key = context.filters, context.store, context.dataset.content_ha
 ours, HORIZON = filters.company, 12
 
 st.title("Scenarios")
+our_product(context)  # the levers move our whole company; this says which product is ours and how it does
 if store.measures() == ["share"]:  # a tracker export: move share points instead of prices
     share_scenario(market_totals(store, key, filters.market_filter(), ("date", "company")), ours,
                    season=SEASON_LENGTH.get(filters.periodicity, 12), rest=context.dataset.rest)

@@ -71,3 +71,12 @@ def test_the_briefing_speaks_of_our_product_and_says_which():
     line = next(unescaped_markdown(m.value) for m in at.markdown if "Our product" in m.value)
     assert line.startswith("Our product Northwind Go: $24M over the last year, -15% on the year before")
     assert "decline stage, so harvest" in line and "(/products?company=Northwind&product=Northwind+Go)" in line
+
+
+def test_competitors_and_scenarios_say_which_product_is_ours():
+    for page in ("../pages/competitors.py", "../pages/scenarios.py"):
+        at = open_app({"product": "Northwind Flow"}, page)
+        assert not at.exception
+        line = next(unescaped_markdown(m.value) for m in at.markdown if "Our product" in m.value)
+        assert line.startswith("Our product Northwind Flow:") and "growth stage, so invest" in line
+        assert "(/products?company=Northwind&product=Northwind+Flow)" in line
