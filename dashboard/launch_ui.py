@@ -180,4 +180,4 @@ def plan_saver(option: str, inputs: LaunchInputs, store: Store, key: str, compan
                       f"{pd.Timestamp(saved[product].saved, unit='s'):%d %b %Y}; saving replaces it."))
     if saved:
         st.page_link("../pages/products.py", label="Launches against their plan, on Products",
-                     icon=":material/arrow_forward:", query_params={"product": product, "focus": "launch"})
+                     icon=":material/arrow_forward:", query_params={"company": company, "product": product})
