@@ -599,16 +599,21 @@ def cash_chart(flows: pd.DataFrame, *, title: str, payback_date: pd.Timestamp | 
 def npv_histogram(outcomes: np.ndarray, *, title: str, p10: float, p90: float) -> go.Figure:
     """The NPV distribution of the Monte Carlo draws, losses in red, with the 10th–90th band."""
     fig = go.Figure()
-    for name, part, color in (("NPV below 0", outcomes[outcomes < 0], "#c23b22"),
-                              ("NPV 0 or more", outcomes[outcomes >= 0], "#3f8f3f")):
-        fig.add_trace(go.Histogram(x=part, name=name, marker_color=color, opacity=0.8, nbinsx=60,
+    finite = outcomes[np.isfinite(outcomes)]
+    # Bins of our own, shared by both traces, so the tallest bar is known and the band's label clears it.
+    edges = np.histogram_bin_edges(finite, bins=60) if finite.size else np.array([0.0, 1.0])
+    bins = dict(start=float(edges[0]), end=float(edges[-1]), size=float(edges[1] - edges[0]) or 1.0)
+    for name, part, color in (("NPV below 0", finite[finite < 0], "#c23b22"),
+                              ("NPV 0 or more", finite[finite >= 0], "#3f8f3f")):
+        fig.add_trace(go.Histogram(x=part, name=name, marker_color=color, opacity=0.8, xbins=bins, autobinx=False,
                                    hovertemplate="%{y} draws near $%{x:,.3s}<extra></extra>"))
     fig.add_vrect(x0=p10, x1=p90, fillcolor=OUR_COLOR, opacity=0.07, line_width=0)
     fig.add_annotation(x=(p10 + p90) / 2, y=0.98, yref="paper", text="10th–90th percentile", showarrow=False,
                        yanchor="top", font=dict(size=11, color="#7b8794"))
     fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), barmode="overlay", height=400, hovermode="closest")
     fig.update_xaxes(title_text="NPV (USD)", tickprefix="$", exponentformat="B")
-    fig.update_yaxes(title_text="Draws (of 10,000)")
+    tallest = np.histogram(finite, bins=edges)[0].max() if finite.size else 0
+    fig.update_yaxes(title_text="Draws (of 10,000)", range=[0, tallest * 1.15] if tallest else None)
     return fig
 
 
