@@ -1,0 +1,175 @@
+"""The forecasts the app showed for each saved version, stored so later versions can check them.
+
+When a workspace dataset gets a version, the Market page's forecasts of it (the total market,
+each segment and each region, for units and revenue, at the page's default horizon and level,
+with the band and the model the automatic choice picked) are stored in the app database beside
+the catalog. A later version with more periods then has actuals for them: the Market page's
+Track record compares the two (`analysis.track_record`).
+
+The numbers are the page's: the same aggregation (a sum per period over the slice), the same
+engine call (`fit_forecast` at the page's longest horizon, then the default horizon and level),
+so a stored forecast is what a user saw. Fitting a few dozen slices takes seconds, so
+`record_in_background` runs it on a thread after the save returned; a failure is logged and
+never reaches the save.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, delete, insert, select
+
+from data import appdb
+from data.appdb import forecasts as forecasts_t
+from data.periods import SEASON_LENGTH, infer_periodicity
+
+if TYPE_CHECKING:
+    from data.workspace import DatasetVersion, Workspace
+
+log = logging.getLogger(__name__)
+
+# The Market page's forecast: fitted at its horizon slider's end, shown at its defaults.
+# tests/unit/test_forecast_record.py checks these against dashboard.forecasting and pages/market.py.
+FIT_HORIZON = 36
+DEFAULT_HORIZON = 18
+DEFAULT_LEVEL = 0.9
+DEFAULT_METHOD = "auto"
+MEASURES = ("units", "revenue")  # share has no size forecast on the Market page
+SPLITS = ("segment", "region")
+
+
+@dataclass(frozen=True)
+class StoredForecast:
+    """One version's forecast of one slice."""
+
+    version: int
+    made: float
+    level: float
+    model: str
+    frame: pd.DataFrame  # period (Timestamp), point, lower, upper
+
+
+def slice_key(measure: str, split: str | None = None, value: str | None = None) -> str:
+    """"units|total", "revenue|segment|SMB": what a stored forecast is filed under."""
+    return f"{measure}|total" if split is None else f"{measure}|{split}|{value}"
+
+
+def market_series(market: pd.DataFrame, measure: str, split: str | None = None, value: str | None = None) -> pd.Series:
+    """The slice's total per period, as the Market page sums it (a period with no value stays missing)."""
+    rows = market if split is None else market[market[split] == value]
+    series = rows.groupby("date")[measure].sum(min_count=1).astype("float64").sort_index()
+    series.index.name = "date"
+    return series
+
+
+def market_forecast_frame(series: pd.Series, season: int) -> tuple[pd.DataFrame, str, float]:
+    """The Market page's default forecast of `series`: (period, point, lower, upper), the model and the level."""
+    from analysis.forecast import fit_forecast  # statsmodels loads on first use, not on import
+
+    fc = fit_forecast(series, FIT_HORIZON, season_length=season, method=DEFAULT_METHOD).forecast(
+        DEFAULT_HORIZON, DEFAULT_LEVEL)
+    frame = pd.DataFrame({"period": pd.DatetimeIndex(fc.mean.index), "point": fc.mean.to_numpy(),
+                          "lower": fc.lower.to_numpy(), "upper": fc.upper.to_numpy()})
+    return frame, fc.model, float(fc.level)
+
+
+def market_slices(market: pd.DataFrame) -> list[tuple[str, str | None, str | None]]:
+    """(measure, split, value) of every slice the app forecasts: total, each segment, each region."""
+    measures = [m for m in MEASURES if m in market.columns and market[m].notna().any()]
+    slices = []
+    for measure in measures:
+        slices.append((measure, None, None))
+        for split in SPLITS:
+            if split in market.columns:
+                slices += [(measure, split, str(v)) for v in sorted(market[split].dropna().unique())]
+    return slices
+
+
+def forecast_rows(market: pd.DataFrame, made: float | None = None) -> list[dict]:
+    """Rows for the forecasts table (without dataset and version) for every slice that can be forecast."""
+    periodicity = infer_periodicity(pd.Series(market["date"].dropna().unique())).period or "monthly"
+    season = SEASON_LENGTH.get(periodicity, 12)
+    made = time.time() if made is None else made
+    rows: list[dict] = []
+    for measure, split, value in market_slices(market):
+        series = market_series(market, measure, split, value)
+        try:
+            frame, model, level = market_forecast_frame(series, season)
+        except (ValueError, np.linalg.LinAlgError) as reason:  # too short, constant…: the page says so too
+            log.info("no forecast stored for %s: %s", slice_key(measure, split, value), reason)
+            continue
+        key = slice_key(measure, split, value)
+        for period, point, lower, upper in frame.itertuples(index=False):
+            if not np.isfinite(point):
+                continue
+            rows.append({"slice": key, "period": f"{pd.Timestamp(period):%Y-%m-%d}", "point": float(point),
+                         "lower": _finite(lower), "upper": _finite(upper), "level": level, "model": model[:2000],
+                         "made": made})
+    return rows
+
+
+def store_forecasts(engine: Engine, dataset_id: str, version: int, market: pd.DataFrame) -> int:
+    """Forecast every slice of `market` and store the rows for (dataset, version); returns the row count."""
+    rows = [{"dataset": dataset_id, "version": version, **row} for row in forecast_rows(market)]
+    with appdb.writer(engine).begin() as conn:
+        conn.execute(delete(forecasts_t).where(forecasts_t.c.dataset == dataset_id, forecasts_t.c.version == version))
+        if rows:
+            conn.execute(insert(forecasts_t), rows)
+    return len(rows)
+
+
+def record_version(ws: Workspace, record: DatasetVersion, tables: dict[str, pd.DataFrame]) -> int:
+    """The after-save hook's work, on the caller's thread: store the version's market forecasts."""
+    market = tables.get("market")
+    if market is None or "date" not in market.columns:
+        return 0
+    # BLAS threads: each fit is limited to one by the engine (`analysis.forecast.engine._one_blas_thread`), the
+    # server limits them process-wide (`dashboard.runtime`); a process-wide limit set here, from a second thread,
+    # would race the page threads' own. The rest is pandas and SQL, which use no BLAS.
+    return store_forecasts(ws.engine, record.dataset_id, record.version, market)
+
+
+def record_in_background(ws: Workspace, record: DatasetVersion, tables: dict[str, pd.DataFrame]) -> threading.Thread:
+    """`Workspace(after_save=record_in_background)`: the save returns at once; failures are logged only."""
+    def run() -> None:
+        started = time.perf_counter()
+        try:
+            count = record_version(ws, record, tables)
+            log.info("stored %d forecast rows of %s@%d in %.1f s", count, record.dataset_id, record.version,
+                     time.perf_counter() - started)
+        except Exception:  # noqa: BLE001 (a missing track record must never cost a save)
+            log.exception("the forecasts of %s@%d could not be stored", record.dataset_id, record.version)
+
+    thread = threading.Thread(target=run, name=f"forecast-record-{record.dataset_id}-{record.version}", daemon=True)
+    thread.start()
+    return thread
+
+
+def stored_forecasts(engine: Engine, dataset_id: str, key: str, *, before: int | None = None) -> list[StoredForecast]:
+    """Every stored forecast of one slice of `dataset_id` (of versions before `before`), oldest first."""
+    f = forecasts_t.c
+    query = select(f.version, f.made, f.level, f.model, f.period, f.point, f.lower, f.upper).where(
+        f.dataset == dataset_id, f.slice == key)
+    if before is not None:
+        query = query.where(f.version < before)
+    with engine.connect() as conn:
+        rows = conn.execute(query.order_by(f.version, f.period)).mappings().all()
+    found: list[StoredForecast] = []
+    for version in sorted({r["version"] for r in rows}):
+        mine = [r for r in rows if r["version"] == version]
+        frame = pd.DataFrame({"period": pd.to_datetime([r["period"] for r in mine]),
+                              "point": [r["point"] for r in mine],
+                              "lower": [np.nan if r["lower"] is None else r["lower"] for r in mine],
+                              "upper": [np.nan if r["upper"] is None else r["upper"] for r in mine]})
+        found.append(StoredForecast(version, mine[0]["made"], mine[0]["level"], mine[0]["model"], frame))
+    return found
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
