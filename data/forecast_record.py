@@ -28,6 +28,7 @@ from sqlalchemy import Engine, delete, insert, select
 from data import appdb
 from data.appdb import forecasts as forecasts_t
 from data.periods import SEASON_LENGTH, infer_periodicity
+from data.store import MarketFilter, Store
 
 if TYPE_CHECKING:
     from data.workspace import DatasetVersion, Workspace
@@ -60,12 +61,10 @@ def slice_key(measure: str, split: str | None = None, value: str | None = None) 
     return f"{measure}|total" if split is None else f"{measure}|{split}|{value}"
 
 
-def market_series(market: pd.DataFrame, measure: str, split: str | None = None, value: str | None = None) -> pd.Series:
-    """The slice's total per period, as the Market page sums it (a period with no value stays missing)."""
-    rows = market if split is None else market[market[split] == value]
-    series = rows.groupby("date")[measure].sum(min_count=1).astype("float64").sort_index()
-    series.index.name = "date"
-    return series
+def market_series(store: Store, measure: str, split: str | None = None, value: str | None = None) -> pd.Series:
+    """The slice's total per period, by the very query the Market page runs (same sums, same order: same fit)."""
+    where = MarketFilter(segments=(value,) if split == "segment" else (), regions=(value,) if split == "region" else ())
+    return store.market_totals(where, ("date",)).set_index("date")[measure]
 
 
 def market_forecast_frame(series: pd.Series, season: int) -> tuple[pd.DataFrame, str, float]:
@@ -79,29 +78,28 @@ def market_forecast_frame(series: pd.Series, season: int) -> tuple[pd.DataFrame,
     return frame, fc.model, float(fc.level)
 
 
-def market_slices(market: pd.DataFrame) -> list[tuple[str, str | None, str | None]]:
+def market_slices(store: Store) -> list[tuple[str, str | None, str | None]]:
     """(measure, split, value) of every slice the app forecasts: total, each segment, each region."""
-    measures = [m for m in MEASURES if m in market.columns and market[m].notna().any()]
+    measures = [m for m in store.measures() if m in MEASURES]
     slices = []
     for measure in measures:
         slices.append((measure, None, None))
         for split in SPLITS:
-            if split in market.columns:
-                slices += [(measure, split, str(v)) for v in sorted(market[split].dropna().unique())]
+            slices += [(measure, split, v) for v in store.distinct("market", split)]
     return slices
 
 
-def forecast_rows(market: pd.DataFrame, made: float | None = None) -> list[dict]:
+def forecast_rows(store: Store, made: float | None = None) -> list[dict]:
     """Rows for the forecasts table (without dataset and version) for every slice that can be forecast."""
-    periodicity = infer_periodicity(pd.Series(market["date"].dropna().unique())).period or "monthly"
+    periodicity = infer_periodicity(pd.Series(store.periods("market"))).period or "monthly"  # as the sidebar infers it
     season = SEASON_LENGTH.get(periodicity, 12)
     made = time.time() if made is None else made
     rows: list[dict] = []
-    for measure, split, value in market_slices(market):
-        series = market_series(market, measure, split, value)
+    for measure, split, value in market_slices(store):
+        series = market_series(store, measure, split, value)
         try:
             frame, model, level = market_forecast_frame(series, season)
-        except (ValueError, np.linalg.LinAlgError) as reason:  # too short, constant…: the page says so too
+        except (ValueError, np.linalg.LinAlgError) as reason:  # the page says why it has no forecast too
             log.info("no forecast stored for %s: %s", slice_key(measure, split, value), reason)
             continue
         key = slice_key(measure, split, value)
@@ -114,9 +112,9 @@ def forecast_rows(market: pd.DataFrame, made: float | None = None) -> list[dict]
     return rows
 
 
-def store_forecasts(engine: Engine, dataset_id: str, version: int, market: pd.DataFrame) -> int:
-    """Forecast every slice of `market` and store the rows for (dataset, version); returns the row count."""
-    rows = [{"dataset": dataset_id, "version": version, **row} for row in forecast_rows(market)]
+def store_forecasts(engine: Engine, dataset_id: str, version: int, store: Store) -> int:
+    """Forecast every slice of the store's market and store the rows for (dataset, version); returns the row count."""
+    rows = [{"dataset": dataset_id, "version": version, **row} for row in forecast_rows(store)]
     with appdb.writer(engine).begin() as conn:
         conn.execute(delete(forecasts_t).where(forecasts_t.c.dataset == dataset_id, forecasts_t.c.version == version))
         if rows:
@@ -125,14 +123,17 @@ def store_forecasts(engine: Engine, dataset_id: str, version: int, market: pd.Da
 
 
 def record_version(ws: Workspace, record: DatasetVersion, tables: dict[str, pd.DataFrame]) -> int:
-    """The after-save hook's work, on the caller's thread: store the version's market forecasts."""
-    market = tables.get("market")
-    if market is None or "date" not in market.columns:
+    """The after-save hook's work, on the caller's thread: store the version's market forecasts.
+
+    `tables` are the saved frames; the series are read back from the saved files, as the page reads them."""
+    if "market" not in tables:
         return 0
+    store = Store()  # the saved Parquet, read as the page reads it (`Store.attach_parquet`)
+    store.attach_parquet("market", ws.files(record.dataset_id, record.version)["market"])
     # BLAS threads: each fit is limited to one by the engine (`analysis.forecast.engine._one_blas_thread`), the
     # server limits them process-wide (`dashboard.runtime`); a process-wide limit set here, from a second thread,
     # would race the page threads' own. The rest is pandas and SQL, which use no BLAS.
-    return store_forecasts(ws.engine, record.dataset_id, record.version, market)
+    return store_forecasts(ws.engine, record.dataset_id, record.version, store)
 
 
 def record_in_background(ws: Workspace, record: DatasetVersion, tables: dict[str, pd.DataFrame]) -> threading.Thread:

@@ -20,6 +20,7 @@ from analysis.track_record import check_forecast, summary_line
 from data import appdb
 from data.forecast_record import (DEFAULT_HORIZON, DEFAULT_LEVEL, FIT_HORIZON, market_series, record_in_background,
                                   slice_key, stored_forecasts)
+from data.store import Store
 from data.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +46,14 @@ def market(periods: int) -> pd.DataFrame:
                                   "units": units.round(1)}))
     frame = pd.concat(rows, ignore_index=True)
     return frame[frame["date"] < dates[periods]].reset_index(drop=True)
+
+
+def saved_series(ws: Workspace, dataset_id: str, version: int, split: str | None = None,
+                 value: str | None = None) -> pd.Series:
+    """A slice's units as the Market page reads them: from the version's Parquet file, through DuckDB."""
+    store = Store()
+    store.attach_parquet("market", ws.files(dataset_id, version)["market"])
+    return market_series(store, "units", split, value)
 
 
 def save_in_background(ws: Workspace, *args, **kwargs):
@@ -75,14 +84,14 @@ def test_two_versions_store_forecasts_and_the_second_checks_the_first(home):
     [earlier] = stored_forecasts(ws.engine, first.dataset_id, slice_key("units"), before=2)
     assert earlier.version == 1 and earlier.level == DEFAULT_LEVEL
     # The stored numbers are the Market page's: the engine's fit at the page's horizon, at its defaults.
-    page = fit_forecast(market_series(market(48), "units"), FIT_HORIZON, season_length=12,
+    page = fit_forecast(saved_series(ws, first.dataset_id, 1), FIT_HORIZON, season_length=12,
                         method="auto").forecast(DEFAULT_HORIZON, DEFAULT_LEVEL)
     assert earlier.model == page.model
     assert list(earlier.frame["period"]) == list(pd.date_range("2024-01-01", periods=18, freq="MS"))
-    np.testing.assert_allclose(earlier.frame["point"], page.mean.to_numpy())
+    np.testing.assert_array_equal(earlier.frame["point"], page.mean.to_numpy())  # exactly: same query, same fit
     np.testing.assert_allclose(earlier.frame[["lower", "upper"]], np.c_[page.lower, page.upper])
 
-    actuals = market_series(market(54), "units")  # the second version: 6 more months
+    actuals = saved_series(ws, first.dataset_id, 2)  # the second version: 6 more months
     record = check_forecast(earlier.frame, actuals, version="version 1", level=earlier.level)
     assert record.checked == 6
     point, seen = earlier.frame["point"].to_numpy()[:6], actuals.to_numpy()[48:54]
@@ -94,7 +103,7 @@ def test_two_versions_store_forecasts_and_the_second_checks_the_first(home):
 
     # A segment slice is filed under its own key and checks against that segment's actuals.
     [smb] = stored_forecasts(ws.engine, first.dataset_id, slice_key("units", "segment", "SMB"), before=2)
-    smb_record = check_forecast(smb.frame, market_series(market(54), "units", "segment", "SMB"),
+    smb_record = check_forecast(smb.frame, saved_series(ws, first.dataset_id, 2, "segment", "SMB"),
                                 version="version 1", level=smb.level)
     assert smb_record.checked == 6 and smb.frame["point"].sum() < earlier.frame["point"].sum()
 
