@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from analysis.track_record import PERIOD_PLURALS, TrackRecord, check_forecast, error_words, period_name, record_words, summary_line
+from analysis.track_record import TrackRecord, check_forecast, error_words, period_name, record_words, summary_line
 from dashboard.context import PageContext
 from dashboard.data_access import demo_dataset, market_totals
 from dashboard.formatting import MEASURE_LABELS, measure_axis
@@ -139,9 +139,7 @@ def track_record_section(context: PageContext, season: int) -> None:
         st.caption("Forecasts are kept for the whole market, each segment and each region: showing the whole market.")
     shown = found[-MAX_SHOWN:]
     latest = shown[-1][1]
-    plural = PERIOD_PLURALS.get(periodicity or "", "periods")
-    title = (f"Forecasts of {where} made on {latest.version}: off by {latest.mape:.0f}% on average, "
-             f"{latest.inside} of {latest.checked} {plural} inside the {shown[-1][0].level:.0%} band"
+    title = (f"Past forecasts of {where} against the actuals: off by {latest.mape:.0f}% on average"
              if pd.notna(latest.mape) else f"Past forecasts of {where} against the actuals")
     fig = figure(track_record_chart, actual, [(e.label, e.frame) for e, _ in shown], level=shown[-1][0].level,
                  title=title, y_title=measure_axis(measure, periodicity), money=measure == "revenue")

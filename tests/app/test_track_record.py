@@ -29,7 +29,7 @@ def page_text(at) -> str:
 
 def track_chart(at) -> dict:
     return next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
-                if "Forecasts of" in json.loads(c.proto.spec)["layout"]["title"]["text"])
+                if "Past forecasts of" in json.loads(c.proto.spec)["layout"]["title"]["text"])
 
 
 @pytest.fixture
@@ -61,7 +61,8 @@ def test_the_demo_shows_a_track_record_on_first_run():
     assert re.search(r"Past forecasts: off by \d+% on average; \d+ of 12 months inside the 90% band", said)
     assert re.search(r"The forecast of \w+ 2025 was \d+% too (high|low) \(the largest miss\)", said)
     chart = track_chart(at)
-    assert "made on the data to December 2024" in chart["layout"]["title"]["text"]
+    assert re.fullmatch(r"Past forecasts of the whole market against the actuals: off by \d+% on average",
+                        chart["layout"]["title"]["text"])
     names = [t["name"] for t in chart["data"]]
     assert names == ["90% band, the data to December 2024", "Forecast made on the data to December 2024", "Actual"]
 
@@ -82,7 +83,7 @@ def test_a_saved_dataset_checks_version_1_against_version_2(ws):
     said = page_text(at)
     assert re.search(r"Past forecasts: off by \d+% on average; \d of 6 months inside the 90% band", said)
     assert "The forecast made on version 1 was off by" in said
-    assert "made on version 1" in track_chart(at)["layout"]["title"]["text"]
+    assert [t["name"] for t in track_chart(at)["data"]] == ["90% band, version 1", "Forecast made on version 1", "Actual"]
 
     one_segment = open_app({"data": dataset_id, "measure": "units", "segment": [SEGMENT]}, PAGE)
     assert not one_segment.exception, one_segment.exception
@@ -93,11 +94,11 @@ def test_a_saved_dataset_checks_version_1_against_version_2(ws):
     first = open_app({"data": f"{dataset_id}@1", "measure": "units"}, PAGE)  # nothing before version 1
     assert not first.exception, first.exception
     assert "No earlier version has a forecast whose periods now have actuals" in page_text(first)
-    assert not any("Forecasts of" in t for t in chart_titles(first))
+    assert not any("Past forecasts of" in t for t in chart_titles(first))
 
 
 def test_an_unsaved_upload_is_told_how_to_get_a_record():
     data = Dataset.from_tables("Your data (phones.csv)", "market: phones.csv", {"market": market(48)}, ours="Acme")
     at = open_with(data, PAGE)
     assert "save this data to the workspace on the Data page" in page_text(at)
-    assert not any("Forecasts of" in t for t in chart_titles(at))
+    assert not any("Past forecasts of" in t for t in chart_titles(at))
