@@ -24,7 +24,7 @@ from dashboard.safe_text import md
 from dashboard.shared_work import computed, figure
 from dashboard.track_charts import track_record_chart
 from dashboard.widgets import chart
-from data.forecast_record import market_forecast_frame, slice_key, stored_forecasts
+from data.forecast_record import DEFAULT_HORIZON, DEFAULT_LEVEL, market_forecast_frame, slice_key, stored_forecasts
 from data.store import MarketFilter
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,9 @@ def track_record_section(context: PageContext, season: int) -> None:
     measure, periodicity = filters.measure, filters.periodicity
     st.subheader("Track record")
     st.caption("How did the forecasts made on earlier versions of this data do, now that their periods have "
-               "actuals? The forecasts are the ones this page showed (automatic model, 18 periods ahead, 90% band).")
+               f"actuals? The forecasts are the ones this page showed by default (automatic model, {DEFAULT_HORIZON} "
+               f"periods ahead, {DEFAULT_LEVEL:.0%} band) on all of each version's periods: the period filter does "
+               "not apply here.")
     split, value, exact = chosen_slice(filters.segments, filters.regions)
     actual = slice_actuals(context, split, value)
     try:
@@ -157,7 +159,7 @@ def track_record_section(context: PageContext, season: int) -> None:
         st.markdown(md(" ".join(said)))
     with st.expander("Details: every period checked"):
         for e, record in reversed(shown):
-            st.markdown(md(f"**{e.label}** · {e.model}"))
+            st.markdown(f"**{md(e.label)}** · {md(e.model)}")
             st.dataframe(record.rows, hide_index=True, width="stretch", column_config={
                 "period": st.column_config.DateColumn("Period", format="MMM YYYY"),
                 "forecast": st.column_config.NumberColumn("Forecast", format="compact"),

@@ -126,14 +126,16 @@ def record_version(ws: Workspace, record: DatasetVersion, tables: dict[str, pd.D
     """The after-save hook's work, on the caller's thread: store the version's market forecasts.
 
     `tables` are the saved frames; the series are read back from the saved files, as the page reads them."""
-    if "market" not in tables:
-        return 0
+    return _record(ws, record.dataset_id, record.version) if "market" in tables else 0
+
+
+def _record(ws: Workspace, dataset_id: str, version: int) -> int:
     store = Store()  # the saved Parquet, read as the page reads it (`Store.attach_parquet`)
-    store.attach_parquet("market", ws.files(record.dataset_id, record.version)["market"])
+    store.attach_parquet("market", ws.files(dataset_id, version)["market"])
     # BLAS threads: each fit is limited to one by the engine (`analysis.forecast.engine._one_blas_thread`), the
     # server limits them process-wide (`dashboard.runtime`); a process-wide limit set here, from a second thread,
     # would race the page threads' own. The rest is pandas and SQL, which use no BLAS.
-    return store_forecasts(ws.engine, record.dataset_id, record.version, store)
+    return store_forecasts(ws.engine, dataset_id, version, store)
 
 
 def record_in_background(ws: Workspace, record: DatasetVersion, tables: dict[str, pd.DataFrame]) -> threading.Thread:
@@ -174,3 +176,50 @@ def stored_forecasts(engine: Engine, dataset_id: str, key: str, *, before: int |
 
 def _finite(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
+
+
+def backfill(ws: Workspace, dataset_ids: list[str] | None = None) -> dict[str, list[int]]:
+    """Store the forecasts of kept versions saved before forecasts were stored; dataset id -> versions filled.
+
+    Made now from each version's own files, so they are the forecasts its Market page shows
+    (with today's engine: a version saved under an older release may have shown slightly others).
+    """
+    filled: dict[str, list[int]] = {}
+    f = forecasts_t.c
+    for info in ws.list():
+        if dataset_ids and info.id not in dataset_ids:
+            continue
+        with ws.engine.connect() as conn:
+            have = {v for (v,) in conn.execute(select(f.version).where(f.dataset == info.id).distinct())}
+        for kept in ws.versions(info.id):
+            if kept.version not in have and "market" in kept.tables:
+                _record(ws, info.id, kept.version)
+                filled.setdefault(info.id, []).append(kept.version)
+    return filled
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m data.forecast_record --backfill [ID ...]`: forecasts for versions saved before they were kept."""
+    import argparse
+
+    from data.workspace import Workspace, WorkspaceError
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--backfill", action="store_true", required=True)
+    parser.add_argument("ids", nargs="*", metavar="ID", help="dataset ids (default: every dataset)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        filled = backfill(Workspace(), args.ids or None)
+    except WorkspaceError as error:
+        print(error)
+        return 1
+    for dataset_id, versions in filled.items():
+        print(f"{dataset_id}: forecasts stored for version {', '.join(map(str, sorted(versions)))}")
+    if not filled:
+        print("Every kept version already has its forecasts stored.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -140,3 +140,18 @@ def test_the_stored_defaults_are_the_market_pages():
     assert re.search(rf'st\.slider\("Horizon \(periods ahead\)", 1, MAX_HORIZON, {DEFAULT_HORIZON},', page)
     assert re.search(rf'"Interval level \(%\)", LEVELS, value="{DEFAULT_LEVEL * 100:.0f}"', page)
     assert re.search(r'worded_choice\("Model", MODELS, "auto"', page)
+
+
+def test_backfill_stores_versions_saved_before_forecasts_were_kept(home, capsys):
+    from data.forecast_record import main
+
+    ws = Workspace()  # no hook: as a release before this one saved them
+    first = ws.save("Phones", {"market": market(48)}, "phones.csv")
+    ws.save("Phones", {"market": market(54)}, "phones.csv", dataset_id=first.dataset_id)
+    assert stored_forecasts(ws.engine, first.dataset_id, slice_key("units")) == []
+
+    assert main(["--backfill"]) == 0
+    assert f"{first.dataset_id}: forecasts stored for version 1, 2" in capsys.readouterr().out
+    assert [f.version for f in stored_forecasts(ws.engine, first.dataset_id, slice_key("units"))] == [1, 2]
+    assert main(["--backfill", first.dataset_id]) == 0
+    assert "Every kept version already has its forecasts stored." in capsys.readouterr().out
