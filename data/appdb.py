@@ -96,7 +96,7 @@ forecasts = Table(
     "forecasts", metadata,
     Column("dataset", String(16), ForeignKey("datasets.id", ondelete="CASCADE"), primary_key=True),
     Column("version", Integer, primary_key=True),
-    Column("slice", String(400), primary_key=True),  # "units|total", "revenue|segment|SMB", "units|region|Europe"
+    Column("slice", Text, primary_key=True),  # "units|total", "revenue|segment|SMB", "units|region|Europe"
     Column("period", String(10), primary_key=True),  # ISO date of the forecast period
     Column("point", Float, nullable=False),
     Column("lower", Float),
