@@ -103,8 +103,9 @@ def earlier_forecasts(context: PageContext, actual: pd.Series, split: str | None
 
 
 def records_of(earlier: list[Earlier], actual: pd.Series) -> list[tuple[Earlier, TrackRecord]]:
+    """The last `MAX_SHOWN` earlier forecasts that have actuals, checked; the chart, words and summary use these."""
     checked = [(e, check_forecast(e.frame, actual, version=e.label, level=e.level, model=e.model)) for e in earlier]
-    return [(e, r) for e, r in checked if r is not None]
+    return [(e, r) for e, r in checked if r is not None][-MAX_SHOWN:]
 
 
 def track_record_section(context: PageContext, season: int) -> None:
@@ -139,7 +140,7 @@ def track_record_section(context: PageContext, season: int) -> None:
     where = "the whole market" if split is None else f"{value} ({split})"  # plot() escapes it in the title
     if not exact:
         st.caption("Forecasts are kept for the whole market, each segment and each region: showing the whole market.")
-    shown = found[-MAX_SHOWN:]
+    shown = found
     latest = shown[-1][1]
     title = (f"Past forecasts of {where} against the actuals: off by {latest.mape:.0f}% on average"
              if pd.notna(latest.mape) else f"Past forecasts of {where} against the actuals")

@@ -43,6 +43,7 @@ DEFAULT_LEVEL = 0.9
 DEFAULT_METHOD = "auto"
 MEASURES = ("units", "revenue")  # share has no size forecast on the Market page
 SPLITS = ("segment", "region")
+KEEP_FORECASTS = 30  # versions whose forecasts are kept: more than the 10 kept versions, as old forecasts stay checkable
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,8 @@ def store_forecasts(engine: Engine, dataset_id: str, version: int, store: Store)
     """Forecast every slice of the store's market and store the rows for (dataset, version); returns the row count."""
     rows = [{"dataset": dataset_id, "version": version, **row} for row in forecast_rows(store)]
     with appdb.writer(engine).begin() as conn:
-        conn.execute(delete(forecasts_t).where(forecasts_t.c.dataset == dataset_id, forecasts_t.c.version == version))
+        conn.execute(delete(forecasts_t).where(forecasts_t.c.dataset == dataset_id, (forecasts_t.c.version == version)
+                                               | (forecasts_t.c.version <= version - KEEP_FORECASTS)))
         if rows:
             conn.execute(insert(forecasts_t), rows)
     return len(rows)
