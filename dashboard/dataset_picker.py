@@ -49,9 +49,11 @@ class LinkedData:
 @st.cache_resource
 def _workspace(home: str) -> Workspace:
     """One Workspace (and database engine) per folder and server; creating it opens no file."""
+    from data.forecast_record import record_in_background
     from data.workspace import Workspace
 
-    return Workspace(Path(home))
+    # Each saved version's forecasts are stored after the save, off the session's thread (the track record).
+    return Workspace(Path(home), after_save=record_in_background)
 
 
 def workspace() -> Workspace:

@@ -24,6 +24,7 @@ from sqlalchemy.pool import NullPool
 from data.locations import APP_FOLDER, DATABASE_FILE, database_url, home  # noqa: F401  (re-exported for callers)
 
 __all__ = ["APP_FOLDER", "DATABASE_FILE", "database_url", "home", "metadata", "datasets", "dataset_versions", "views", "launch_plans",
+           "forecasts",
            "ready_engine", "engine", "writer", "migrate"]
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,22 @@ launch_plans = Table(
     Column("inputs", JSON, nullable=False),  # LaunchInputs fields: potential, price, costs, p, q, horizon, billing
     Column("saved", Float, nullable=False),
     Column("owner", Text),
+)
+
+# The market forecasts the app showed for each saved version, kept so later versions can check them
+# (the Market page's track record). No foreign key to the version: a forecast outlives the 10 kept versions.
+forecasts = Table(
+    "forecasts", metadata,
+    Column("dataset", String(16), ForeignKey("datasets.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("slice", Text, primary_key=True),  # "units|total", "revenue|segment|SMB", "units|region|Europe"
+    Column("period", String(10), primary_key=True),  # ISO date of the forecast period
+    Column("point", Float, nullable=False),
+    Column("lower", Float),
+    Column("upper", Float),
+    Column("level", Float, nullable=False),
+    Column("model", Text, nullable=False),
+    Column("made", Float, nullable=False),  # epoch seconds
 )
 
 _engines: dict[str, Engine] = {}

@@ -192,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         print("Give one or more dataset ids, or --all.", file=sys.stderr)
         return 2
-    ws = Workspace()
+    from data.forecast_record import record_version
+
+    ws = Workspace(after_save=record_version)  # on this thread: a scheduled job's process exits when done
     try:
         if args.all:
             ids = [info.id for info in ws.list() if is_url(info.source)]

@@ -23,6 +23,7 @@ import secrets
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from data import appdb
 from data.appdb import dataset_versions as versions_t
 from data.appdb import datasets as datasets_t
+from data.appdb import forecasts as forecasts_t
 from data.periods import infer_periodicity
 from data.schema import SCHEMAS, SchemaError, conform
 from data.names import ID_ALPHABET, ID_LENGTH, ID_PATTERN, MAX_NAME, clean_text
@@ -110,9 +112,13 @@ def parse_ref(ref: object) -> tuple[str, int | None]:
 class Workspace:
     parse_ref = staticmethod(parse_ref)
 
-    def __init__(self, home: Path | None = None, engine: Engine | None = None) -> None:
+    def __init__(self, home: Path | None = None, engine: Engine | None = None, *,
+                 after_save: Callable[[Workspace, DatasetVersion, dict[str, pd.DataFrame]], object] | None = None) -> None:
+        """`after_save(workspace, record, tables)` runs after each committed save (the app stores the version's
+        forecasts with it, `data.forecast_record.record_in_background`); its failure is logged, never raised."""
         self.home = Path(home) if home is not None else appdb.home()
         self._engine = engine
+        self.after_save = after_save
         self._ready = False
         self._lock = threading.Lock()
 
@@ -201,6 +207,11 @@ class Workspace:
             raise
         for v in old:
             shutil.rmtree(self.folder(dataset_id, v), ignore_errors=True)
+        if self.after_save is not None:
+            try:
+                self.after_save(self, record, tables)
+            except Exception:  # noqa: BLE001 (the version is saved; what follows it must not undo that)
+                log.exception("after saving %s@%d", dataset_id, record.version)
         return record
 
     def list(self) -> list[DatasetInfo]:
@@ -255,7 +266,8 @@ class Workspace:
     def delete(self, dataset_id: str) -> None:
         """Removes the catalog rows first (links stop resolving at once), then the files."""
         self._require(dataset_id)
-        self._guard(lambda: self._write(delete(versions_t).where(versions_t.c.dataset_id == dataset_id),
+        self._guard(lambda: self._write(delete(forecasts_t).where(forecasts_t.c.dataset == dataset_id),
+                                        delete(versions_t).where(versions_t.c.dataset_id == dataset_id),
                                         delete(datasets_t).where(datasets_t.c.id == dataset_id)),
                     "delete the dataset")
         shutil.rmtree(self.folder(dataset_id), ignore_errors=True)

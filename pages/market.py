@@ -21,6 +21,7 @@ from dashboard.link_notice import warn_about_link
 from dashboard.safe_text import md
 from dashboard.share_views import share_trends
 from dashboard.shared_work import computed, figure
+from dashboard.track_record_ui import track_record_section
 from dashboard.url_state import NumberSpec, ParamSpec
 from dashboard.widgets import basis_caption, chart, deck_button, forecast_details, outlook_table, unavailable
 from data.periods import SEASON_LENGTH
@@ -181,5 +182,6 @@ def driver_section(horizon: int, level: float) -> None:
 
 
 forecast_section()
+track_record_section(context, season)  # the forecasts of earlier versions against what happened
 basis_caption(context)
 deck_button(f"Market: {ours}", key="market")  # the charts above, as slides (built only when clicked)

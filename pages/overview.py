@@ -15,6 +15,7 @@ from dashboard.briefing_ui import (MARKET_EVENTS, deck_groups, events, explained
                                    how_to_read, outlook_export, share_cards, share_outlook)
 from dashboard.charts import lines, stacked_area, with_events
 from dashboard.launch_ui import launch_findings
+from dashboard.track_record_ui import briefing_line
 from dashboard.context import page_context
 from dashboard.data_access import market_totals, slice_findings
 from dashboard.focus import evidence_target, evidence_url, section
@@ -69,7 +70,7 @@ vs = f"vs prior {span}"
 cards = (share_cards(where, vs) if measure == "share" and where is not None
          else money_cards(h, ours, measure, share_of, span))
 inert_card = lambda card: {**card, **{k: md(card[k]) for k in ("label", "help") if k in card}}  # noqa: E731
-forecast_slot = None
+forecast_slot = track_slot = None
 breaks = computed(share_breaks, by_company, measure)
 if deck.shows(0):
     with section("cards", lambda: f"{ours} {label} {percent(h.our_growth, signed=True) or 'n/a'} on the {span} "
@@ -79,6 +80,7 @@ if deck.shows(0):
             with column:
                 st.metric(**inert_card(card), border=True, height="stretch")
         forecast_slot = columns[-1].empty() if forecasting or share_pending is not None else None
+        track_slot = columns[-1].empty() if forecasting else None  # how past forecasts did, under the card
     basis_caption(context, describe_breaks(breaks))
     our_product(context)  # the product the PM runs, within our company
 found = slice_findings(store, key, filters.market_filter(), ours, window, rest)
@@ -128,6 +130,9 @@ if next_year is not None:
                            f"{compact(next_year.high, measure)}. {next_year.summary}"))
     if forecast_slot is not None:
         forecast_slot.metric(**inert_card(cards[-1]), border=True, height="stretch")
+    record_line = briefing_line(context, window) if track_slot is not None else None
+    if record_line is not None:
+        track_slot.caption(md(record_line))
 future = share_pending.result() if share_pending is not None else None
 heading = Heading(market_growth=h.market_growth if measure != "share" else None)
 if next_year is not None:

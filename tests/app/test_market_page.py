@@ -19,7 +19,7 @@ def test_default_market_page_shows_size_growth_seasonality_and_forecast():
     at = open_app({}, PAGE)
     assert not at.exception
     titles = chart_titles(at)
-    assert len(titles) == 5 and any(t.startswith("Market revenue: next 12 months $") for t in titles)
+    assert len(titles) == 6 and any(t.startswith("Market revenue: next 12 months $") for t in titles)  # 6th: track record
     assert any("seasonality explains" in t for t in titles)
     assert any("missed by" in m.value and "fell inside the 90% band" in m.value for m in at.markdown)
 
