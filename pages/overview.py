@@ -79,8 +79,10 @@ if deck.shows(0):
         for column, card in zip(columns, cards):
             with column:
                 st.metric(**inert_card(card), border=True, height="stretch")
-        forecast_slot = columns[-1].empty() if forecasting or share_pending is not None else None
-        track_slot = columns[-1].empty() if forecasting else None  # how past forecasts did, under the card
+        if forecasting or share_pending is not None:  # one card: the forecast, and how past forecasts did
+            card_box = columns[-1].container(border=True, height="stretch")
+            forecast_slot = card_box.empty()
+            track_slot = card_box.empty() if forecasting else None
     basis_caption(context, describe_breaks(breaks))
     our_product(context)  # the product the PM runs, within our company
 found = slice_findings(store, key, filters.market_filter(), ours, window, rest)
@@ -129,7 +131,7 @@ if next_year is not None:
                       help=f"{next_year.level:.0%} interval: {compact(next_year.low, measure)} to "
                            f"{compact(next_year.high, measure)}. {next_year.summary}"))
     if forecast_slot is not None:
-        forecast_slot.metric(**inert_card(cards[-1]), border=True, height="stretch")
+        forecast_slot.metric(**inert_card(cards[-1]))
     record_line = briefing_line(context, window) if track_slot is not None else None
     if record_line is not None:
         track_slot.caption(md(record_line))
@@ -142,7 +144,7 @@ if future is not None and not future.empty:
     if card is not None:
         cards.append(card)
         if forecast_slot is not None:
-            forecast_slot.metric(**inert_card(card), border=True, height="stretch")
+            forecast_slot.metric(**inert_card(card))
     figures.insert(0, future_chart)
     if share_forecast_slot is not None:
         with share_forecast_slot.container():
