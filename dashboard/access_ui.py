@@ -121,8 +121,8 @@ def sharing_section(info: DatasetInfo) -> None:
         text_col.markdown(f"{md(grant.grantee)} · {grant.role}")
         if may_manage(mine) and remove_col.button("Remove", key=f"ws_unshare_{info.id}_{n}",
                                                   icon=":material/person_remove:"):
-            _change(lambda g=grant: access.unshare(info.id, g.grantee, who),
-                    f"{md(grant.grantee)} no longer sees **{md(info.name)}**.")
+            _change(lambda g=grant: access.unshare(info.id, g.grantee, who) and
+                    f"{md(g.grantee)} no longer sees **{md(info.name)}**.")
     if not grants:
         st.caption("Not shared with anyone yet.")
     if not may_manage(mine):
@@ -134,17 +134,19 @@ def sharing_section(info: DatasetInfo) -> None:
     chosen = role_col.selectbox("As", ROLES, key=f"ws_share_role_{info.id}",
                                 format_func=lambda r: "reader (sees it)" if r == READER else "editor (also refreshes, renames)")
     if go_col.button("Share", key=f"ws_share_go_{info.id}", icon=":material/person_add:", disabled=not target.strip()):
-        _change(lambda: access.share(info.id, target, chosen, who),
-                f"Shared **{md(info.name)}** with {md(target.strip())} as {chosen}.")
+        _change(lambda: f"Shared **{md(info.name)}** with {md(access.share(info.id, target, chosen, who).grantee)} "
+                        f"as {chosen}.")
 
 
-def _change(action, notice: str) -> None:  # noqa: ANN001
+def _change(action) -> None:  # noqa: ANN001
+    """Run a sharing change (it returns the notice to show after the rerun); a failure is one line."""
     try:
-        action()
+        notice = action()
     except AccessError as error:
         st.error(f"Could not change the sharing. {md(error)}", icon=":material/error:")
         return
-    st.session_state["_data_notice"] = notice
+    if notice:
+        st.session_state["_data_notice"] = notice
     st.rerun()
 
 
