@@ -66,10 +66,11 @@ class User:
     @property
     def who(self) -> str:
         """How the audit names this user."""
-        return "open mode" if self.open_mode else (self.email or "unknown")
+        return "open mode" if self.open_mode else (self.email or self.name)
 
 
 OPEN_USER = User(email=None, name="everyone (open mode)", open_mode=True)
+SCHEDULER = User(email=None, name="python -m data.refresh")  # who the audit names for a scheduled refresh
 
 
 @dataclass(frozen=True)
