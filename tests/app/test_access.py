@@ -197,3 +197,23 @@ def test_views_saved_while_signed_in_belong_to_the_user_and_are_audited(ws):
     assert [v.name for v in saved] == ["Alice's board view"]
     assert ("alice@example.com", "saved", saved[0].id) in [
         (e.who, e.action, e.view) for e in Access(ws.engine).activity(dataset_id)]
+
+
+def test_an_editor_renames_it_and_the_owner_sees_who_did(ws):
+    dataset_id = owned(ws)
+    Access(ws.engine).share(dataset_id, "bob@example.com", "editor", signed_in(**ALICE))
+    at = run({"data": dataset_id}, BOB, DATA_PAGE)
+    assert at.button(key=f"ws_delete_{dataset_id}").disabled
+    at.text_input(key=f"ws_rename_{dataset_id}").input("Renamed by Bob").run()
+    at.button(key=f"ws_rename_go_{dataset_id}").click().run()
+    assert not at.exception, at.exception
+    assert ws.get(dataset_id).name == "Renamed by Bob"
+    assert ("bob@example.com", "renamed") in [(e.who, e.action) for e in Access(ws.engine).activity(dataset_id)]
+
+
+def test_an_address_the_provider_did_not_verify_matches_no_grant(ws):
+    dataset_id = owned(ws)
+    Access(ws.engine).share(dataset_id, "@other.org", READER, signed_in(**ALICE))
+    at = run({"data": dataset_id}, {**CAROL, "email_verified": False})
+    assert [e.value for e in at.error] == ["You don't have access to this dataset; ask its owner (Alice Owner)"]
+    assert SECRET_NAME not in everything(at)
