@@ -6,8 +6,10 @@ and restores a saved one by navigating to its page with its parameters.
 
 Saved views live in a file that can break; when it does, the links still work,
 the Share popover says in one line why saving is unavailable, and no page fails.
-Until sign-in exists, a random id in a first-party cookie (`mtd_browser`) says
-which views this browser saved: it lists and deletes only those.
+Signed in, a user's views are theirs by e-mail address; in open mode a random id in
+a first-party cookie (`mtd_browser`) says which views this browser saved: it lists
+and deletes only those. A view of a workspace dataset opens only for who may read
+that dataset (`dashboard/access_ui.py`).
 """
 
 from __future__ import annotations
