@@ -2,8 +2,8 @@
 
 User A signs in, saves an uploaded dataset and a view, and shares the dataset
 with B as reader; B signs in, sees it and cannot delete it; C signs in and gets
-one sentence from A's links, with nothing of the dataset in the page or in the
-HTML. A session cookie that was tampered with, or has expired, shows the
+one sentence from A's links, with nothing of the dataset in the page, its HTML or the
+websocket messages the server sent. A session cookie that was tampered with, or has expired, shows the
 sign-in prompt and no data. Every action is one JSON line in the server log.
 """
 
@@ -178,6 +178,9 @@ def test_b_sees_the_shared_dataset_and_cannot_delete_it(browser, signed_app, sha
 def test_c_gets_one_sentence_from_a_link_and_sees_nothing_of_it(browser, signed_app, shared):
     app, _, _ = signed_app
     page = sign_in(browser, app, "c")
+    frames: list[bytes] = []  # every message the server sent over the app's websocket
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(
+        payload if isinstance(payload, bytes) else payload.encode())))
     try:
         for link in (shared["link"], shared["view"], f"{app}/data?data={shared['dataset']}@1"):
             page.goto(link)
@@ -185,6 +188,9 @@ def test_c_gets_one_sentence_from_a_link_and_sees_nothing_of_it(browser, signed_
             assert page.locator("[data-testid='stAlert'] [data-testid='stMarkdownContainer']").all_inner_texts() == [
                 NO_ACCESS], link
             shows_nothing_of_the_dataset(page)
+        assert frames and any(NO_ACCESS.encode() in f for f in frames)  # the frames are where the page came from
+        for secret in (NAME, VIEW, COMPANY):
+            assert not any(secret.encode() in f for f in frames), secret
         page.goto(f"{app}/data")
         wait_rendered(page)
         assert NAME not in page.content()  # not in her picker or workspace list either
