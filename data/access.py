@@ -175,6 +175,22 @@ class Access:
             return OWNER
         return role_of(user, owner, self.grants(dataset))
 
+    def roles(self, user: User, owners: dict[str, str | None]) -> dict[str, str | None]:
+        """The user's role on each dataset (id -> owner), with one query for all of them (the picker's list)."""
+        if user.open_mode:
+            return dict.fromkeys(owners, OWNER)
+        mine: dict[str, list[Grant]] = {}
+        if user.email:
+            domain = "@" + user.email.rsplit("@", 1)[1]
+            query = (select(grants_t.c.dataset, grants_t.c.grantee, grants_t.c.role, grants_t.c.granted,
+                            grants_t.c.granted_by).where(grants_t.c.grantee.in_([user.email, domain])))
+            with self._guard("read who the datasets are shared with"):
+                with self.engine.connect() as conn:
+                    for row in conn.execute(query):
+                        mine.setdefault(row.dataset, []).append(
+                            Grant(row.grantee, row.role, row.granted, row.granted_by))
+        return {dataset: role_of(user, owner, mine.get(dataset, [])) for dataset, owner in owners.items()}
+
     def share(self, dataset: str, who: str, role: str, by: User) -> Grant:
         """Give `who` (an address or @domain) `role`; sharing again changes the role."""
         target = grantee(who)

@@ -100,6 +100,18 @@ def test_sharing_is_stored_changed_and_removed_and_reaches_the_role(ws):
         access.share(info.id, "bob@example.com", "owner", ALICE)
 
 
+def test_roles_for_a_whole_list_come_from_one_query_and_agree_with_one_by_one(ws):
+    access = Access(ws.engine)
+    ids = [ws.save(f"d{n}", {"market": tracker()}, "a.csv", owner=owner).dataset_id
+           for n, owner in enumerate(["alice@example.com", "carol@other.org", "carol@other.org", None])]
+    access.share(ids[1], "@example.com", READER, CAROL)
+    access.share(ids[2], "bob@example.com", EDITOR, CAROL)
+    owners = {i: ws.get(i).owner for i in ids}
+    for user in (ALICE, BOB, CAROL, OPEN_USER):
+        assert access.roles(user, owners) == {i: access.role(user, i, owners[i]) for i in ids}
+    assert access.roles(BOB, owners) == {ids[0]: None, ids[1]: READER, ids[2]: EDITOR, ids[3]: None}
+
+
 def test_a_new_version_keeps_the_owner_and_deleting_the_dataset_drops_its_grants(ws):
     saved = ws.save("Laptops", {"market": tracker()}, "a.csv", owner="alice@example.com", owner_name="Alice")
     ws.save("x", {"market": tracker()}, "b.csv", dataset_id=saved.dataset_id, owner="bob@example.com")
