@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 _OPENED = "_audit_opened"  # (dataset, version or view) this session already recorded as opened
 NO_ACCESS = "You don't have access to this dataset; ask its owner ({owner})"
-ROLE_WORDS = {OWNER: "owner", EDITOR: "editor: sees, refreshes and renames it", READER: "reader: sees it"}
+ROLE_WORDS = {OWNER: "its owner", EDITOR: "an editor (you can refresh and rename it)", READER: "a reader (you can see it)"}
 
 
 def user() -> User:
@@ -122,7 +122,7 @@ def sharing_section(info: DatasetInfo) -> None:
     except AccessError as error:
         st.warning(f"Who it is shared with cannot be read. {md(error)}", icon=":material/group_off:")
         return
-    st.markdown(f"**Sharing**: owned by {md(owner_words(info))}; you are the {ROLE_WORDS[mine] if mine else 'nobody'}.")
+    st.markdown(f"**Sharing**: owned by {md(owner_words(info))}; you are {ROLE_WORDS.get(mine, 'not on its list')}.")
     for n, grant in enumerate(grants):
         text_col, remove_col = st.columns([5, 1], vertical_alignment="center")
         text_col.markdown(f"{md(grant.grantee)} · {grant.role}")
