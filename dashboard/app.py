@@ -17,6 +17,7 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 import dashboard.runtime  # noqa: E402,F401  (one BLAS thread: see the module)
+from dashboard.auth_ui import sign_in_gate  # noqa: E402
 from dashboard.background import start_worker  # noqa: E402
 from dashboard.context import PageContext, set_page_context  # noqa: E402
 from dashboard.active_data import active_dataset  # noqa: E402
@@ -100,6 +101,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES, position="sidebar")
+sign_in_gate()  # with a provider configured, nothing below runs for a visitor who is not signed in
 restore_saved_view({p.url_path or "overview": p for p in PAGES})
 presentation_mode()
 fallback = active_dataset()  # the demo, or what this session loaded without saving

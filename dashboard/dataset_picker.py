@@ -83,6 +83,9 @@ def linked_dataset(fallback: str) -> LinkedData:
         info = ws.get(dataset_id)
         if info is None:
             raise WorkspaceError("That dataset is not in the workspace (it may have been deleted).")
+        from dashboard.access_ui import require_read
+
+        require_read(info)  # someone without access sees the owner's name and nothing else (stops the run)
         opened = version or info.latest_version
         files = ws.files(dataset_id, opened)  # checked on every run: a version past the last 10 is gone
         dataset = _load(f"ws-{dataset_id}-{opened}", info.name, f"workspace: {info.source} · version {opened}",
@@ -97,6 +100,9 @@ def linked_dataset(fallback: str) -> LinkedData:
         st.session_state[_CHOICE] = ""
         return LinkedData(warnings=[f"The dataset “{shown(ref)}” in this link cannot be opened. {md(error)} "
                                     f"Showing {md(fallback)} instead."])
+    from dashboard.access_ui import record_opened
+
+    record_opened(dataset_id, f"version {opened}")
     linked = LinkedData(dataset, dataset_id, opened)
     if version is not None and version != info.latest_version:
         linked.infos.append(f"Numbers as of version {version} of {md(info.name)}; version {info.latest_version} "
@@ -117,10 +123,11 @@ def dataset_picker(linked: LinkedData, fallback: str) -> None:
         st.selectbox("Dataset", [""], format_func=lambda _: _label(fallback), disabled=True, key=PICK_KEY,
                      help="Save a dataset to the workspace on the Data page to choose it here.")
         return
+    from dashboard.access_ui import readable
     from data.workspace import WorkspaceError
 
     try:
-        infos = workspace().list()
+        infos = readable(workspace().list())  # only what this user may see
     except WorkspaceError as error:
         st.caption(f"The workspace is unavailable. {md(error)}")
         return

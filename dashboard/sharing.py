@@ -6,8 +6,10 @@ and restores a saved one by navigating to its page with its parameters.
 
 Saved views live in a file that can break; when it does, the links still work,
 the Share popover says in one line why saving is unavailable, and no page fails.
-Until sign-in exists, a random id in a first-party cookie (`mtd_browser`) says
-which views this browser saved: it lists and deletes only those.
+Signed in, a user's views are theirs by e-mail address; in open mode a random id in
+a first-party cookie (`mtd_browser`) says which views this browser saved: it lists
+and deletes only those. A view of a workspace dataset opens only for who may read
+that dataset (`dashboard/access_ui.py`).
 """
 
 from __future__ import annotations
@@ -65,6 +67,10 @@ def restore_saved_view(pages: Mapping[str, st.Page]) -> None:
     if view is None or view.page not in pages:
         _fall_back_to_default(f"No saved view “{inert_name(view_id)}” exists (it may have been deleted).")
         return
+    from dashboard.access_ui import record_opened, require_view
+
+    require_view(view.dataset)  # a view of a dataset this user may not see: the owner's name, nothing else
+    record_opened(view.dataset or "", f"view {view.id}")
     st.session_state[_NOTICE] = f"Opened the saved view “{inert_name(view.name)}”."
     forget_choice()  # the view's own `data=` (or none: the demo) decides, not this session's last pick
     st.switch_page(pages[view.page], query_params=view.params)
@@ -90,6 +96,16 @@ def link(params: Mapping[str, list[str]], page: str) -> str:
     base = (st.context.url or f"/{page}").split("?")[0]
     query = urlencode([(k, v) for k, values in params.items() for v in values])
     return f"{base}?{query}" if query else base
+
+
+def owner_key(create: bool = False) -> str | None:
+    """Whose views these are: the signed-in user's e-mail, else (open mode) this browser's id."""
+    from dashboard.auth_ui import current_user
+
+    user = current_user()
+    if user is not None and not user.open_mode and user.email:
+        return user.email
+    return browser_id(create)
 
 
 def browser_id(create: bool = False) -> str | None:
@@ -129,10 +145,13 @@ def save_view(name: str, page: str, params: Mapping[str, list[str]], dataset_key
     from data.views import ViewStoreError
 
     try:
-        saved = view_store().save(name, page, dict(params), owner=browser_id(create=True), dataset=dataset_key)
+        saved = view_store().save(name, page, dict(params), owner=owner_key(create=True), dataset=dataset_key)
     except ViewStoreError as error:
         st.error(f"Could not save this view. {md(str(error))}", icon=":material/error:")
         return None
+    from dashboard.access_ui import record
+
+    record("saved", dataset=dataset_key, view=saved.id, detail=f"view on {page}")
     remember_browser()
     return saved
 
@@ -170,12 +189,12 @@ def _listed(dataset_key: str) -> tuple[list[SavedView], str | None]:
 
     Before anything was saved on this server there is nothing to open, and no database driver to load.
     """
-    if browser_id() is None and not database_exists():
+    if owner_key() is None and not database_exists():
         return [], None
     from data.views import ViewStoreError
 
     try:
-        return view_store().list_for(browser_id(), dataset_key), None
+        return view_store().list_for(owner_key(), dataset_key), None
     except ViewStoreError as error:
         return [], str(error)
 
@@ -209,13 +228,16 @@ def _confirm_delete(view: SavedView) -> None:
     from data.views import ViewStoreError
 
     try:
-        deleted = view_store().delete(view.id, browser_id())
+        deleted = view_store().delete(view.id, owner_key())
     except ViewStoreError as error:
         st.error(f"Could not delete this view. {md(str(error))}", icon=":material/error:")
         return
     if not deleted:
         st.error("Could not delete this view: it was not saved from this browser, or is already gone.")
         return
+    from dashboard.access_ui import record
+
+    record("deleted", dataset=view.dataset, view=view.id)
     st.rerun()
 
 

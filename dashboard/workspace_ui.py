@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from dashboard.access_ui import activity_section, readable, record, role, sharing_section
 from dashboard.dataset_picker import forget_choice, workspace
 from dashboard.safe_text import md
 from dashboard.sharing import inert_name, view_store
@@ -37,7 +38,7 @@ def workspace_section(current_id: str | None) -> None:
     from data.workspace import WorkspaceError
 
     try:
-        infos = workspace().list()
+        infos = readable(workspace().list())  # only what this user may see
     except WorkspaceError as error:
         st.warning(f"The workspace is unavailable. {md(error)}", icon=":material/cloud_off:")
         return
@@ -87,26 +88,33 @@ def _periods(info: DatasetInfo) -> str:
 
 
 def _actions(info: DatasetInfo) -> None:
+    from data.access import may_edit, may_manage
     from data.refresh import is_url
 
+    mine = role(info)
     rename_col, go_col, open_col, refresh_col, delete_col = st.columns([4, 1, 1, 1, 1], vertical_alignment="bottom")
     open_col.link_button("Open", f"?data={info.id}", icon=":material/open_in_new:",
                          help="Every page on this dataset's latest version")
-    new_name = rename_col.text_input("New name", value=info.name, max_chars=80, key=f"ws_rename_{info.id}")
-    if go_col.button("Rename", key=f"ws_rename_go_{info.id}", disabled=new_name.strip() in ("", info.name)):
+    new_name = rename_col.text_input("New name", value=info.name, max_chars=80, key=f"ws_rename_{info.id}",
+                                     disabled=not may_edit(mine))
+    if go_col.button("Rename", key=f"ws_rename_go_{info.id}",
+                     disabled=not may_edit(mine) or new_name.strip() in ("", info.name)):
         _rename(info, new_name)
     if refresh_col.button("Refresh", key=f"ws_refresh_{info.id}", icon=":material/refresh:",
-                          disabled=not is_url(info.source),
+                          disabled=not may_edit(mine) or not is_url(info.source),
                           help="Fetch the web address again and save a new version if it passes the checks"
                           if is_url(info.source) else "Uploaded as a file: upload the new file and save it instead"):
         _refresh(info)
-    if delete_col.button("Delete", key=f"ws_delete_{info.id}", icon=":material/delete:"):
+    if delete_col.button("Delete", key=f"ws_delete_{info.id}", icon=":material/delete:", disabled=not may_manage(mine),
+                         help=None if may_manage(mine) else "Only the owner can delete it"):
         st.session_state[_CONFIRM] = info.id
-    if st.session_state.get(_CONFIRM) == info.id:
+    if st.session_state.get(_CONFIRM) == info.id and may_manage(mine):
         _confirm_delete(info)
     if info.refresh_outcome == "failed":
         st.warning(f"The last refresh of **{md(info.name)}** failed: {md(info.refresh_message or 'no reason')} "
                    f"Version {info.latest_version} (the last good one) is still in use.", icon=":material/sync_problem:")
+    sharing_section(info)
+    activity_section(info)
 
 
 def _rename(info: DatasetInfo, name: str) -> None:
@@ -117,6 +125,7 @@ def _rename(info: DatasetInfo, name: str) -> None:
     except WorkspaceError as error:
         st.error(f"Could not rename **{md(info.name)}**. {md(error)}", icon=":material/error:")
         return
+    record("renamed", dataset=info.id, detail=f"{info.name} → {renamed.name}")
     st.session_state[_NOTICE] = f"Renamed **{md(info.name)}** to **{md(renamed.name)}**."
     st.rerun()
 
@@ -131,6 +140,7 @@ def _refresh(info: DatasetInfo) -> None:
         except WorkspaceError as error:
             st.error(f"Could not refresh **{md(info.name)}**. {md(error)}", icon=":material/error:")
             return
+    record("refreshed", dataset=info.id, detail=outcome.line())
     if outcome.ok:
         st.session_state[_NOTICE] = f"Refreshed: {md(outcome.line())}."
         st.rerun()
@@ -172,6 +182,7 @@ def _confirm_delete(info: DatasetInfo) -> None:
     except WorkspaceError as error:
         st.error(f"Could not delete **{md(info.name)}**. {md(error)}", icon=":material/error:")
         return
+    record("deleted", dataset=info.id, detail=info.name)
     if st.query_params.get("data", "").split("@")[0] == info.id:
         forget_choice()  # the page was showing it: back to the demo
     st.session_state.pop(_MANAGED, None)

@@ -23,9 +23,8 @@ from sqlalchemy.pool import NullPool
 
 from data.locations import APP_FOLDER, DATABASE_FILE, database_url, home  # noqa: F401  (re-exported for callers)
 
-__all__ = ["APP_FOLDER", "DATABASE_FILE", "database_url", "home", "metadata", "datasets", "dataset_versions", "views", "launch_plans",
-           "forecasts",
-           "ready_engine", "engine", "writer", "migrate"]
+__all__ = ["APP_FOLDER", "DATABASE_FILE", "database_url", "home", "metadata", "datasets", "dataset_versions", "views",
+           "launch_plans", "forecasts", "dataset_grants", "audit", "ready_engine", "engine", "writer", "migrate"]
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
@@ -49,6 +48,33 @@ datasets = Table(
     # columns that are the rest of the market (a JSON list; None: not asked, names such as "Other" decide).
     Column("ours", Text),
     Column("rest", JSON),
+    # Who saved it first (added with sign-in; older rows have none): an e-mail address, and a name to show.
+    Column("owner", Text),
+    Column("owner_name", Text),
+)
+
+# Who else may see a dataset: an e-mail address or a whole domain ("@example.com"), as reader or editor.
+dataset_grants = Table(
+    "dataset_grants", metadata,
+    Column("dataset", String(16), ForeignKey("datasets.id", ondelete="CASCADE"), primary_key=True),
+    Column("grantee", String(320), primary_key=True),
+    Column("role", String(8), nullable=False),  # "reader" or "editor"
+    Column("granted", Float, nullable=False),
+    Column("granted_by", Text),
+)
+
+# Who opened, saved, refreshed, shared, renamed or deleted which dataset or view, and when. No foreign key:
+# the history of a deleted dataset stays.
+audit = Table(
+    "audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("who", Text, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("dataset", String(64)),
+    Column("view", String(16)),
+    Column("detail", Text),
+    Index("audit_by_dataset", "dataset", "at"),
 )
 
 dataset_versions = Table(

@@ -222,9 +222,20 @@ def main(argv: list[str] | None = None) -> int:
             code = max(code, 1)
             continue
         print(outcome.line())
+        _audit(dataset_id, outcome.line())
         if not outcome.ok:
             code = max(code, 1)
     return code
+
+
+def _audit(dataset_id: str, line: str) -> None:
+    """A scheduled refresh is in the dataset's Activity and the log like one from the Data page."""
+    from data.access import SCHEDULER, Access
+
+    try:
+        Access().record(SCHEDULER, "refreshed", dataset=dataset_id, detail=line)
+    except Exception as error:  # noqa: BLE001  the refresh itself happened; say why it is not in the audit
+        print(f"{dataset_id}: the refresh could not be recorded in the audit ({type(error).__name__})", file=sys.stderr)
 
 
 if __name__ == "__main__":

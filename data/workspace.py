@@ -33,6 +33,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from data import appdb
+from data.appdb import dataset_grants as grants_t
 from data.appdb import dataset_versions as versions_t
 from data.appdb import datasets as datasets_t
 from data.appdb import forecasts as forecasts_t
@@ -82,6 +83,8 @@ class DatasetInfo:
     refresh_message: str | None
     ours: str | None = None  # our company, as the user said on loading
     rest: tuple[str, ...] | None = None  # the catch-all companies that are the rest of the market; None: not asked
+    owner: str | None = None  # the signed-in user who first saved it (an e-mail); None: saved in open mode
+    owner_name: str | None = None
 
     def __post_init__(self) -> None:
         if self.rest is not None and not isinstance(self.rest, tuple):
@@ -144,10 +147,12 @@ class Workspace:
 
     def save(self, name: str, tables: dict[str, pd.DataFrame], source: str, dataset_id: str | None = None,
              *, refreshed: bool = False, ours: str | None = None,
-             rest: tuple[str, ...] | None = None) -> DatasetVersion:
+             rest: tuple[str, ...] | None = None, owner: str | None = None,
+             owner_name: str | None = None) -> DatasetVersion:
         """A new dataset, or a new version of `dataset_id` (whose name stays: `rename` changes it);
         versions older than the last 10 are removed, files and rows. `ours` and `rest` are what the user
-        said on loading; a new version given None for them keeps the dataset's."""
+        said on loading; a new version given None for them keeps the dataset's. `owner` (an e-mail) and
+        `owner_name` are recorded on a new dataset only: a new version never changes who owns it."""
         if not tables or not all(isinstance(t, str) and TABLE_NAME.fullmatch(t) and isinstance(f, pd.DataFrame)
                                  for t, f in tables.items()):
             raise WorkspaceError("A dataset needs at least one table, named with letters, digits, '_' or '-'.")
@@ -171,7 +176,10 @@ class Workspace:
             with appdb.writer(self.engine).begin() as conn:
                 if new:
                     conn.execute(insert(datasets_t).values(id=dataset_id, name=name, source=source, created=now,
-                                                           updated=now, latest_version=1, **choices))
+                                                           updated=now, latest_version=1, **choices,
+                                                           owner=owner and clean_text(owner, 320, "") or None,
+                                                           owner_name=owner_name and clean_text(owner_name, MAX_NAME, "")
+                                                           or None))
                     version = 1
                 else:
                     row = conn.execute(select(datasets_t.c.latest_version).where(datasets_t.c.id == dataset_id)
@@ -268,6 +276,7 @@ class Workspace:
         self._require(dataset_id)
         self._guard(lambda: self._write(delete(forecasts_t).where(forecasts_t.c.dataset == dataset_id),
                                         delete(versions_t).where(versions_t.c.dataset_id == dataset_id),
+                                        delete(grants_t).where(grants_t.c.dataset == dataset_id),
                                         delete(datasets_t).where(datasets_t.c.id == dataset_id)),
                     "delete the dataset")
         shutil.rmtree(self.folder(dataset_id), ignore_errors=True)
@@ -288,7 +297,8 @@ class Workspace:
     def _infos(self, dataset_id: str | None) -> list[DatasetInfo]:
         d, v = datasets_t.c, versions_t.c
         query = (select(d.id, d.name, d.source, d.created, d.updated, d.latest_version, v.tables, v.periods_start,
-                        v.periods_end, v.periodicity, d.refresh_outcome, d.refresh_message, d.ours, d.rest)
+                        v.periods_end, v.periodicity, d.refresh_outcome, d.refresh_message, d.ours, d.rest,
+                        d.owner, d.owner_name)
                  .join_from(datasets_t, versions_t, (v.dataset_id == d.id) & (v.version == d.latest_version))
                  .order_by(d.updated.desc(), d.id))
         if dataset_id is not None:

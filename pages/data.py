@@ -4,6 +4,7 @@ import hashlib
 
 import streamlit as st
 
+from dashboard.access_ui import record, user
 from dashboard.active_data import loaded_tables, use_demo, use_table, user_tables
 from dashboard.context import page_context
 from dashboard.data_access import market_cells
@@ -121,16 +122,19 @@ with st.container(border=True):
         try:
             ws = workspace()
             said = (ours, rest) if table == "market" else (dataset.ours, dataset.rest)  # what the user told us
-            record = ws.save(ws_name, tables, source=origin, ours=said[0], rest=said[1])
-            saved = ws.get(record.dataset_id)
+            me = user()  # the owner: only they delete it or share it (nobody, in open mode)
+            version = ws.save(ws_name, tables, source=origin, ours=said[0], rest=said[1], owner=me.email,
+                              owner_name=None if me.email is None else me.name)
+            saved = ws.get(version.dataset_id)
         except WorkspaceError as error:
             st.error(f"Could not save to the workspace. {md(error)}", icon=":material/error:")
         else:
+            record("saved", dataset=version.dataset_id, detail=f"version {version.version}")
             use_demo()  # the session's tables are in the workspace now; the link names them
-            open_in_session(record.dataset_id)
+            open_in_session(version.dataset_id)
             st.session_state["_data_notice"] = (
-                f"Saved **{md(saved.name if saved else ws_name)}** to the workspace (id `{record.dataset_id}`, "
-                f"version {record.version}). Every page now uses it, and the link in the address bar opens it "
-                "for anyone."
+                f"Saved **{md(saved.name if saved else ws_name)}** to the workspace (id `{version.dataset_id}`, "
+                f"version {version.version}). Every page now uses it, and the link in the address bar opens it "
+                "for anyone who may see it (everyone in open mode; with sign-in, whoever you share it with below)."
             )
             st.rerun()

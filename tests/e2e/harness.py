@@ -50,8 +50,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """`streamlit run dashboard/app.py` as a newcomer would, on a free port.
+def start_app(port: int, env: dict[str, str] | None = None, args: list[str] | tuple[str, ...] = ()) -> subprocess.Popen:
+    """`streamlit run dashboard/app.py` as a newcomer would, on a free port; `args` are more
+    Streamlit options (e.g. `--secrets.files PATH` for a sign-in provider).
 
     Output goes to a temporary log file: a pipe nobody reads would fill up and
     stall the server during a long test run.
@@ -60,7 +61,7 @@ def start_app(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
          "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )
     server.log_path = log.name  # type: ignore[attr-defined]

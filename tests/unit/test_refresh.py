@@ -225,6 +225,10 @@ def test_the_command_exits_0_on_success_and_1_on_failure(local):
     ok = run(dataset_id)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert ok.stdout == f"Phones EU ({dataset_id}): version 2 saved, 36 rows, periods 2023-01 to 2024-06\n"
+    assert '"audit": "refreshed"' in ok.stderr and '"who": "python -m data.refresh"' in ok.stderr  # the log line
+    from data.access import Access
+
+    assert [(e.who, e.action) for e in Access().activity(dataset_id)] == [("python -m data.refresh", "refreshed")]
 
     serve("/market.csv", b"oops", 500, "text/plain")
     failed = run(dataset_id)
