@@ -21,9 +21,9 @@ from sqlalchemy import (JSON, Column, Engine, Float, ForeignKey, Index, Integer,
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.pool import NullPool
 
-from data.locations import APP_FOLDER, DATABASE_FILE, database_url, home  # noqa: F401  (re-exported for callers)
+from data.locations import APP_FOLDER, DATABASE_FILE, database_url, home, shared_database_url  # noqa: F401  (re-exported for callers)
 
-__all__ = ["APP_FOLDER", "DATABASE_FILE", "database_url", "home", "metadata", "datasets", "dataset_versions", "views", "launch_plans",
+__all__ = ["APP_FOLDER", "DATABASE_FILE", "database_url", "shared_database_url", "home", "metadata", "datasets", "dataset_versions", "views", "launch_plans",
            "ready_engine", "engine", "writer", "migrate"]
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import re
 import secrets
 import shutil
@@ -120,7 +119,7 @@ class Workspace:
     def engine(self) -> Engine:
         """The app database, shared with saved views; created and migrated on first use, not on construction."""
         if self._engine is None:
-            url = os.environ.get("MARKET_TRENDS_DATABASE_URL") or f"sqlite:///{self.home / appdb.DATABASE_FILE}"
+            url = appdb.shared_database_url() or f"sqlite:///{self.home / appdb.DATABASE_FILE}"
             return self._guard(lambda: appdb.ready_engine(url), "open the workspace catalog")
         with self._lock:
             if not self._ready:
