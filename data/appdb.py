@@ -48,6 +48,9 @@ datasets = Table(
     # columns that are the rest of the market (a JSON list; None: not asked, names such as "Other" decide).
     Column("ours", Text),
     Column("rest", JSON),
+    # A live SQL dataset (data/live_sql.py): connection *name*, table, column mapping, TTL; never a URL.
+    # None for datasets stored as Parquet files.
+    Column("live", JSON),
 )
 
 dataset_versions = Table(
