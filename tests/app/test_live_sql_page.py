@@ -15,7 +15,7 @@ from dashboard.sharing import view_store
 from data import live_sql
 from data.live_sql import LiveSpec, LiveStore
 from data.workspace import Workspace
-from tests.app.test_pages import APP, open_app
+from tests.app.test_pages import APP, PAGES, open_app
 from tests.app.test_workspace_page import page_text, sidebar_text
 
 MAX_ROWS = 5_000  # "a few thousand": what may cross the wire for one page, whatever the table's size
@@ -118,3 +118,11 @@ def test_refresh_changes_the_cache_key_and_a_dead_warehouse_falls_back_with_a_no
     warnings = " ".join(w.value for w in at.warning)
     assert "cannot be read now" in warnings and "TopSecret" not in warnings and "Demo market" in sidebar_text(at)
 
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_a_live_dataset(app_env, page):
+    at = open_app({"data": saved_live(8_640, app_env)}, page)
+    assert not at.exception, at.exception
+    assert at.title and "Warehouse sales" in sidebar_text(at)
+    assert not any("cannot be read" in w.value for w in at.warning)
