@@ -150,7 +150,12 @@ def engine(url: str | None = None) -> Engine:
 
 
 def writer(eng: Engine) -> Engine:
-    """The engine for transactions that write: on SQLite they take the write lock at BEGIN (readers never do)."""
+    """The engine for transactions that write: on SQLite they take the write lock at BEGIN (readers never do).
+
+    On PostgreSQL the option changes nothing: there, read-then-write steps lock the rows they
+    read (`SELECT … FOR UPDATE` of the dataset row before the next version number), which
+    serialises two servers saving the same dataset (tests/unit/test_postgres_state.py).
+    """
     return eng.execution_options(**{WRITE: True})
 
 
