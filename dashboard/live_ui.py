@@ -105,7 +105,9 @@ def live_section() -> None:
         if not tables:
             st.caption("This connection sees no tables or views.")
             return
-        table = st.selectbox("Table or view", tables, key="live_table")
+        table = st.selectbox("Table or view", tables, key="live_table",
+                             help="`query:<name>`: a SELECT configured on the server under "
+                                  "[connections.<name>.queries]")
         try:
             columns = _columns(connection, table)
         except LiveSourceError as error:

@@ -1,7 +1,8 @@
 """A live SQL dataset: market data that stays in the warehouse, and only aggregates cross the wire.
 
-A live source is a *connection name* plus a table or view and a column mapping
-to the market schema. The connection's SQLAlchemy URL is configured on the
+A live source is a *connection name* plus a table or view (or a SELECT the
+operator named in the connection's configuration, `[connections.<name>.queries]`)
+and a column mapping to the market schema. The connection's SQLAlchemy URL is configured on the
 server, the Streamlit way (`.streamlit/secrets.toml`, `[connections.<name>]`
 with `url = "postgresql://…"`) or as an environment variable
 `MARKET_TRENDS_CONNECTION_<NAME>`; only the name is ever stored in the
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, Select, column, create_engine, inspect, select, table
+from sqlalchemy import Engine, Select, column, create_engine, inspect, select, table, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -41,6 +42,7 @@ REQUIRED = ("date", "segment", "region", "company")
 MAPPABLE = tuple(dict.fromkeys([*MARKET.columns, *SUMMED]))
 DEFAULT_TTL = 900  # seconds a live result is reused before the warehouse is asked again
 MAX_TABLE = 200
+QUERY = "query:"  # a table name with this prefix is a SELECT named in the server's configuration
 PREVIEW_ROWS = 200
 
 
@@ -53,7 +55,7 @@ class LiveSpec:
     """What the catalog keeps about a live dataset: no URL, no password, only the connection's name."""
 
     connection: str
-    table: str  # "table" or "schema.table" (a table or a view)
+    table: str  # "table" or "schema.table" (a table or a view), or "query:<name>" (a configured SELECT)
     mapping: Mapping[str, str] = field(default_factory=dict)  # market column -> the source's column
     ttl: int = DEFAULT_TTL
 
@@ -96,17 +98,30 @@ def secrets_files() -> list[Path]:
     return [Path.cwd() / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"]
 
 
-def _configured() -> dict[str, str]:
-    """Connection name -> URL from the environment and the secrets files (the environment wins)."""
-    found: dict[str, str] = {}
+def _sections() -> dict[str, Mapping]:
+    """`[connections.<name>]` sections of the secrets files (the project's wins over the user's)."""
+    found: dict[str, Mapping] = {}
     for path in reversed(secrets_files()):
         try:
             data = tomllib.loads(path.read_text())
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
             continue
         for name, section in (data.get("connections") or {}).items():
-            if isinstance(section, Mapping) and isinstance(section.get("url"), str) and NAME.fullmatch(name):
-                found[name] = section["url"]
+            if isinstance(section, Mapping) and NAME.fullmatch(name):
+                found[name] = section
+    return found
+
+
+def configured_queries(connection: str) -> dict[str, str]:
+    """Named SELECTs the operator wrote for a connection (`[connections.<name>.queries]`): SQL from the
+    server's configuration, never from a user, offered on the Data page as `query:<name>`."""
+    queries_ = _sections().get(connection, {}).get("queries") or {}
+    return {k: v for k, v in queries_.items() if isinstance(v, str) and NAME.fullmatch(k)}
+
+
+def _configured() -> dict[str, str]:
+    """Connection name -> URL from the environment and the secrets files (the environment wins)."""
+    found = {name: section["url"] for name, section in _sections().items() if isinstance(section.get("url"), str)}
     for key, value in os.environ.items():
         if key.startswith(ENV_PREFIX) and value and NAME.fullmatch(key[len(ENV_PREFIX):].lower()):
             found[key[len(ENV_PREFIX):].lower()] = value
@@ -180,13 +195,28 @@ def tables_of(connection: str) -> list[str]:
                 continue
             prefix = "" if schema == default else f"{schema}."
             names += [prefix + t for t in [*found.get_table_names(schema=schema), *found.get_view_names(schema=schema)]]
-        return sorted(names)
+        return sorted(names) + [QUERY + q for q in sorted(configured_queries(connection))]
     except SQLAlchemyError as error:
         raise _explain(error, connection, "list the tables") from None
 
 
+def _query_sql(connection: str, name: str) -> str:
+    sql = configured_queries(connection).get(name[len(QUERY):])
+    if sql is None:
+        raise LiveSourceError(f"The connection “{connection}” has no query named “{name[len(QUERY):]}” "
+                              "configured on this server.")
+    return sql
+
+
 def columns_of(connection: str, name: str) -> list[str]:
-    """The columns of one table or view, for the mapping."""
+    """The columns of one table, view or configured query, for the mapping."""
+    if name.startswith(QUERY):
+        try:
+            with engine_for(connection).connect() as conn:
+                sub = text(_query_sql(connection, name)).columns().subquery("q")
+                return list(conn.execute(select(text("*")).select_from(sub).limit(0)).keys())
+        except SQLAlchemyError as error:
+            raise _explain(error, connection, f"run the query {name}") from None
     schema, _, bare = name.rpartition(".")
     try:
         return [c["name"] for c in inspect(engine_for(connection)).get_columns(bare, schema=schema or None)]
@@ -215,8 +245,12 @@ class LiveStore:
     def __init__(self, spec: LiveSpec) -> None:
         self.spec = spec.checked()
         self._engine = engine_for(spec.connection)
-        schema, _, bare = spec.table.rpartition(".")
-        raw = table(bare, *[column(c) for c in set(spec.mapping.values())], schema=schema or None)
+        used = [column(c) for c in dict.fromkeys(spec.mapping.values())]
+        if spec.table.startswith(QUERY):  # the operator's SELECT, as a subquery the aggregates wrap
+            raw = text(_query_sql(spec.connection, spec.table)).columns(*used).subquery("source")
+        else:
+            schema, _, bare = spec.table.rpartition(".")
+            raw = table(bare, *used, schema=schema or None)
         self._source = queries.mapped_source(raw, spec.mapping)
         self.rows_fetched = 0  # aggregate rows that crossed the wire, for tests and benchmarks
 

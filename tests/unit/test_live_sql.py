@@ -131,3 +131,20 @@ def _closed_port() -> int:
     from tests.e2e.harness import free_port
 
     return free_port()
+
+
+def test_a_select_named_in_the_servers_configuration_is_a_source_too(warehouse, tmp_path):
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(
+        '[connections.warehouse]\nurl = "sqlite:///overridden-by-the-environment.db"\n'
+        '[connections.warehouse.queries]\n'
+        'phones = "SELECT month, seg, geo, vendor, sku, qty, amount FROM sales WHERE seg = \'Phones\'"\n')
+    assert "query:phones" in live_sql.tables_of("warehouse")
+    assert live_sql.columns_of("warehouse", "query:phones") == ["month", "seg", "geo", "vendor", "sku", "qty", "amount"]
+    live, local = LiveStore(LiveSpec("warehouse", "query:phones", MAPPING)), embedded()
+    phones = MarketFilter(segments=("Phones",))
+    for by in GROUPS:
+        pd.testing.assert_frame_equal(live.market_totals(MarketFilter(), by), local.market_totals(phones, by),
+                                      check_dtype=False)
+    with pytest.raises(LiveSourceError, match="no query named “nope”"):
+        LiveStore(LiveSpec("warehouse", "query:nope", MAPPING))
