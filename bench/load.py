@@ -60,7 +60,8 @@ DRAWN = {
     "market": """m => {
         const caption = [...document.querySelectorAll("[data-testid='stCaptionContainer']")]
             .some(e => e.textContent.includes('· ' + m + ' · Data:'));
-        const fc = [...document.querySelectorAll('.gtitle')].some(e => e.textContent.includes(' forecast '));
+        // The forecast chart's title: "Market revenue: next 12 months …" (older releases: "… forecast …").
+        const fc = [...document.querySelectorAll('.gtitle')].some(e => / forecast |: next \\d+ /.test(e.textContent));
         return caption && fc && document.querySelectorAll("[data-testid='stPlotlyChart'] .main-svg").length >= 4;
     }""",
 }

@@ -111,7 +111,17 @@ store = store_for(dataset)
 stale = stale_filters(linked.dataset_id or dataset.content_hash, dataset.content_hash)
 with st.sidebar:
     dataset_picker(linked, fallback.name)  # first: the data decides what the filters offer
-options = filter_options(store, dataset.content_hash)
+try:
+    options = filter_options(store, dataset.content_hash)
+except Exception as error:  # noqa: BLE001  a live SQL dataset's warehouse may be down: the pages run on the fallback
+    if not dataset.live:
+        raise
+    reason = str(error) if type(error).__name__ == "LiveSourceError" else type(error).__name__  # never a URL
+    linked.warnings.append(f"The live dataset “{md(dataset.name)}” cannot be read now. {md(reason)} "
+                           f"Showing {md(fallback.name)} instead; try again later or press Refresh on the Data page.")
+    dataset, linked.dataset, linked.dataset_id = fallback, None, None
+    store = store_for(dataset)
+    options = filter_options(store, dataset.content_hash)
 # Our company: what the data (or the user, on loading) says, else the largest, never the first alphabetically.
 candidates = [c for c in options["company"] if c not in (dataset.rest or ()) and not
               (dataset.rest is None and is_catch_all(c))] or options["company"]

@@ -34,6 +34,10 @@ def demo_dataset() -> Dataset:
 
 @st.cache_resource(max_entries=16)
 def _store(content_hash: str, _dataset: Dataset) -> Store:
+    if _dataset.live:  # a live SQL dataset: the warehouse answers (data/live_sql.py); the key has its refresh stamp
+        from data.live_sql import LiveSpec, LiveStore
+
+        return LiveStore(LiveSpec.from_json(_dataset.live))  # type: ignore[return-value]  (same query methods)
     store = Store.from_frames(_dataset.tables)
     for table, path in _dataset.files.items():
         store.attach_parquet(table, path)  # the workspace's Parquet, read in place

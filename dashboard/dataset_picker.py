@@ -87,9 +87,14 @@ def linked_dataset(fallback: str) -> LinkedData:
 
         require_read(info)  # someone without access sees the owner's name and nothing else (stops the run)
         opened = version or info.latest_version
-        files = ws.files(dataset_id, opened)  # checked on every run: a version past the last 10 is gone
-        dataset = _load(f"ws-{dataset_id}-{opened}", info.name, f"workspace: {info.source} · version {opened}",
-                        tuple((t, str(p)) for t, p in sorted(files.items())), info.ours or None, info.rest)
+        if info.live:  # a live SQL dataset: no files, the warehouse answers (dashboard/live_ui.py)
+            from dashboard.live_ui import live_dataset
+
+            dataset, version = live_dataset(info), None
+        else:
+            files = ws.files(dataset_id, opened)  # checked on every run: a version past the last 10 is gone
+            dataset = _load(f"ws-{dataset_id}-{opened}", info.name, f"workspace: {info.source} · version {opened}",
+                            tuple((t, str(p)) for t, p in sorted(files.items())), info.ours or None, info.rest)
         if "market" not in dataset.table_names:
             raise WorkspaceError("It has no market table, which every page needs.")
     except Exception as error:  # noqa: BLE001  a link must never show a traceback

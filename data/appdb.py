@@ -21,10 +21,11 @@ from sqlalchemy import (JSON, Column, Engine, Float, ForeignKey, Index, Integer,
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.pool import NullPool
 
-from data.locations import APP_FOLDER, DATABASE_FILE, database_url, home  # noqa: F401  (re-exported for callers)
+from data.locations import APP_FOLDER, DATABASE_FILE, database_url, home, shared_database_url  # noqa: F401  (re-exported for callers)
 
-__all__ = ["APP_FOLDER", "DATABASE_FILE", "database_url", "home", "metadata", "datasets", "dataset_versions", "views",
-           "launch_plans", "forecasts", "dataset_grants", "audit", "ready_engine", "engine", "writer", "migrate"]
+__all__ = ["APP_FOLDER", "DATABASE_FILE", "database_url", "shared_database_url", "home", "metadata", "datasets",
+           "dataset_versions", "views", "launch_plans", "forecasts", "dataset_grants", "audit", "ready_engine", "engine",
+           "writer", "migrate"]
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
@@ -48,6 +49,9 @@ datasets = Table(
     # columns that are the rest of the market (a JSON list; None: not asked, names such as "Other" decide).
     Column("ours", Text),
     Column("rest", JSON),
+    # A live SQL dataset (data/live_sql.py): connection *name*, table, column mapping, TTL; never a URL.
+    # None for datasets stored as Parquet files.
+    Column("live", JSON),
     # Who saved it first (added with sign-in; older rows have none): an e-mail address, and a name to show.
     Column("owner", Text),
     Column("owner_name", Text),
@@ -190,7 +194,12 @@ def engine(url: str | None = None) -> Engine:
 
 
 def writer(eng: Engine) -> Engine:
-    """The engine for transactions that write: on SQLite they take the write lock at BEGIN (readers never do)."""
+    """The engine for transactions that write: on SQLite they take the write lock at BEGIN (readers never do).
+
+    On PostgreSQL the option changes nothing: there, read-then-write steps lock the rows they
+    read (`SELECT … FOR UPDATE` of the dataset row before the next version number), which
+    serialises two servers saving the same dataset (tests/unit/test_postgres_state.py).
+    """
     return eng.execution_options(**{WRITE: True})
 
 

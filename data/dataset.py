@@ -32,7 +32,7 @@ class Dataset:
 
     @property
     def table_names(self) -> list[str]:
-        return sorted({*self.tables, *self.files})
+        return ["market"] if self.live else sorted({*self.tables, *self.files})
 
     @classmethod
     def from_files(cls, name: str, source: str, files: Mapping[str, Path], key: str, ours: str | None = None,
@@ -43,6 +43,8 @@ class Dataset:
     # Catch-all columns ("Other", "Unknown") that are the rest of the market, as the user said on loading;
     # None: not asked, so names such as "Others" are taken to be the rest of the market.
     rest: tuple[str, ...] | None = None
+    # A live SQL dataset's settings (data/live_sql.LiveSpec.to_json): its store asks the warehouse.
+    live: Mapping | None = field(default=None, repr=False)
 
     @classmethod
     def from_tables(

@@ -24,7 +24,24 @@ def home() -> Path:
 
 def database_url() -> str:
     """$MARKET_TRENDS_DATABASE_URL (e.g. PostgreSQL for several servers), else a SQLite file in home()."""
-    return os.environ.get("MARKET_TRENDS_DATABASE_URL") or f"sqlite:///{home() / DATABASE_FILE}"
+    return shared_database_url() or f"sqlite:///{home() / DATABASE_FILE}"
+
+
+def shared_database_url() -> str | None:
+    """$MARKET_TRENDS_DATABASE_URL with a plain `postgresql://` (or `postgres://`) mapped to the psycopg 3
+    driver the app pins; SQLAlchemy's default for the plain form is psycopg2, which is not installed."""
+    url = os.environ.get("MARKET_TRENDS_DATABASE_URL")
+    if not url:
+        return None
+    return normalise_url(url)
+
+
+def normalise_url(url: str) -> str:
+    """A PostgreSQL URL without a driver gets psycopg 3; every other URL is returned as given."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain):]
+    return url
 
 
 def database_exists() -> bool:

@@ -1,37 +1,29 @@
 """The in-process DuckDB store that every page queries for aggregates.
 
 Filtering and grouping happen in DuckDB so pandas only sees what a chart needs,
-even on tens of millions of product-level rows. User values reach SQL only as
-bound parameters; column names come from the schema, never from the user.
+even on tens of millions of product-level rows. The aggregate queries are the
+SQLAlchemy Core statements of `data/queries.py`, compiled for DuckDB (the same
+statements run in a warehouse for a live SQL dataset, `data/live_sql.py`).
+User values reach SQL only as bound parameters; column names come from the
+schema, never from the user.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+from sqlalchemy import Select
 
+from data import queries
+from data.queries import GROUPABLE, MEASURES, SUMMED, MarketFilter  # noqa: F401  (re-exported: pages import them here)
 from data.schema import MARKET, SCHEMAS
 
-GROUPABLE = ("date", "segment", "region", "company", "product", "channel", "launch_date")
-MEASURES = ("units", "revenue", "share")
-SUMMED = (*MEASURES, "cost")  # what a slice total adds up; cost only where a company gave its own
 MEMORY_LIMIT = "1GB"
-
-
-@dataclass(frozen=True)
-class MarketFilter:
-    """A slice of the market table. Empty tuples and None mean "everything"."""
-
-    segments: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    companies: tuple[str, ...] = ()
-    start: pd.Timestamp | None = None
-    end: pd.Timestamp | None = None
+_MARKET = queries.market_table(dict.fromkeys([*MARKET.columns, *SUMMED]))  # the store always has every measure
 
 
 class Store:
@@ -107,28 +99,26 @@ class Store:
         return list(self._query(f'SELECT * FROM "{_known_table(table)}" LIMIT 0').columns)
 
     def row_count(self, table: str) -> int:
-        return int(self._query(f'SELECT count(*) AS n FROM "{_known_table(table)}"')["n"].iloc[0])
+        return int(self._core(queries.row_count(_source(table)))["n"].iloc[0])
 
     def distinct(self, table: str, column: str) -> list[str]:
         """Sorted distinct non-null values of a text column, for filter options."""
         col = _known_column(table, column)
-        frame = self._query(
-            f'SELECT DISTINCT "{col}" AS v FROM "{table}" WHERE "{col}" IS NOT NULL ORDER BY 1'
-        )
+        frame = self._core(queries.distinct_values(queries.market_table([col], table), col))
         return [str(v) for v in frame["v"]]
 
     def measures(self) -> list[str]:
         """The market measures this dataset has figures for, in MEASURES order."""
-        counts = self._query("SELECT count(units) AS units, count(revenue) AS revenue, count(share) AS share FROM market")
+        counts = self._core(queries.measure_counts(_MARKET))
         return [m for m in MEASURES if int(counts[m].iloc[0]) > 0]
 
     def date_range(self, table: str = "market") -> tuple[pd.Timestamp, pd.Timestamp]:
-        frame = self._query(f'SELECT min(date) AS lo, max(date) AS hi FROM "{_known_table(table)}"')
+        frame = self._core(queries.date_bounds(_source(table)))
         return pd.Timestamp(frame["lo"].iloc[0]), pd.Timestamp(frame["hi"].iloc[0])
 
     def periods(self, table: str = "market") -> list[pd.Timestamp]:
         """Every distinct period start in the table, oldest first."""
-        frame = self._query(f'SELECT DISTINCT date FROM "{_known_table(table)}" ORDER BY 1')
+        frame = self._core(queries.periods(_source(table)))
         return [pd.Timestamp(d) for d in frame["date"]]
 
     def market_totals(self, where: MarketFilter, by: Sequence[str]) -> pd.DataFrame:
@@ -138,21 +128,7 @@ class Store:
         Shares are summed as they are, which is right for one segment and region.
         """
         keys = [_groupable(c) for c in by]
-        select = ", ".join(f'"{k}"' for k in keys)
-        group = f"GROUP BY {select} ORDER BY {select}" if keys else ""
-        sql = (
-            f"SELECT {select + ', ' if keys else ''}"
-            "sum(units) AS units, sum(revenue) AS revenue, sum(share) AS share, sum(cost) AS cost FROM market "
-            "WHERE ($segments IS NULL OR list_contains($segments, segment)) "
-            "AND ($regions IS NULL OR list_contains($regions, region)) "
-            "AND ($companies IS NULL OR list_contains($companies, company)) "
-            "AND ($start IS NULL OR date >= $start) "
-            "AND ($end IS NULL OR date <= $end) "
-            f"{group}"
-        )
-        frame = self._query(sql, _filter_params(where))
-        frame[list(SUMMED)] = frame[list(SUMMED)].astype("float64")
-        return frame
+        return queries.summed_frame(self._core(queries.totals(_MARKET, where, keys)), keys)
 
     def table(self, name: str, limit: int | None = None) -> pd.DataFrame:
         """A whole table (or its first `limit` rows), for previews and small tables."""
@@ -160,6 +136,15 @@ class Store:
         if limit is None:
             return self._query(sql)
         return self._query(sql + " LIMIT $limit", {"limit": int(limit)})
+
+    def _core(self, statement: Select) -> pd.DataFrame:
+        """Run a `data/queries.py` statement, compiled for DuckDB with positional parameters."""
+        sql, params = queries.compiled(statement)
+        cursor = self._con.cursor()
+        try:
+            return cursor.execute(sql, params).df()
+        finally:
+            cursor.close()
 
     def _query(self, sql: str, params: Mapping[str, object] | None = None) -> pd.DataFrame:
         # A cursor per query lets Streamlit's session threads share one database.
@@ -170,14 +155,9 @@ class Store:
             cursor.close()
 
 
-def _filter_params(where: MarketFilter) -> dict[str, object]:
-    return {
-        "segments": list(where.segments) or None,
-        "regions": list(where.regions) or None,
-        "companies": list(where.companies) or None,
-        "start": None if where.start is None else pd.Timestamp(where.start).to_pydatetime(),
-        "end": None if where.end is None else pd.Timestamp(where.end).to_pydatetime(),
-    }
+def _source(table: str) -> object:
+    """A known table for Core: its name and date column (all the generic queries use)."""
+    return queries.market_table(["date"], _known_table(table))
 
 
 def _clustering(table: str) -> str:

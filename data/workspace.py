@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import re
 import secrets
 import shutil
@@ -85,6 +84,8 @@ class DatasetInfo:
     rest: tuple[str, ...] | None = None  # the catch-all companies that are the rest of the market; None: not asked
     owner: str | None = None  # the signed-in user who first saved it (an e-mail); None: saved in open mode
     owner_name: str | None = None
+    live: dict | None = None  # a live SQL dataset's settings (data/live_sql.LiveSpec.to_json); None: Parquet files
+    refreshed: float | None = None  # last refresh (a live dataset: when someone pressed Refresh)
 
     def __post_init__(self) -> None:
         if self.rest is not None and not isinstance(self.rest, tuple):
@@ -129,7 +130,7 @@ class Workspace:
     def engine(self) -> Engine:
         """The app database, shared with saved views; created and migrated on first use, not on construction."""
         if self._engine is None:
-            url = os.environ.get("MARKET_TRENDS_DATABASE_URL") or f"sqlite:///{self.home / appdb.DATABASE_FILE}"
+            url = appdb.shared_database_url() or f"sqlite:///{self.home / appdb.DATABASE_FILE}"
             return self._guard(lambda: appdb.ready_engine(url), "open the workspace catalog")
         with self._lock:
             if not self._ready:
@@ -222,6 +223,43 @@ class Workspace:
                 log.exception("after saving %s@%d", dataset_id, record.version)
         return record
 
+    def save_live(self, name: str, live: dict, source: str, *, ours: str | None = None,
+                  summary: tuple[int, str | None, str | None, str | None] = (0, None, None, None),
+                  owner: str | None = None, owner_name: str | None = None) -> DatasetVersion:
+        """A live SQL dataset: only its settings (no URL, no rows) go in the catalog, as version 1.
+
+        `summary` is what the warehouse said when it was defined: rows, first and last period, periodicity.
+        `owner` and `owner_name` as in `save`: the signed-in user who defined it.
+        """
+        if not isinstance(live, dict):
+            raise WorkspaceError("A live dataset needs its connection, table and mapping.")
+        dataset_id = "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
+        name, source = clean_text(name, MAX_NAME, "Untitled dataset"), clean_text(source, MAX_SOURCE, "live SQL")
+        rows, start, end, periodicity = summary
+        now = time.time()
+        record = DatasetVersion(dataset_id, 1, now, {"market": int(rows)}, start, end, periodicity, source, "saved")
+        try:
+            with appdb.writer(self.engine).begin() as conn:
+                conn.execute(insert(datasets_t).values(
+                    id=dataset_id, name=name, source=source, created=now, updated=now, latest_version=1, live=live,
+                    refreshed=now, owner=owner and clean_text(owner, 320, "") or None,
+                    owner_name=owner_name and clean_text(owner_name, MAX_NAME, "") or None,
+                    **({"ours": clean_text(ours, 200, "")} if ours else {})))
+                conn.execute(insert(versions_t).values(**{**record.__dict__, "refresh_message": None}))
+        except IntegrityError as error:
+            raise WorkspaceError("Two saves picked the same new id; please save again.") from error
+        except SQLAlchemyError as error:
+            raise WorkspaceError(f"The dataset could not be saved: {_reason(error)}") from error
+        return record
+
+    def mark_refreshed(self, dataset_id: str) -> float:
+        """A live dataset's Refresh: every server's cache key changes, so the warehouse is asked again."""
+        self._require(dataset_id)
+        now = time.time()
+        self._guard(lambda: self._write(update(datasets_t).where(datasets_t.c.id == dataset_id).values(
+            refreshed=now, refresh_outcome="ok", refresh_message=None)), "record the refresh")
+        return now
+
     def list(self) -> list[DatasetInfo]:
         """Every saved dataset with its latest version's summary, most recently updated first."""
         return self._infos(None)
@@ -298,7 +336,7 @@ class Workspace:
         d, v = datasets_t.c, versions_t.c
         query = (select(d.id, d.name, d.source, d.created, d.updated, d.latest_version, v.tables, v.periods_start,
                         v.periods_end, v.periodicity, d.refresh_outcome, d.refresh_message, d.ours, d.rest,
-                        d.owner, d.owner_name)
+                        d.owner, d.owner_name, d.live, d.refreshed)
                  .join_from(datasets_t, versions_t, (v.dataset_id == d.id) & (v.version == d.latest_version))
                  .order_by(d.updated.desc(), d.id))
         if dataset_id is not None:

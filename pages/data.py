@@ -8,6 +8,7 @@ from dashboard.access_ui import record, user
 from dashboard.active_data import loaded_tables, use_demo, use_table, user_tables
 from dashboard.context import page_context
 from dashboard.data_access import market_cells
+from dashboard.live_ui import live_section, live_status
 from dashboard.dataset_picker import DATA_KEY, forget_choice, open_in_session, workspace
 from dashboard.loader_ui import (checked, choose_calendar, choose_sheet, edit_mapping, ours_and_rest, pick_source, read_upload,
                                  show_coverage, show_report)
@@ -33,6 +34,7 @@ with st.container(border=True):
         forget_choice()
         st.session_state["_data_notice"] = "Every page now uses the demo dataset again."
         st.rerun()
+    live_status(dataset, st.query_params.get(DATA_KEY, "").split("@")[0] or None)
     show_coverage(market_cells(store, dataset.content_hash), key="active")
     with st.expander("Tables, schemas and a preview"):
         for name, schema in SCHEMAS.items():
@@ -46,6 +48,7 @@ with st.container(border=True):
             st.dataframe(store.table(name, limit=200), hide_index=True, height=200, column_config=dates)
 
 workspace_section(st.query_params.get(DATA_KEY, "").split("@")[0] or None)
+live_section()
 
 st.subheader("Load your own data")
 st.caption(

@@ -51,8 +51,10 @@ def free_port() -> int:
 
 
 def start_app(port: int, env: dict[str, str] | None = None, args: list[str] | tuple[str, ...] = ()) -> subprocess.Popen:
-    """`streamlit run dashboard/app.py` as a newcomer would, on a free port; `args` are more
-    Streamlit options (e.g. `--secrets.files PATH` for a sign-in provider).
+    """`streamlit run dashboard/app.py` as a newcomer would, on a free port.
+
+    `env` is added to this process's environment (e.g. MARKET_TRENDS_HOME, MARKET_TRENDS_DATABASE_URL for
+    servers sharing one PostgreSQL); `args` are extra `streamlit run` options.
 
     Output goes to a temporary log file: a pipe nobody reads would fill up and
     stall the server during a long test run.
@@ -61,11 +63,21 @@ def start_app(port: int, env: dict[str, str] | None = None, args: list[str] | tu
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
          "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *args],
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *(args or ())],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )
     server.log_path = log.name  # type: ignore[attr-defined]
     return server
+
+
+def stop_app(server: subprocess.Popen) -> None:
+    """Stop a server started by `start_app`: SIGTERM, then SIGKILL if it has not gone after 10 s."""
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
 
 
 def wait_healthy(base_url: str, server: subprocess.Popen, timeout: float = 60) -> None:

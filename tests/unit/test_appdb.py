@@ -61,3 +61,12 @@ def test_migrate_retries_once_when_another_server_wins_the_race(monkeypatch, tmp
     monkeypatch.setattr(appdb.metadata, "create_all", racing)
     appdb.migrate(engine)
     assert len(calls) == 2
+
+
+def test_a_plain_postgresql_url_gets_the_pinned_driver(monkeypatch):
+    # psycopg2, SQLAlchemy's default for a bare postgresql://, is not installed; psycopg 3 is pinned.
+    for plain in ("postgresql://app:pw@db/market", "postgres://app:pw@db/market"):
+        monkeypatch.setenv("MARKET_TRENDS_DATABASE_URL", plain)
+        assert appdb.database_url() == "postgresql+psycopg://app:pw@db/market"
+    monkeypatch.setenv("MARKET_TRENDS_DATABASE_URL", "postgresql+psycopg2://app@db/market")  # a driver named stays
+    assert appdb.database_url() == "postgresql+psycopg2://app@db/market"

@@ -1,0 +1,140 @@
+"""The store's aggregates, written once with SQLAlchemy Core and compiled for each engine that runs them.
+
+Every page asks the same few questions of the market table: totals over a slice
+grouped by some of date/segment/region/company/product, distinct values for the
+filters, the periods, which measures have figures. They are expressed here once,
+as SQLAlchemy Core statements over a table named `market` whose columns carry
+the market schema's names, and compiled either for the embedded DuckDB store
+(`data/store.py`: PostgreSQL's SQL, which DuckDB speaks, with `$1` parameters)
+or for a warehouse's own dialect (`data/live_sql.py`: PostgreSQL here; Snowflake,
+BigQuery, Redshift and Trino through their SQLAlchemy dialect packages).
+
+User values (segments, regions, companies, dates) only ever become bound
+parameters; column names come from the schema (`GROUPABLE`, `SUMMED`), never
+from a user or a link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Double, FromClause, Select, cast, column, func, literal, null, select, table
+from sqlalchemy.dialects.postgresql.base import PGDialect
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.elements import ColumnElement
+
+GROUPABLE = ("date", "segment", "region", "company", "product", "channel", "launch_date")
+MEASURES = ("units", "revenue", "share")
+SUMMED = (*MEASURES, "cost")  # what a slice total adds up; cost only where a company gave its own
+
+
+@dataclass(frozen=True)
+class MarketFilter:
+    """A slice of the market table. Empty tuples and None mean "everything"."""
+
+    segments: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    companies: tuple[str, ...] = ()
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+
+
+class DuckDBDialect(PGDialect):
+    """DuckDB reads PostgreSQL's SQL; only the parameter style differs (`$1`, which DuckDB binds natively).
+
+    Compiling only: no driver, no connection. Core's PostgreSQL compiler is enough for
+    the plain SELECT/WHERE/GROUP BY the store needs, so no extra package (duckdb_engine) is needed.
+    """
+
+    name = "duckdb"
+    supports_statement_cache = True
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(paramstyle="numeric_dollar", **kwargs)
+
+
+DUCKDB = DuckDBDialect()
+
+
+def market_table(columns: Iterable[str], name: str = "market") -> FromClause:
+    """The market table as Core sees it: just its name and columns, no reflection, no connection."""
+    return table(name, *[column(c) for c in columns])
+
+
+def _col(source: FromClause, name: str) -> ColumnElement:
+    """A measure or key of `source`; a measure the source lacks is an empty (NULL) figure."""
+    if name in source.c:
+        return source.c[name]
+    return cast(null(), Double) if name in SUMMED else literal(None)
+
+
+def slice_conditions(source: FromClause, where: MarketFilter) -> list[ColumnElement]:
+    """WHERE terms for a slice: IN lists and date bounds, every value a bound parameter."""
+    terms: list[ColumnElement] = []
+    for values, name in ((where.segments, "segment"), (where.regions, "region"), (where.companies, "company")):
+        if values:
+            terms.append(source.c[name].in_([str(v) for v in values]))
+    if where.start is not None:
+        terms.append(source.c.date >= pd.Timestamp(where.start).to_pydatetime())
+    if where.end is not None:
+        terms.append(source.c.date <= pd.Timestamp(where.end).to_pydatetime())
+    return terms
+
+
+def totals(source: FromClause, where: MarketFilter, by: Sequence[str]) -> Select:
+    """Measures summed over the slice, one row per combination of `by`, sorted by `by`."""
+    keys = [source.c[k] for k in by]
+    sums = [cast(func.sum(_col(source, m)), Double).label(m) for m in SUMMED]
+    query = select(*keys, *sums).select_from(source).where(*slice_conditions(source, where))
+    return query.group_by(*keys).order_by(*keys) if keys else query
+
+
+def distinct_values(source: FromClause, name: str) -> Select:
+    """Sorted distinct non-null values of one column, for filter options."""
+    col = source.c[name]
+    return select(col.label("v")).select_from(source).where(col.is_not(None)).distinct().order_by(col)
+
+
+def periods(source: FromClause) -> Select:
+    """Every distinct period start, oldest first."""
+    return select(source.c.date).select_from(source).distinct().order_by(source.c.date)
+
+
+def date_bounds(source: FromClause) -> Select:
+    return select(func.min(source.c.date).label("lo"), func.max(source.c.date).label("hi")).select_from(source)
+
+
+def measure_counts(source: FromClause) -> Select:
+    """How many rows have a figure for each measure (0 where the source has no such column)."""
+    return select(*[func.count(_col(source, m)).label(m) for m in MEASURES]).select_from(source)
+
+
+def row_count(source: FromClause) -> Select:
+    return select(func.count().label("n")).select_from(source)
+
+
+def compiled(statement: Select, dialect: Dialect = DUCKDB) -> tuple[str, list[object] | dict[str, object]]:
+    """SQL text and its bound values for `dialect`: a list for positional styles ($1), else a dict.
+
+    IN lists are expanded here (one parameter per value), so drivers without array
+    binding run the same statement.
+    """
+    done = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    params = done.params
+    if done.positiontup is not None:
+        return done.string, [params[name] for name in done.positiontup]
+    return done.string, dict(params)
+
+
+def summed_frame(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Totals as every page expects them: `by`, then the summed measures as float64."""
+    frame = frame.reindex(columns=[*by, *SUMMED])
+    frame[list(SUMMED)] = frame[list(SUMMED)].astype("float64")
+    return frame
+
+
+def mapped_source(source: FromClause, mapping: Mapping[str, str], name: str = "market") -> FromClause:
+    """A warehouse table seen with the market schema's column names (`mapping`: market name -> its column)."""
+    return select(*[source.c[theirs].label(ours) for ours, theirs in mapping.items()]).subquery(name)
