@@ -19,6 +19,20 @@ def upload(page, path) -> None:
     wait_rendered(page)
 
 
+def save_upload(page, app_url: str, path, name: str) -> None:
+    """On the Data page: upload `path`, name it and save it to the workspace, as a user does."""
+    page.goto(f"{app_url}/data")
+    wait_rendered(page)
+    upload(page, path)
+    box = page.get_by_label("Dataset name")
+    box.fill(name)
+    box.press("Enter")
+    wait_rendered(page)
+    page.get_by_role("button", name="Save to workspace").click()
+    page.wait_for_selector("text=to the workspace (id")
+    wait_rendered(page)
+
+
 def sidebar_caption(page) -> str:
     return page.locator("[data-testid='stSidebar'] [data-testid='stCaptionContainer']").last.inner_text()
 

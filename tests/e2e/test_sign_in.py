@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import fresh_page, free_port, start_app, wait_healthy, wait_rendered
-from tests.e2e.test_data_upload import sidebar_caption, upload
+from tests.e2e.test_data_upload import save_upload, sidebar_caption
 from tests.e2e.test_sharing import save_named
 
 pytestmark = pytest.mark.e2e
@@ -113,16 +113,7 @@ def shared(browser, signed_app, tmp_path_factory) -> Iterator[dict]:
     page = sign_in(browser, app, "a")
     path = tmp_path_factory.mktemp("upload") / "tracker.csv"
     path.write_text(CSV)
-    page.goto(f"{app}/data")
-    wait_rendered(page)
-    upload(page, path)
-    name = page.get_by_label("Dataset name")
-    name.fill(NAME)
-    name.press("Enter")
-    wait_rendered(page)
-    page.get_by_role("button", name="Save to workspace").click()
-    page.wait_for_selector("text=to the workspace (id")
-    wait_rendered(page)
+    save_upload(page, app, path, NAME)
     dataset_link = page.url
     dataset_id = dataset_link.split("data=")[1][:8]
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.harness import fresh_page, free_port, start_app, stop_app, wait_healthy, wait_rendered
-from tests.e2e.test_data_upload import sidebar_caption, upload
+from tests.e2e.test_data_upload import save_upload, sidebar_caption
 from tests.e2e.test_sharing import open_share, save_named
 from tests.e2e.test_workspace import LONG, briefing
 
@@ -60,16 +60,7 @@ def test_a_dataset_saved_on_one_server_is_listed_and_opens_on_the_other(browser,
     first, second = two_servers
     path = tmp_path / "tracker.csv"
     path.write_text(LONG)
-    page.goto(f"{first}/data")
-    wait_rendered(page)
-    upload(page, path)
-    name = page.get_by_label("Dataset name")
-    name.fill(NAME)
-    name.press("Enter")
-    wait_rendered(page)
-    page.get_by_role("button", name="Save to workspace").click()
-    page.wait_for_selector("text=to the workspace (id")
-    wait_rendered(page)
+    save_upload(page, first, path, NAME)
     dataset_id = re.search(r"data=([a-z0-9]{8})", page.url).group(1)
 
     other = fresh_page(browser)  # the load balancer sends the next visitor to the second server

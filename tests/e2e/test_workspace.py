@@ -12,7 +12,7 @@ from data.workspace import Workspace
 from tests.e2e.harness import fresh_page, free_port, start_app, wait_healthy, wait_rendered
 from tests.e2e.test_sharing import save_named
 from tests.unit.test_refresh import Handler, long_csv, serve
-from tests.e2e.test_data_upload import sidebar_caption, upload
+from tests.e2e.test_data_upload import save_upload, sidebar_caption
 
 pytestmark = pytest.mark.e2e
 
@@ -40,16 +40,7 @@ def briefing(page) -> dict[str, list[str]]:
 def test_a_saved_dataset_link_opens_it_in_a_fresh_browser(page, browser, app_url, tmp_path):
     path = tmp_path / "tracker.csv"
     path.write_text(LONG)
-    page.goto(f"{app_url}/data")
-    wait_rendered(page)
-    upload(page, path)
-    name = page.get_by_label("Dataset name")
-    name.fill(NAME)
-    name.press("Enter")
-    wait_rendered(page)
-    page.get_by_role("button", name="Save to workspace").click()
-    page.wait_for_selector("text=to the workspace (id")
-    wait_rendered(page)
+    save_upload(page, app_url, path, NAME)
     assert "data=" in page.url
     assert NAME in sidebar_caption(page)
     page.locator("[data-testid='stSidebarNavLink']", has_text="Briefing").click()
