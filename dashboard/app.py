@@ -27,6 +27,7 @@ from dashboard.data_access import filter_options, largest_rival, store_for  # no
 from dashboard.filters import sidebar_filters, stale_filters  # noqa: E402
 from dashboard.focus import take_linked_slice  # noqa: E402
 from dashboard.safe_text import md  # noqa: E402
+from data.live_sql import LiveSourceError  # noqa: E402
 from dashboard.sharing import presentation_mode, restore_saved_view, share_panel, show_view_notice  # noqa: E402
 
 st.set_page_config(
@@ -141,4 +142,8 @@ for notice in linked.infos:
     st.info(notice, icon=":material/history:")
 set_page_context(PageContext(dataset=dataset, store=store, filters=filters,
                              dataset_key=linked.dataset_id or dataset.content_hash))
-page.run()
+try:
+    page.run()
+except LiveSourceError as error:  # the warehouse went away in the middle of this page: say so, no traceback
+    st.error(f"The warehouse did not answer, so this page stops here. {md(error)} Press *Refresh* on the Data "
+             "page or reload once it is back; nothing saved was changed.", icon=":material/cloud_off:")

@@ -120,6 +120,20 @@ def test_refresh_changes_the_cache_key_and_a_dead_warehouse_falls_back_with_a_no
 
 
 
+def test_a_warehouse_that_fails_in_the_middle_of_a_page_gets_a_message_not_a_traceback(app_env):
+    dataset_id = saved_live(2_000, app_env)
+    at = open_app({"data": dataset_id})
+    assert not at.exception, at.exception
+    engine = create_engine(app_env)
+    with engine.begin() as conn:  # the table goes away while the session is open
+        conn.execute(text("ALTER TABLE sales RENAME TO sales_gone"))
+    engine.dispose()
+    at.multiselect(key="segment").set_value(["S1"]).run()  # a slice nobody asked for: the warehouse is asked
+    assert not at.exception, at.exception
+    said = " ".join(e.value for e in at.error)
+    assert "The warehouse did not answer" in said and "postgresql" not in said
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_on_a_live_dataset(app_env, page):
     at = open_app({"data": saved_live(8_640, app_env)}, page)
