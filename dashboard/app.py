@@ -117,7 +117,7 @@ try:
 except Exception as error:  # noqa: BLE001  a live SQL dataset's warehouse may be down: the pages run on the fallback
     if not dataset.live:
         raise
-    reason = str(error) if type(error).__name__ == "LiveSourceError" else type(error).__name__  # never a URL
+    reason = str(error) if isinstance(error, LiveSourceError) else type(error).__name__  # never a URL
     linked.warnings.append(f"The live dataset “{md(dataset.name)}” cannot be read now. {md(reason)} "
                            f"Showing {md(fallback.name)} instead; try again later or press Refresh on the Data page.")
     dataset, linked.dataset, linked.dataset_id = fallback, None, None
