@@ -36,6 +36,7 @@ from data.appdb import dataset_grants as grants_t
 from data.appdb import dataset_versions as versions_t
 from data.appdb import datasets as datasets_t
 from data.appdb import forecasts as forecasts_t
+from data.appdb import launch_plans as plans_t
 from data.periods import infer_periodicity
 from data.schema import SCHEMAS, SchemaError, conform
 from data.names import ID_ALPHABET, ID_LENGTH, ID_PATTERN, MAX_NAME, clean_text
@@ -315,6 +316,7 @@ class Workspace:
         self._guard(lambda: self._write(delete(forecasts_t).where(forecasts_t.c.dataset == dataset_id),
                                         delete(versions_t).where(versions_t.c.dataset_id == dataset_id),
                                         delete(grants_t).where(grants_t.c.dataset == dataset_id),
+                                        delete(plans_t).where(plans_t.c.dataset == dataset_id),
                                         delete(datasets_t).where(datasets_t.c.id == dataset_id)),
                     "delete the dataset")
         shutil.rmtree(self.folder(dataset_id), ignore_errors=True)

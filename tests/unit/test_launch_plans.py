@@ -67,3 +67,15 @@ def test_fields_match_the_launch_inputs_the_opportunities_page_evaluates():
 
     from analysis.finance import LaunchInputs
     assert set(FIELDS) == {f.name for f in fields(LaunchInputs)} | {"recurring"}
+
+
+def test_deleting_a_workspace_dataset_forgets_its_plans():
+    from data.dataset import load_demo
+    from data.workspace import Workspace
+
+    ws = Workspace()
+    dataset_id = ws.save("Demo copy", load_demo().tables, "test").dataset_id
+    save_plan(dataset_id, "Atlas", "SMB plan", pd.Timestamp("2023-01-01"), INPUTS)
+    save_plan("other", "Atlas", "SMB plan", pd.Timestamp("2023-01-01"), INPUTS)
+    ws.delete(dataset_id)
+    assert plans_for(dataset_id) == [] and [p.product for p in plans_for("other")] == ["Atlas"]
