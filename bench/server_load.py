@@ -2,6 +2,7 @@
 
     python -m bench.server_load                       # Briefing and Market, N = 1 5 10 20, both kinds
     python -m bench.server_load --pages overview --n 20 --repeats 3
+    python -m bench.server_load --servers 2 --kinds same   # two servers sharing PostgreSQL
 
 `bench.load` drives N Chromium pages, so on this 2-core machine its figures past a few
 sessions measure Chromium drawing N pages as much as the server. This benchmark speaks
@@ -61,10 +62,13 @@ async def open_session(port: int, page: str, query: str, timeout: float) -> tupl
                     return time.perf_counter() - started, error
 
 
-async def one_run(port: int, page: str, kind: str, n: int, first: pd.Timestamp, timeout: float) -> list:
-    period = {"period": [f"{first:%Y-%m}", LAST_MONTH], "measure": "units"}
+async def one_run(ports: list[int], page: str, kind: str, n: int, first: pd.Timestamp, timeout: float,
+                  data: str | None = None) -> list:
+    """N new sessions at once, spread over the servers in turn as a sticky load balancer spreads browsers."""
+    period = {"period": [f"{first:%Y-%m}", LAST_MONTH], "measure": "units", **({"data": data} if data else {})}
     queries = [urlencode({**period, **extra}, doseq=True) for extra in slices(kind, n)]
-    return await asyncio.gather(*(open_session(port, page, q, timeout) for q in queries), return_exceptions=True)
+    return await asyncio.gather(*(open_session(ports[i % len(ports)], page, q, timeout)
+                                  for i, q in enumerate(queries)), return_exceptions=True)
 
 
 def summary(page: str, kind: str, n: int, results: list) -> str:
@@ -84,13 +88,32 @@ def main() -> None:
     parser.add_argument("--kinds", nargs="+", default=["same", "different"], choices=["same", "different"])
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--servers", type=int, default=1, choices=[1, 2, 3, 4],
+                        help="more than 1: servers sharing a PostgreSQL app database and one home folder, as "
+                             "docs/deploy.md runs them, each session opening the demo saved there (?data=)")
     args = parser.parse_args()
-    port = free_port()
-    server = start_app(port)
+    env, data, cleanup = {}, None, []
+    if args.servers > 1:
+        import tempfile
+
+        from bench.query import postgres_url
+        from bench.shared_load import save_demo
+        from tests.pg import drop_database, fresh_database
+
+        url, cluster = postgres_url()
+        database = fresh_database(url)
+        home = tempfile.TemporaryDirectory(prefix="market-trends-shared-")
+        env = {"MARKET_TRENDS_DATABASE_URL": database.replace("postgresql+psycopg://", "postgresql://", 1),
+               "MARKET_TRENDS_HOME": home.name}
+        data = save_demo(env)
+        cleanup = [lambda: drop_database(url, database), home.cleanup, *([cluster.stop] if cluster else [])]
+    ports = [free_port() for _ in range(args.servers)]
+    servers = [start_app(port, env=env) for port in ports]
     try:
-        wait_healthy(f"http://127.0.0.1:{port}", server)
-        for page in args.pages:  # warm the server: imports, the demo store, the forecast worker
-            asyncio.run(open_session(port, page, "", args.timeout))
+        for port, server in zip(ports, servers):
+            wait_healthy(f"http://127.0.0.1:{port}", server)
+            for page in args.pages:  # warm each server: imports, the store, the forecast worker
+                asyncio.run(open_session(port, page, urlencode({"data": data}) if data else "", args.timeout))
         first = FIRST_MONTH
         for page in args.pages:
             for kind in args.kinds:
@@ -98,11 +121,14 @@ def main() -> None:
                     results = []
                     for _ in range(args.repeats):
                         first += pd.DateOffset(months=1)  # a slice nobody asked for yet: cold
-                        results += asyncio.run(one_run(port, page, kind, n, first, args.timeout))
-                    print(summary(page, kind, n, results), flush=True)
+                        results += asyncio.run(one_run(ports, page, kind, n, first, args.timeout, data))
+                    print(f"servers={args.servers} " + summary(page, kind, n, results), flush=True)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+        for step in cleanup:
+            step()
 
 
 if __name__ == "__main__":
