@@ -152,6 +152,17 @@ def _children(pid: int) -> list[int]:
     return children
 
 
+async def change_all(sessions: list, path: str, timeout: float, run: Run) -> None:
+    """Every open session changes the measure at once; each time or error goes into `run`."""
+    results = await asyncio.gather(*(change_measure(page, path, timeout) for _, page in sessions),
+                                   return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            run.errors.append(f"change: {result!r}"[:200])
+        else:
+            run.times.append(result)
+
+
 async def one_run(browser, base: str, path: str, kind: str, n: int, start: pd.Timestamp, timeout: float,
                   server_pid: int) -> Run:
     run = Run(path, kind, n)
@@ -163,14 +174,8 @@ async def one_run(browser, base: str, path: str, kind: str, n: int, start: pd.Ti
     sessions = [s for s in opened if not isinstance(s, BaseException)]
     run.errors += [f"open: {s!r}"[:200] for s in opened if isinstance(s, BaseException)]
     cpu_before = cpu_seconds(server_pid)
-    results = await asyncio.gather(*(change_measure(page, path, timeout) for _, page in sessions),
-                                   return_exceptions=True)
+    await change_all(sessions, path, timeout, run)
     run.server_cpu = cpu_seconds(server_pid) - cpu_before
-    for result in results:
-        if isinstance(result, BaseException):
-            run.errors.append(f"change: {result!r}"[:200])
-        else:
-            run.times.append(result)
     await asyncio.gather(*(context.close() for context, _ in sessions), return_exceptions=True)
     return run
 

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from bench.load import DRAWN, FIRST_MONTH, LAST_MONTH, OPENING, Run, _children, change_measure, open_session, slices  # noqa: E402
+from bench.load import DRAWN, FIRST_MONTH, LAST_MONTH, OPENING, Run, _children, change_all, open_session, slices  # noqa: E402
 from tests.e2e.harness import CHROMIUM_FLAGS, chromium_path, free_port, start_app, stop_app, wait_healthy  # noqa: E402
 
 
@@ -81,13 +81,7 @@ async def one_run(browser, bases: list[str], path: str, kind: str, n: int, start
                                   return_exceptions=True)
     sessions = [s for s in opened if not isinstance(s, BaseException)]
     run.errors += [f"open: {s!r}"[:200] for s in opened if isinstance(s, BaseException)]
-    results = await asyncio.gather(*(change_measure(page, path, timeout) for _, page in sessions),
-                                   return_exceptions=True)
-    for result in results:
-        if isinstance(result, BaseException):
-            run.errors.append(f"change: {result!r}"[:200])
-        else:
-            run.times.append(result)
+    await change_all(sessions, path, timeout, run)
     await asyncio.gather(*(context.close() for context, _ in sessions), return_exceptions=True)
     return run
 
