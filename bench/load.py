@@ -152,6 +152,15 @@ def _children(pid: int) -> list[int]:
     return children
 
 
+async def open_all(browser, urls: list[str], path: str, timeout: float, run: Run) -> list:
+    """Open every URL in its own browser context, a few at a time; failures go into `run`."""
+    gate = asyncio.Semaphore(OPENING)
+    opened = await asyncio.gather(*(open_session(browser, url, path, timeout, gate) for url in urls),
+                                  return_exceptions=True)
+    run.errors += [f"open: {s!r}"[:200] for s in opened if isinstance(s, BaseException)]
+    return [s for s in opened if not isinstance(s, BaseException)]
+
+
 async def change_all(sessions: list, path: str, timeout: float, run: Run) -> None:
     """Every open session changes the measure at once; each time or error goes into `run`."""
     results = await asyncio.gather(*(change_measure(page, path, timeout) for _, page in sessions),
@@ -168,11 +177,7 @@ async def one_run(browser, base: str, path: str, kind: str, n: int, start: pd.Ti
     run = Run(path, kind, n)
     period = [("period", f"{start:%Y-%m}"), ("period", LAST_MONTH)]
     urls = [f"{base}/{path}?" + urlencode([*params.items(), *period]) for params in slices(kind, n)]
-    gate = asyncio.Semaphore(OPENING)
-    opened = await asyncio.gather(*(open_session(browser, url, path, timeout, gate) for url in urls),
-                                  return_exceptions=True)
-    sessions = [s for s in opened if not isinstance(s, BaseException)]
-    run.errors += [f"open: {s!r}"[:200] for s in opened if isinstance(s, BaseException)]
+    sessions = await open_all(browser, urls, path, timeout, run)
     cpu_before = cpu_seconds(server_pid)
     await change_all(sessions, path, timeout, run)
     run.server_cpu = cpu_seconds(server_pid) - cpu_before

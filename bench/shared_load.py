@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from bench.load import DRAWN, FIRST_MONTH, LAST_MONTH, OPENING, Run, _children, change_all, open_session, slices  # noqa: E402
+from bench.load import DRAWN, FIRST_MONTH, LAST_MONTH, Run, _children, change_all, open_all, open_session, slices  # noqa: E402
 from tests.e2e.harness import CHROMIUM_FLAGS, chromium_path, free_port, start_app, stop_app, wait_healthy  # noqa: E402
 
 
@@ -76,11 +76,7 @@ async def one_run(browser, bases: list[str], path: str, kind: str, n: int, start
     period = [("period", f"{start:%Y-%m}"), ("period", LAST_MONTH), ("data", dataset_id)]
     servers = itertools.cycle(bases)
     urls = [f"{next(servers)}/{path}?" + urlencode([*params.items(), *period]) for params in slices(kind, n)]
-    gate = asyncio.Semaphore(OPENING)
-    opened = await asyncio.gather(*(open_session(browser, url, path, timeout, gate) for url in urls),
-                                  return_exceptions=True)
-    sessions = [s for s in opened if not isinstance(s, BaseException)]
-    run.errors += [f"open: {s!r}"[:200] for s in opened if isinstance(s, BaseException)]
+    sessions = await open_all(browser, urls, path, timeout, run)
     await change_all(sessions, path, timeout, run)
     await asyncio.gather(*(context.close() for context, _ in sessions), return_exceptions=True)
     return run
