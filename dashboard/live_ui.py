@@ -10,6 +10,10 @@ dataset's refresh interval (TTL) runs out.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -18,12 +22,15 @@ import streamlit as st
 
 from dashboard.safe_text import md
 from data.dataset import Dataset
+from data.mapping import Mapping
+from data.readers import FileFormat, RawFile
 
 if TYPE_CHECKING:
+    from data.live_sql import LiveSpec
     from data.workspace import DatasetInfo
 
 _NOTICE = "_data_notice"  # shown by the Data page after the rerun
-NOT_MAPPED = "(not in this table)"
+CALENDAR_LABELS = {"weekly": "Week", "monthly": "Month", "quarterly": "Quarter", "yearly": "Year"}
 TTL_CHOICES = {60: "1 minute", 300: "5 minutes", 900: "15 minutes", 3600: "1 hour", 86400: "1 day"}
 
 
@@ -85,15 +92,39 @@ def _tables(connection: str) -> list[str]:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _columns(connection: str, table: str) -> list[str]:
-    from data.live_sql import columns_of
+def _sample(connection: str, table: str) -> pd.DataFrame:
+    from data.live_sql import sample_rows
 
-    return columns_of(connection, table)
+    return sample_rows(connection, table)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _summary(spec_json: str) -> tuple[list[pd.Timestamp], pd.DataFrame]:
+    """The source's distinct dates as stored, and its totals by company: two aggregates, for the choices below."""
+    from data.live_sql import LiveSpec, LiveStore
+    from data.queries import MarketFilter
+
+    spec = LiveSpec.from_json(json.loads(spec_json))
+    store = LiveStore(replace(spec, calendar=None))
+    return store.periods(), store.market_totals(MarketFilter(), ["company"])
+
+
+def sample_file(table: str, sample: pd.DataFrame) -> RawFile:
+    """A warehouse sample as the mapping reads a file: text cells, missing where NULL."""
+    def cell(value: object) -> str | None:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+    frame = sample.map(cell).astype(object)
+    frame.columns = [str(c) for c in frame.columns]
+    frame.index = range(2, len(frame) + 2)  # "rows" as a file numbers them, header = 1
+    return RawFile(table, frame, FileFormat("sql"), 0)
 
 
 def live_section() -> None:
-    """Define a live SQL dataset: a configured connection, a table or view, the column mapping, a TTL."""
-    from data.live_sql import ENV_PREFIX, MAPPABLE, REQUIRED, LiveSourceError, connection_names, guess_mapping
+    """Define a live SQL dataset: a configured connection, a table or view, the mapping (the upload's), a TTL."""
+    from data.live_sql import ENV_PREFIX, LiveSourceError, connection_names
 
     with st.expander("Connect a live SQL source (data stays in the warehouse)", icon=":material/database:"):
         names = connection_names()
@@ -105,56 +136,90 @@ def live_section() -> None:
         connection = st.selectbox("Connection", names, key="live_connection")
         try:
             tables = _tables(connection)
+            table = st.selectbox("Table or view", tables, key="live_table",
+                                 help="`query:<name>`: a SELECT configured on the server under "
+                                      "[connections.<name>.queries]") if tables else None
+            if table is None:
+                st.caption("This connection sees no tables or views.")
+                return
+            sample = _sample(connection, table)
         except LiveSourceError as error:
             st.error(md(error), icon=":material/cloud_off:")
             return
-        if not tables:
-            st.caption("This connection sees no tables or views.")
+        if sample.empty:
+            st.caption(f"{md(table)} has no rows yet.")
             return
-        table = st.selectbox("Table or view", tables, key="live_table",
-                             help="`query:<name>`: a SELECT configured on the server under "
-                                  "[connections.<name>.queries]")
-        try:
-            columns = _columns(connection, table)
-        except LiveSourceError as error:
-            st.error(md(error), icon=":material/cloud_off:")
-            return
-        guessed = guess_mapping(columns)
-        st.caption("Which column holds each market field (guessed from the names; required: "
-                   f"{', '.join(REQUIRED)}, and at least one of units, revenue, share).")
-        mapping = {}
-        grid = st.columns(4)
-        for i, field in enumerate(MAPPABLE):
-            options = [NOT_MAPPED, *columns]
-            default = options.index(guessed[field]) if field in guessed else 0
-            chosen = grid[i % 4].selectbox(field, options, index=default, key=f"live_map_{table}_{field}")
-            if chosen != NOT_MAPPED:
-                mapping[field] = chosen
-        ttl = st.selectbox("Ask the warehouse again after", list(TTL_CHOICES), index=2, key="live_ttl",
-                           format_func=TTL_CHOICES.get)
-        name = st.text_input("Dataset name", value=table, max_chars=80, key="live_name")
-        if st.button("Save live dataset", key="live_save", icon=":material/save:"):
-            _save(name, connection, table, mapping, ttl)
+        _define(connection, table, sample_file(table, sample))
 
 
-def _save(name: str, connection: str, table: str, mapping: dict[str, str], ttl: int) -> None:
+def _define(connection: str, table: str, raw: RawFile) -> None:
+    """The upload's mapping on a sample, checked on it, then the calendar, our company, the TTL and a name."""
+    from dashboard.loader_ui import edit_mapping, ours_and_rest
+    from data.live_sql import LiveSourceError, LiveSpec
+    from data.periods import infer_periodicity
+
+    scope = mapping_scope(connection, table)
+    with st.container(border=True):
+        st.markdown(f"**Mapping**: which column is which, suggested as for an uploaded file from the names and the "
+                    f"first {len(raw.frame):,} rows. Change it if a guess is wrong.")
+        mapping = edit_mapping(raw, "market", scope)
+    _sample_issues(raw, mapping)
+    try:
+        spec = LiveSpec.from_mapping(connection, table, mapping).checked()
+        with st.spinner("Asking the warehouse for its periods and companies…"):
+            dates, companies = _summary(json.dumps(spec.to_json()))
+    except LiveSourceError as error:
+        st.info(f"{md(error)} Nothing is saved until the mapping is complete.", icon=":material/info:")
+        return
+    if not dates:
+        st.warning(f"{md(table)} has no rows with a date in the mapped column.", icon=":material/warning:")
+        return
+    periodicity = infer_periodicity(pd.Series(dates))
+    suggested = periodicity.period if periodicity.period in CALENDAR_LABELS else "monthly"
+    calendar = st.radio("Group the dates by", list(CALENDAR_LABELS), index=list(CALENDAR_LABELS).index(suggested),
+                        horizontal=True, key=f"calendar_{scope}", format_func=CALENDAR_LABELS.get,
+                        help="The warehouse moves each date to the start of its period (date_trunc) and adds up "
+                             "the rows of a period, so daily or month-end rows become one figure per period.")
+    ours, rest = ours_and_rest(companies, scope)
+    ttl = st.selectbox("Ask the warehouse again after", list(TTL_CHOICES), index=2, key="live_ttl",
+                       format_func=TTL_CHOICES.get)
+    name = st.text_input("Dataset name", value=table, max_chars=80, key=f"live_name_{scope}")
+    if st.button("Save live dataset", key="live_save", icon=":material/save:"):
+        _save(name, replace(spec, ttl=ttl, calendar=calendar), ours, rest)
+
+
+def mapping_scope(connection: str, table: str) -> str:
+    """The widget keys' scope for one source, so another table starts from its own suggestion."""
+    return "live_" + hashlib.sha1(f"{connection}\0{table}".encode()).hexdigest()[:10]
+
+
+def _sample_issues(raw: RawFile, mapping: Mapping) -> None:
+    """Problems the upload's checks find in the sample's columns (unreadable dates, text in a measure)."""
+    from data.validate import check
+
+    report = check(raw, "market", mapping).report
+    issues = [i for i in (*report.errors, *report.warnings) if i.column]
+    for issue in issues[:5]:
+        st.warning(md(f"In the first {len(raw.frame):,} rows, {issue.column}: {issue.message}"),
+                   icon=":material/warning:")
+
+
+def _save(name: str, spec: LiveSpec, ours: str | None, rest: tuple[str, ...]) -> None:
     from dashboard.access_ui import record, user
     from dashboard.dataset_picker import open_in_session, workspace
-    from data.live_sql import LiveSourceError, LiveSpec, LiveStore
-    from data.periods import infer_periodicity
+    from data.live_sql import LiveSourceError, LiveStore
     from data.workspace import WorkspaceError
 
     try:
-        spec = LiveSpec(connection, table, mapping, ttl).checked()
         with st.spinner("Asking the warehouse for a summary…"):
-            store = LiveStore(spec)
+            store = LiveStore(spec.checked())
             rows, periods = store.row_count(), store.periods()
         if not periods:
-            raise LiveSourceError(f"{table} has no rows with a date.")
-        periodicity = infer_periodicity(pd.Series(periods)).period
+            raise LiveSourceError(f"{spec.table} has no rows with a date.")
         me = user()  # the owner, as for a saved upload (nobody, in open mode)
-        saved = workspace().save_live(name, spec.to_json(), f"live SQL: {connection} · {table}",
-                                      summary=(rows, f"{periods[0]:%Y-%m-%d}", f"{periods[-1]:%Y-%m-%d}", periodicity),
+        saved = workspace().save_live(name, spec.to_json(), f"live SQL: {spec.connection} · {spec.table}",
+                                      ours=ours, rest=rest,
+                                      summary=(rows, f"{periods[0]:%Y-%m-%d}", f"{periods[-1]:%Y-%m-%d}", spec.calendar),
                                       owner=me.email, owner_name=None if me.email is None else me.name)
     except (LiveSourceError, WorkspaceError) as error:
         st.error(f"The live dataset was not saved. {md(error)}", icon=":material/error:")

@@ -33,12 +33,14 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from data import queries
 from data.locations import normalise_url
-from data.queries import GROUPABLE, MEASURES, SUMMED, MarketFilter
+from data.mapping import ALL, WIDE, company_name
+from data.mapping import Mapping as ColumnMapping
+from data.queries import CALENDAR_UNITS, GROUPABLE, MEASURES, SUMMED, MarketFilter
 from data.schema import MARKET
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")  # a connection name: also part of an environment variable
 ENV_PREFIX = "MARKET_TRENDS_CONNECTION_"
-REQUIRED = ("date", "segment", "region", "company")
+REQUIRED = ("date", "company")  # a source without segment or region is one segment and region, "All"
 MAPPABLE = tuple(dict.fromkeys([*MARKET.columns, *SUMMED]))
 DEFAULT_TTL = 900  # seconds a live result is reused before the warehouse is asked again
 MAX_TABLE = 200
@@ -51,22 +53,68 @@ class LiveSourceError(Exception):
 
 
 @dataclass(frozen=True)
+class WideColumns:
+    """A wide table in the warehouse (a share tracker: one column per company), as on the upload's mapping."""
+
+    date_column: str
+    companies: Mapping[str, str]  # company name -> its column
+    value: str = "share"  # what the company columns hold: units, revenue or share
+    segment: str = ALL
+    region: str = ALL
+
+
+@dataclass(frozen=True)
 class LiveSpec:
     """What the catalog keeps about a live dataset: no URL, no password, only the connection's name."""
 
     connection: str
     table: str  # "table" or "schema.table" (a table or a view), or "query:<name>" (a configured SELECT)
-    mapping: Mapping[str, str] = field(default_factory=dict)  # market column -> the source's column
+    mapping: Mapping[str, str] = field(default_factory=dict)  # long layout: market column -> the source's column
     ttl: int = DEFAULT_TTL
+    calendar: str | None = None  # dates moved to the start of their week/month/quarter/year by the warehouse
+    wide: WideColumns | None = None  # the wide layout instead of `mapping`
+
+    @classmethod
+    def from_mapping(cls, connection: str, table: str, chosen: ColumnMapping, ttl: int = DEFAULT_TTL,
+                     calendar: str | None = None) -> LiveSpec:
+        """The spec for what the user confirmed in the Data page's mapping (the same widgets as an upload)."""
+        if chosen.layout == WIDE:
+            wide = WideColumns(chosen.date_column or "", {company_name(c): c for c in chosen.company_columns},
+                               chosen.value, chosen.segment or ALL, chosen.region or ALL)
+            return cls(connection, table, {}, ttl, calendar, wide)
+        return cls(connection, table, dict(chosen.columns), ttl, calendar)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The market columns this source provides (segment and region always: "All" where it has none)."""
+        if self.wide is not None:
+            return ("date", "segment", "region", "company", self.wide.value)
+        return tuple(dict.fromkeys([*self.mapping, "segment", "region"]))
+
+    @property
+    def source_columns(self) -> tuple[str, ...]:
+        """The warehouse columns the aggregates read."""
+        if self.wide is not None:
+            return (self.wide.date_column, *self.wide.companies.values())
+        return tuple(dict.fromkeys(self.mapping.values()))
 
     def to_json(self) -> dict:
-        return {"connection": self.connection, "table": self.table, "mapping": dict(self.mapping), "ttl": self.ttl}
+        data = {"connection": self.connection, "table": self.table, "mapping": dict(self.mapping), "ttl": self.ttl,
+                "calendar": self.calendar}
+        if self.wide is not None:
+            data["wide"] = {"date_column": self.wide.date_column, "companies": dict(self.wide.companies),
+                            "value": self.wide.value, "segment": self.wide.segment, "region": self.wide.region}
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping) -> LiveSpec:
         try:
+            wide = data.get("wide")
             spec = cls(str(data["connection"]), str(data["table"]), {str(k): str(v) for k, v in data["mapping"].items()},
-                       int(data.get("ttl", DEFAULT_TTL)))
+                       int(data.get("ttl", DEFAULT_TTL)), data.get("calendar"),
+                       None if wide is None else WideColumns(
+                           str(wide["date_column"]), {str(k): str(v) for k, v in wide["companies"].items()},
+                           str(wide["value"]), str(wide["segment"]), str(wide["region"])))
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise LiveSourceError("This live dataset's settings are damaged; define it again on the Data page.") from error
         return spec.checked()
@@ -75,6 +123,17 @@ class LiveSpec:
         check_name(self.connection)
         if not self.table or len(self.table) > MAX_TABLE or self.table.count(".") > 1:
             raise LiveSourceError("Choose a table or view (optionally schema.table) from the list.")
+        if self.calendar is not None and self.calendar not in CALENDAR_UNITS:
+            raise LiveSourceError(f"Place dates on one of: {', '.join(CALENDAR_UNITS)}.")
+        if self.wide is not None:
+            self._check_wide(self.wide)
+        else:
+            self._check_long()
+        if not 0 <= self.ttl <= 7 * 86400:
+            raise LiveSourceError("The refresh interval must be between 0 seconds and 7 days.")
+        return self
+
+    def _check_long(self) -> None:
         missing = [c for c in REQUIRED if c not in self.mapping]
         unknown = [c for c in self.mapping if c not in MAPPABLE]
         if missing or unknown:
@@ -82,9 +141,15 @@ class LiveSpec:
                                   + (f"; the market has no column {', '.join(unknown)}" if unknown else "") + ".")
         if not any(m in self.mapping for m in MEASURES):
             raise LiveSourceError(f"Map at least one measure ({', '.join(MEASURES)}).")
-        if not 0 <= self.ttl <= 7 * 86400:
-            raise LiveSourceError("The refresh interval must be between 0 seconds and 7 days.")
-        return self
+
+    @staticmethod
+    def _check_wide(wide: WideColumns) -> None:
+        if not wide.date_column or not wide.companies:
+            raise LiveSourceError("The wide layout needs a date column and at least one company column.")
+        if wide.date_column in wide.companies.values():
+            raise LiveSourceError(f"{wide.date_column} is the date column; it cannot also be a company column.")
+        if wide.value not in MEASURES:
+            raise LiveSourceError(f"The company columns hold one of: {', '.join(MEASURES)}.")
 
 
 def check_name(name: object) -> str:
@@ -208,26 +273,24 @@ def _query_sql(connection: str, name: str) -> str:
     return sql
 
 
-def columns_of(connection: str, name: str) -> list[str]:
-    """The columns of one table, view or configured query, for the mapping."""
+def sample_rows(connection: str, name: str, limit: int = PREVIEW_ROWS) -> pd.DataFrame:
+    """The first `limit` rows of a table, view or configured query, as the Data page's mapping reads a file.
+
+    The one place raw rows are fetched: a small sample for whoever defines the source,
+    so the mapping can be suggested from names and content and checked before saving.
+    """
     if name.startswith(QUERY):
-        try:
-            with engine_for(connection).connect() as conn:
-                sub = text(_query_sql(connection, name)).columns().subquery("q")
-                return list(conn.execute(select(text("*")).select_from(sub).limit(0)).keys())
-        except SQLAlchemyError as error:
-            raise _explain(error, connection, f"run the query {name}") from None
-    schema, _, bare = name.rpartition(".")
+        source = text(_query_sql(connection, name)).columns().subquery("q")
+        statement = select(text("*")).select_from(source).limit(limit)
+    else:
+        schema, _, bare = name.rpartition(".")
+        statement = select(text("*")).select_from(table(bare, schema=schema or None)).limit(limit)
     try:
-        return [c["name"] for c in inspect(engine_for(connection)).get_columns(bare, schema=schema or None)]
+        with engine_for(connection).connect() as conn:
+            result = conn.execute(statement)
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
     except SQLAlchemyError as error:
-        raise _explain(error, connection, f"read the columns of {name}") from None
-
-
-def guess_mapping(columns: Sequence[str]) -> dict[str, str]:
-    """Market column -> source column where the names match (case and spaces aside), as a starting point."""
-    by_key = {re.sub(r"[^a-z0-9]", "", c.lower()): c for c in columns}
-    return {m: by_key[m.replace("_", "")] for m in MAPPABLE if m.replace("_", "") in by_key}
+        raise _explain(error, connection, f"read the first rows of {name}") from None
 
 
 def refresh_stamp(refreshed: float | None, ttl: int, now: float | None = None) -> str:
@@ -245,18 +308,23 @@ class LiveStore:
     def __init__(self, spec: LiveSpec) -> None:
         self.spec = spec.checked()
         self._engine = engine_for(spec.connection)
-        used = [column(c) for c in dict.fromkeys(spec.mapping.values())]
+        used = [column(c) for c in spec.source_columns]
         if spec.table.startswith(QUERY):  # the operator's SELECT, as a subquery the aggregates wrap
             raw = text(_query_sql(spec.connection, spec.table)).columns(*used).subquery("source")
         else:
             schema, _, bare = spec.table.rpartition(".")
             raw = table(bare, *used, schema=schema or None)
-        self._source = queries.mapped_source(raw, spec.mapping)
+        if spec.wide is not None:
+            w = spec.wide
+            self._source = queries.wide_source(raw, w.date_column, w.companies, w.value, w.segment, w.region,
+                                               spec.calendar)
+        else:
+            self._source = queries.mapped_source(raw, spec.mapping, spec.calendar)
         self.rows_fetched = 0  # aggregate rows that crossed the wire, for tests and benchmarks
 
     def columns(self, table_name: str = "market") -> list[str]:
         self._market(table_name)
-        return list(dict.fromkeys([*(c for c in MARKET.columns if c in self.spec.mapping), *SUMMED]))
+        return list(dict.fromkeys([*(c for c in MARKET.columns if c in self.spec.fields), *SUMMED]))
 
     def row_count(self, table_name: str = "market") -> int:
         self._market(table_name)
@@ -264,7 +332,7 @@ class LiveStore:
 
     def distinct(self, table_name: str, column: str) -> list[str]:
         self._market(table_name)
-        if column not in self.spec.mapping:
+        if column not in self.spec.fields:
             raise ValueError(f"market has no column {column!r}")
         return [str(v) for v in self._run(queries.distinct_values(self._source, column))["v"]]
 
@@ -284,9 +352,9 @@ class LiveStore:
     def market_totals(self, where: MarketFilter, by: Sequence[str]) -> pd.DataFrame:
         keys = list(by)
         for key in keys:
-            if key not in GROUPABLE or key not in self.spec.mapping:
+            if key not in GROUPABLE or key not in self.spec.fields:
                 raise ValueError(f"cannot group market by {key!r}; choose from "
-                                 f"{', '.join(k for k in GROUPABLE if k in self.spec.mapping)}")
+                                 f"{', '.join(k for k in GROUPABLE if k in self.spec.fields)}")
         return queries.summed_frame(self._run(queries.totals(self._source, where, keys)), keys)
 
     def table(self, name: str, limit: int | None = None) -> pd.DataFrame:
@@ -294,7 +362,7 @@ class LiveStore:
         self._market(name)
         if limit is not None:
             return self._run(select(self._source).limit(min(int(limit), PREVIEW_ROWS)))
-        keys = [k for k in ("date", "segment", "region", "company", "product", "channel") if k in self.spec.mapping]
+        keys = [k for k in ("date", "segment", "region", "company", "product", "channel") if k in self.spec.fields]
         return self.market_totals(MarketFilter(), keys)
 
     def _market(self, name: str) -> None:

@@ -22,7 +22,7 @@ ALL = "All"  # segment or region of a file that has none
 ROW = "_row"  # the file row each record came from, for the report
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "date": ("date", "period", "month", "week", "quarter", "year", "time", "datum", "period start", "monat", "fecha", "mois"),
+    "date": ("date", "period", "month", "week", "day", "quarter", "year", "time", "datum", "period start", "monat", "fecha", "mois"),
     "company": ("company", "brand", "vendor", "competitor", "manufacturer", "supplier", "player", "firm", "marke", "hersteller", "marca", "marque", "unternehmen"),
     "segment": ("segment", "category", "market segment", "product line", "customer segment"),
     "region": ("region", "country", "geography", "geo", "territory", "area", "market", "land", "país", "pays"),

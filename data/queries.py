@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Double, FromClause, Select, cast, column, func, literal, null, select, table
+from sqlalchemy import Date, Double, FromClause, Select, cast, column, func, literal, null, select, table, union_all
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.elements import ColumnElement
@@ -135,6 +135,46 @@ def summed_frame(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
-def mapped_source(source: FromClause, mapping: Mapping[str, str], name: str = "market") -> FromClause:
-    """A warehouse table seen with the market schema's column names (`mapping`: market name -> its column)."""
-    return select(*[source.c[theirs].label(ours) for ours, theirs in mapping.items()]).subquery(name)
+CALENDAR_UNITS = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year"}
+FILLED = "All"  # the segment or region of a source that has none, as for an uploaded file
+
+
+def period_start(date: ColumnElement, calendar: str | None) -> ColumnElement:
+    """A date moved to the start of its week, month, quarter or year, by the engine (date_trunc).
+
+    The warehouse then groups a daily or month-end fact table by period, so only one row
+    per period travels, and the pages see the same period starts an upload gets.
+    PostgreSQL, DuckDB, Snowflake, Redshift and Trino all spell it `date_trunc('month', d)`.
+    """
+    if calendar is None:
+        return date
+    return cast(func.date_trunc(CALENDAR_UNITS[calendar], date), Date)
+
+
+def mapped_source(source: FromClause, mapping: Mapping[str, str], calendar: str | None = None,
+                  name: str = "market") -> FromClause:
+    """A warehouse table seen with the market schema's column names (`mapping`: market name -> its column).
+
+    A table without a segment or region column is one segment and one region, "All",
+    exactly as an uploaded file without them.
+    """
+    picked = [(period_start(source.c[theirs], calendar) if ours == "date" else source.c[theirs]).label(ours)
+              for ours, theirs in mapping.items()]
+    filled = [literal(FILLED).label(key) for key in ("segment", "region") if key not in mapping]
+    return select(*picked, *filled).subquery(name)
+
+
+def wide_source(source: FromClause, date_column: str, companies: Mapping[str, str], value: str,
+                segment: str = FILLED, region: str = FILLED, calendar: str | None = None,
+                name: str = "market") -> FromClause:
+    """A wide warehouse table (one column per company, e.g. a share tracker) unpivoted with UNION ALL.
+
+    `companies` maps each company's name to its column; the names and the segment and region
+    become bound parameters, the columns quoted identifiers: nothing of the table's text is
+    spliced into SQL.
+    """
+    date = period_start(source.c[date_column], calendar).label("date")
+    parts = [select(date, literal(company).label("company"), literal(segment).label("segment"),
+                    literal(region).label("region"), cast(source.c[theirs], Double).label(value))
+             for company, theirs in companies.items()]
+    return union_all(*parts).subquery(name)

@@ -225,7 +225,7 @@ class Workspace:
         return record
 
     def save_live(self, name: str, live: dict, source: str, *, ours: str | None = None,
-                  summary: tuple[int, str | None, str | None, str | None] = (0, None, None, None),
+                  rest: tuple[str, ...] | None = None, summary: tuple[int, str | None, str | None, str | None] = (0, None, None, None),
                   owner: str | None = None, owner_name: str | None = None) -> DatasetVersion:
         """A live SQL dataset: only its settings (no URL, no rows) go in the catalog, as version 1.
 
@@ -245,7 +245,8 @@ class Workspace:
                     id=dataset_id, name=name, source=source, created=now, updated=now, latest_version=1, live=live,
                     refreshed=now, owner=owner and clean_text(owner, 320, "") or None,
                     owner_name=owner_name and clean_text(owner_name, MAX_NAME, "") or None,
-                    **({"ours": clean_text(ours, 200, "")} if ours else {})))
+                    **({"ours": clean_text(ours, 200, "")} if ours else {}),
+                    **({"rest": [str(r) for r in rest]} if rest is not None else {})))
                 conn.execute(insert(versions_t).values(**{**record.__dict__, "refresh_message": None}))
         except IntegrityError as error:
             raise WorkspaceError("Two saves picked the same new id; please save again.") from error

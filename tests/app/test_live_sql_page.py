@@ -7,10 +7,12 @@ the environment, and its URL never shows on a page.
 from __future__ import annotations
 
 import pytest
+import streamlit as st
 from sqlalchemy import create_engine, event, text
 from streamlit.testing.v1 import AppTest
 
 from dashboard.dataset_picker import _workspace
+from dashboard.live_ui import mapping_scope
 from dashboard.sharing import view_store
 from data import live_sql
 from data.live_sql import LiveSpec, LiveStore
@@ -45,6 +47,7 @@ def app_env(pg_url, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no developer secrets file
     view_store.clear()
     _workspace.clear()
+    st.cache_data.clear()  # tables and samples listed for another test's database
     yield pg_url
     view_store.clear()
     _workspace.clear()
@@ -68,8 +71,11 @@ def test_a_live_source_is_defined_on_the_data_page_and_every_page_then_asks_the_
     assert not at.exception, at.exception
     assert at.selectbox(key="live_connection").options == ["warehouse"]
     at.selectbox(key="live_table").set_value("sales").run()
-    assert at.selectbox(key="live_map_sales_segment").value == "segment"  # guessed from the names
-    at.text_input(key="live_name").set_value("Warehouse sales").run()
+    scope = mapping_scope("warehouse", "sales")
+    assert at.radio(key=f"layout_{scope}").value == "long"  # the upload's own mapping widgets
+    assert at.selectbox(key=f"map_{scope}_segment").value == "segment"  # guessed from the names
+    assert at.radio(key=f"calendar_{scope}").value == "monthly"
+    at.text_input(key=f"live_name_{scope}").set_value("Warehouse sales").run()
     at.button(key="live_save").click().run()
     assert not at.exception, at.exception
     [info] = Workspace().list()
@@ -140,3 +146,33 @@ def test_every_page_runs_on_a_live_dataset(app_env, page):
     assert not at.exception, at.exception
     assert at.title and "Warehouse sales" in sidebar_text(at)
     assert not any("cannot be read" in w.value for w in at.warning)
+
+
+def test_a_warehouse_table_named_its_own_way_is_mapped_like_an_upload_and_grouped_by_month(app_env):
+    """Daily rows under export names (day, brand, country, net_sales) and an "Other" brand: the same
+    suggestions, calendar and catch-all question as an uploaded file, then the pages see months."""
+    engine = create_engine(app_env)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "CREATE TABLE orders AS SELECT (date '2024-01-01' + (i % 365)) AS day, "
+            "(ARRAY['Apex', 'Borealis', 'Other'])[1 + i % 3] AS brand, 'DE' AS country, "
+            "(10 + i % 7)::numeric(10, 2) AS net_sales FROM generate_series(0, 3 * 365 - 1) AS i"))
+    engine.dispose()
+    at = open_app({}, "../pages/data.py")
+    at.selectbox(key="live_table").set_value("orders").run()
+    scope = mapping_scope("warehouse", "orders")
+    assert not at.exception, at.exception
+    mapped = {field: at.selectbox(key=f"map_{scope}_{field}").value for field in ("date", "company", "region", "revenue")}
+    assert mapped == {"date": "day", "company": "brand", "region": "country", "revenue": "net_sales"}
+    assert at.radio(key=f"calendar_{scope}").value == "monthly"  # daily rows: months suggested
+    assert at.radio(key=f"rest_{scope}_0").value == "The rest of the market"  # "Other" is not a company
+    at.text_input(key=f"live_name_{scope}").set_value("Orders").run()
+    at.button(key="live_save").click().run()
+    assert not at.exception, at.exception
+    [info] = Workspace().list()
+    assert info.rest == ("Other",) and info.ours in ("Apex", "Borealis") and info.periodicity == "monthly"
+    store = LiveStore(LiveSpec.from_json(info.live))
+    assert len(store.periods()) == 12 and store.periods()[0].day == 1
+    at = open_app({"data": info.id}, "../pages/competitors.py")
+    assert not at.exception, at.exception
+    assert "Orders" in sidebar_text(at) and "Other" not in at.selectbox(key="company").options

@@ -13,7 +13,9 @@ from sqlalchemy import create_engine, text
 
 from data import live_sql
 from data.live_sql import LiveSourceError, LiveSpec, LiveStore, connection_names, redact, refresh_stamp
+from data.mapping import LONG, WIDE, Mapping, suggest_mapping
 from data.store import MarketFilter, Store
+from data.validate import load
 
 MAPPING = {"date": "month", "segment": "seg", "region": "geo", "company": "vendor", "product": "sku",
            "units": "qty", "revenue": "amount"}
@@ -112,6 +114,14 @@ def test_a_spec_round_trips_and_bad_specs_say_what_to_fix():
         LiveSpec("x'; --", "sales", MAPPING).checked()
     with pytest.raises(LiveSourceError, match="damaged"):
         LiveSpec.from_json({"connection": "w"})
+    wide = LiveSpec.from_mapping("warehouse", "tracker", Mapping(WIDE, date_column="period",
+                                                                  company_columns=("Apex %", "Other %"), value="share"))
+    assert wide.wide.companies == {"Apex": "Apex %", "Other": "Other %"}
+    assert LiveSpec.from_json(wide.to_json()) == wide
+    with pytest.raises(LiveSourceError, match="date column"):
+        LiveSpec.from_mapping("warehouse", "t", Mapping(WIDE, date_column="d", company_columns=("d",))).checked()
+    with pytest.raises(LiveSourceError, match="Place dates"):
+        LiveSpec("warehouse", "sales", MAPPING, calendar="hourly").checked()
 
 
 def test_the_refresh_stamp_changes_on_refresh_and_when_the_ttl_runs_out():
@@ -120,11 +130,10 @@ def test_the_refresh_stamp_changes_on_refresh_and_when_the_ttl_runs_out():
     assert refresh_stamp(None, 900, now=1000.0) != refresh_stamp(1500.0, 900, now=1000.0)
 
 
-def test_tables_and_columns_are_listed_for_the_mapping(warehouse):
+def test_tables_and_a_sample_are_listed_for_the_mapping(warehouse):
     assert "sales" in live_sql.tables_of("warehouse")
-    assert live_sql.columns_of("warehouse", "sales") == ["month", "seg", "geo", "vendor", "sku", "qty", "amount"]
-    assert live_sql.guess_mapping(["Date", "Segment", "REGION", "company", "Units", "other"]) == {
-        "date": "Date", "segment": "Segment", "region": "REGION", "company": "company", "units": "Units"}
+    sample = live_sql.sample_rows("warehouse", "sales", limit=7)
+    assert list(sample.columns) == ["month", "seg", "geo", "vendor", "sku", "qty", "amount"] and len(sample) == 7
 
 
 def _closed_port() -> int:
@@ -140,7 +149,9 @@ def test_a_select_named_in_the_servers_configuration_is_a_source_too(warehouse, 
         '[connections.warehouse.queries]\n'
         'phones = "SELECT month, seg, geo, vendor, sku, qty, amount FROM sales WHERE seg = \'Phones\'"\n')
     assert "query:phones" in live_sql.tables_of("warehouse")
-    assert live_sql.columns_of("warehouse", "query:phones") == ["month", "seg", "geo", "vendor", "sku", "qty", "amount"]
+    assert list(live_sql.sample_rows("warehouse", "query:phones").columns) == [
+        "month", "seg", "geo", "vendor", "sku", "qty", "amount"]
+    assert set(live_sql.sample_rows("warehouse", "query:phones")["seg"]) == {"Phones"}
     live, local = LiveStore(LiveSpec("warehouse", "query:phones", MAPPING)), embedded()
     phones = MarketFilter(segments=("Phones",))
     for by in GROUPS:
@@ -148,3 +159,54 @@ def test_a_select_named_in_the_servers_configuration_is_a_source_too(warehouse, 
                                       check_dtype=False)
     with pytest.raises(LiveSourceError, match="no query named “nope”"):
         LiveStore(LiveSpec("warehouse", "query:nope", MAPPING))
+
+
+def _table(url: str, name: str, frame: pd.DataFrame) -> None:
+    engine = create_engine(url)
+    frame.to_sql(name, engine, index=False)
+    engine.dispose()
+
+
+def test_a_wide_share_tracker_in_the_warehouse_reads_as_the_same_file_uploaded(warehouse):
+    """Month-end dates, one percent column per company, no segment or region: the upload's own test case."""
+    months = pd.date_range("2023-01-31", periods=18, freq="ME")
+    rng = np.random.default_rng(3)
+    raw = rng.dirichlet([6, 3, 2, 1], size=len(months)) * 100
+    tracker = pd.DataFrame(np.round(raw, 1), columns=["Apex %", "Borealis %", "Corvid %", "Other %"])
+    tracker.iloc[:, -1] = 100 - tracker.iloc[:, :-1].sum(axis=1)  # the tracker's rows add up to 100
+    tracker.insert(0, "Period", months.date)
+    _table(warehouse, "tracker", tracker)
+
+    uploaded = load("tracker.csv", tracker.to_csv(index=False).encode())
+    assert uploaded.ok and uploaded.mapping.layout == WIDE
+    sample = live_sql.sample_rows("warehouse", "tracker")
+    from dashboard.live_ui import sample_file
+
+    suggested = suggest_mapping(sample_file("tracker", sample), "market")
+    assert suggested == uploaded.mapping  # the same suggestion from the warehouse's sample as from the file
+    live = LiveStore(LiveSpec.from_mapping("warehouse", "tracker", suggested, calendar="monthly"))
+    local = Store.from_frames({"market": uploaded.frame})
+    assert live.periods() == local.periods() and live.periods()[0] == pd.Timestamp("2023-01-01")
+    assert live.distinct("market", "company") == ["Apex", "Borealis", "Corvid", "Other"]
+    assert live.distinct("market", "segment") == ["All"] == live.distinct("market", "region")
+    for by in [("date", "company"), ("company",), ("date",)]:
+        pd.testing.assert_frame_equal(live.market_totals(MarketFilter(), by), local.market_totals(MarketFilter(), by),
+                                      check_dtype=False, atol=1e-9)
+    assert live.measures() == ["share"]
+
+
+def test_daily_rows_are_grouped_into_periods_by_the_warehouse(warehouse):
+    """A daily fact table without segment or region: the warehouse sums each month, one row per month travels."""
+    days = pd.date_range("2024-01-01", "2024-06-30", freq="D")
+    facts = pd.DataFrame({"order_day": np.repeat(days, 2), "brand": ["Acme", "Corvid"] * len(days),
+                          "sales": np.arange(2 * len(days), dtype=float)})
+    _table(warehouse, "orders", facts)
+    chosen = Mapping(LONG, {"date": "order_day", "company": "brand", "revenue": "sales"})
+    live = LiveStore(LiveSpec.from_mapping("warehouse", "orders", chosen, calendar="monthly"))
+    assert live.periods() == list(pd.date_range("2024-01-01", periods=6, freq="MS"))
+    monthly = live.market_totals(MarketFilter(companies=("Acme",)), ["date"])
+    expected = facts[facts.brand == "Acme"].groupby(facts.order_day.dt.to_period("M"))["sales"].sum()
+    assert len(monthly) == 6 and np.allclose(monthly["revenue"], expected.to_numpy())
+    quarters = LiveStore(LiveSpec.from_mapping("warehouse", "orders", chosen, calendar="quarterly"))
+    assert quarters.periods() == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-04-01")]
+    assert live.distinct("market", "region") == ["All"]
