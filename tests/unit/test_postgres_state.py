@@ -144,3 +144,18 @@ def test_launch_plans_keep_their_json_inputs_on_postgresql(shared):
     save_plan(DATA, "Phone X", "Budget", pd.Timestamp("2025-04-01"), inputs, owner=ME)  # replaces the first
     [plan] = plans_for(DATA)
     assert (plan.option, plan.launch, plan.inputs) == ("Budget", pd.Timestamp("2025-04-01"), inputs)
+
+
+def test_two_servers_saving_the_same_products_plan_at_once_both_succeed(shared):
+    """Two people press "Track it" for one product at the same moment, on two servers: no "try again"."""
+    inputs = {"market_size": 1e6, "price": 99.0, "unit_cost": 40.0, "fixed_cost": 1e5, "p": 0.03, "q": 0.38,
+              "periods": 36.0, "per_year": 12.0, "recurring": False}
+
+    def save(i: int) -> str:
+        return save_plan(DATA, "Phone X", f"Option {i}", pd.Timestamp("2025-03-01"), inputs, owner=ME).option
+
+    with ThreadPoolExecutor(8) as pool:
+        saved = list(pool.map(save, range(40)))
+    assert len(saved) == 40
+    [plan] = plans_for(DATA)
+    assert plan.option in saved and plan.inputs == inputs
