@@ -199,8 +199,7 @@ class Access:
         grant = Grant(target, role, time.time(), by.who)
         with self._guard("share the dataset"):
             with appdb.writer(self.engine).begin() as conn:
-                conn.execute(delete(grants_t).where(grants_t.c.dataset == dataset, grants_t.c.grantee == target))
-                conn.execute(insert(grants_t).values(dataset=dataset, **grant.__dict__))
+                conn.execute(appdb.upsert(conn, grants_t, {"dataset": dataset, **grant.__dict__}))
         self.record(by, "shared", dataset=dataset, detail=f"{target} as {role}")
         return grant
 

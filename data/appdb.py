@@ -16,8 +16,9 @@ import logging
 import threading
 from pathlib import Path
 
-from sqlalchemy import (JSON, Column, Engine, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
-                        create_engine, event, inspect)
+from sqlalchemy import (JSON, Column, Connection, Engine, Float, ForeignKey, Index, Insert, Integer, MetaData, String,
+                        Table, Text, create_engine, event, inspect)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.pool import NullPool
 
@@ -201,6 +202,18 @@ def writer(eng: Engine) -> Engine:
     serialises two servers saving the same dataset (tests/unit/test_postgres_state.py).
     """
     return eng.execution_options(**{WRITE: True})
+
+
+def upsert(conn: Connection, table: Table, row: dict) -> Insert:
+    """INSERT … ON CONFLICT (primary key) DO UPDATE: a save that replaces a row by its key.
+
+    Delete-then-insert races on PostgreSQL when two servers save the same key at once (both
+    deletes find nothing, the second insert fails); this way both succeed and the later one is kept.
+    """
+    keys = [c.name for c in table.primary_key.columns]
+    statement = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table).values(**row)
+    return statement.on_conflict_do_update(index_elements=keys,
+                                           set_={k: statement.excluded[k] for k in row if k not in keys})
 
 
 def migrate(eng: Engine) -> None:

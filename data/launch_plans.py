@@ -15,8 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Insert, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from data import appdb
@@ -55,19 +54,11 @@ def save_plan(dataset: str, product: str, option: str, launch: pd.Timestamp, inp
            "inputs": kept, "saved": plan.saved, "owner": owner}
     try:
         with appdb.writer(appdb.ready_engine(url)).begin() as conn:
-            conn.execute(_replace(conn.dialect.name, row))
+            conn.execute(appdb.upsert(conn, plans_t, row))
     except SQLAlchemyError as error:
         raise PlanStoreError(f"The plan could not be saved ({type(error).__name__}); try again, or ask whoever "
                              "runs the server to check the app database.") from error
     return plan
-
-
-def _replace(dialect: str, row: dict) -> Insert:
-    """INSERT … ON CONFLICT DO UPDATE: two servers saving the same product's plan at once both succeed,
-    the later one's plan is kept (a delete-then-insert races on PostgreSQL: both deletes find nothing)."""
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(plans_t).values(**row)
-    changed = {k: statement.excluded[k] for k in row if k not in ("dataset", "product")}
-    return statement.on_conflict_do_update(index_elements=["dataset", "product"], set_=changed)
 
 
 def plans_for(dataset: str, *, url: str | None = None) -> list[LaunchPlan]:
