@@ -169,7 +169,7 @@ def _define(connection: str, table: str, raw: RawFile) -> None:
         with st.spinner("Asking the warehouse for its periods and companies…"):
             dates, companies = _summary(json.dumps(spec.to_json()))
     except LiveSourceError as error:
-        st.info(f"{md(error)} Nothing is saved until the mapping is complete.", icon=":material/info:")
+        st.info(f"{md(error)} Nothing is saved until this is fixed.", icon=":material/info:")
         return
     if not dates:
         st.warning(f"{md(table)} has no rows with a date in the mapped column.", icon=":material/warning:")
