@@ -20,6 +20,19 @@ METHOD = (
     "company's band is its own {level:.0%} interval with the other companies held at their forecasts."
 )
 
+MIN_PERIODS = 6  # fewer periods with figures: no share forecast on any page (a trend from five points is a guess)
+
+
+def too_short(totals: pd.DataFrame, measure: str) -> str | None:
+    """Why the share forecast is not shown, in plain words; None when the slice has enough periods.
+
+    One rule for the Briefing and Competitors, so one page never forecasts what the other refuses.
+    """
+    periods = int((totals.groupby("date")[measure].count() > 0).sum())
+    if periods >= MIN_PERIODS:
+        return None
+    return f"The share forecast needs at least {MIN_PERIODS} periods with figures; this slice has {periods}."
+
 
 def share_forecast(totals: pd.DataFrame, measure: str, horizon: int, *, season_length: int = 12,
                    level: float = 0.9) -> pd.DataFrame:

@@ -50,19 +50,26 @@ def amount(finding: Finding) -> str:
     return f"{compact(finding.impact, 'revenue')}/yr"
 
 
+def card(**fields: object) -> dict:
+    """st.metric keywords; "vs prior 12 months" only under a change, never alone under a level."""
+    if fields.get("delta") is None:
+        fields.pop("delta_description", None)
+    return fields
+
+
 def share_cards(where: Standing, vs: str) -> list[dict]:
     """Share-only data: our share, our rank and the gap to the leader (or our lead), each with its change."""
-    cards = [dict(label=f"{where.company} market share", value=percent(where.share),
+    cards = [card(label=f"{where.company} market share", value=percent(where.share),
                   delta=points(None if where.previous_share is None else where.share - where.previous_share),
                   delta_description=vs, help=f"Average share over the last {where.span}, {where.start:%b %Y} – "
                                              f"{where.end:%b %Y}.")]
-    cards.append(dict(label="Rank", value=f"#{where.rank} of {where.of}",
+    cards.append(card(label="Rank", value=f"#{where.rank} of {where.of}",
                       help=f"By share over the last {where.span}. A catch-all column such as “Other” is the rest of "
                            "the market and is not ranked, unless you said on loading that it is a company."))
     if where.rival is not None and where.gap is not None:
         change = None if where.previous_gap is None else where.gap - where.previous_gap
         label = f"Lead over {where.rival}" if where.rank == 1 else f"Gap to the leader, {where.rival}"
-        cards.append(dict(label=label, value=f"{abs(where.gap):.1f} pts", delta=points(change),
+        cards.append(card(label=label, value=f"{abs(where.gap):.1f} pts", delta=points(change),
                           delta_description=vs,
                           help=f"{where.rival} has {where.rival_share:.1f}% over the last {where.span}. The change is "
                                "in our favour when positive: a lead that grew or a gap that closed."))
@@ -74,14 +81,14 @@ def money_cards(h: Headline, ours: str, measure: str, share_of: str, span: str) 
     label, vs = MEASURE_LABELS[measure].lower(), f"vs prior {span}"
     gap = None if h.our_growth is None or h.market_growth is None else h.our_growth - h.market_growth
     return [
-        dict(label=f"Market {label}", value=compact(h.market, measure),
+        card(label=f"Market {label}", value=compact(h.market, measure),
              delta=percent(h.market_growth, signed=True), delta_description=vs,
              help=f"Sum over the last {span}, {h.window_start:%b %Y} – {h.window_end:%b %Y}, selected segments and regions."),
-        dict(label=f"{ours} {label}", value=compact(h.ours, measure),
+        card(label=f"{ours} {label}", value=compact(h.ours, measure),
              delta=points(gap), delta_description="vs market growth",
              help=f"Sum over the last {span}. {ours} grew {percent(h.our_growth, signed=True) or 'n/a'}, the market "
                   f"{percent(h.market_growth, signed=True) or 'n/a'}."),
-        dict(label=f"{ours} {share_of}", value=percent(h.share), delta=points(h.share_change), delta_description=vs),
+        card(label=f"{ours} {share_of}", value=percent(h.share), delta=points(h.share_change), delta_description=vs),
     ]
 
 

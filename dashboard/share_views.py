@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.share import share_over_time
-from analysis.share_forecast import METHOD, share_forecast
+from analysis.share_forecast import METHOD, share_forecast, too_short
 from dashboard import charts
 from dashboard.shared_work import computed, figure
 from dashboard.theme import company_colors
@@ -18,7 +18,7 @@ from dashboard.widgets import chart
 
 
 def share_trends(totals: pd.DataFrame, ours: str, *, season: int, key: str) -> None:
-    """Shares over time, and their forecast for the next season when there are two seasons of history."""
+    """Shares over time, and their forecast for the next season (by the rule every page uses: `too_short`)."""
     shares = computed(share_over_time, totals, "share")
     colors = company_colors(shares["company"].unique(), ours)
     left, right = st.columns(2)
@@ -27,9 +27,8 @@ def share_trends(totals: pd.DataFrame, ours: str, *, season: int, key: str) -> N
                      y_title="Market share (%)", y_format=".1f", y_suffix="%", colors=colors, emphasis=ours),
               shares, key=f"{key}_shares")
     with right:
-        if shares["date"].nunique() < 2 * season:
-            st.info(f"The share forecast needs at least {2 * season} periods; this slice has "
-                    f"{shares['date'].nunique()}.", icon=":material/info:")
+        if short := too_short(totals, "share"):
+            st.info(short, icon=":material/info:")
             return
         with st.spinner("Forecasting every company's share…"):
             future = computed(share_forecast, totals, "share", season, season_length=season)

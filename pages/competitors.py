@@ -7,7 +7,7 @@ from analysis import competition as comp
 from analysis.breaks import breaks_between, describe_breaks, share_breaks
 from analysis.share import share_over_time
 from analysis.share_findings import is_catch_all
-from analysis.share_forecast import METHOD, share_forecast
+from analysis.share_forecast import METHOD, share_forecast, too_short
 from dashboard import charts
 from dashboard.bound import required_choice
 from dashboard.context import page_context
@@ -74,13 +74,16 @@ with section("share", lambda: share_claim(totals, measure, season, year, ours, l
     chart(charts.with_events(share_fig, marks), shares, key="competitor_shares")  # the events the Briefing names
 
 # Where shares are heading
-future = share_forecast(totals, measure, 12, season_length=SEASON_LENGTH.get(filters.periodicity, 12))
-ours_next = future[future["company"] == ours]
-chart(charts.share_forecast_chart(shares, future, colors=colors, ours=ours, level=0.9,
-                                  title=f"Where shares are heading: {ours} at {ours_next['share'].iloc[-1]:.1f}% in "
-                                        f"{ours_next['date'].iloc[-1]:%b %Y} (forecast)"),
-      future, key="share_forecast")
-st.caption(METHOD.format(measure=label, level=0.9))
+if short := too_short(totals, measure):
+    st.info(short, icon=":material/info:")
+else:
+    future = share_forecast(totals, measure, 12, season_length=SEASON_LENGTH.get(filters.periodicity, 12))
+    ours_next = future[future["company"] == ours]
+    chart(charts.share_forecast_chart(shares, future, colors=colors, ours=ours, level=0.9,
+                                      title=f"Where shares are heading: {ours} at {ours_next['share'].iloc[-1]:.1f}% "
+                                            f"in {ours_next['date'].iloc[-1]:%b %Y} (forecast)"),
+          future, key="share_forecast")
+    st.caption(METHOD.format(measure=label, level=0.9))
 
 # Share bridge: its own two periods, so it reads the whole history, not the sidebar's period
 window = min(SEASON_LENGTH.get(filters.periodicity, 12), max(1, len(labels) // 2))

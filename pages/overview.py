@@ -9,7 +9,7 @@ from analysis.kpis import growth_by, headline
 from analysis.market import outlook
 from analysis.share import share_change, share_over_time
 from analysis.share_findings import standing_of
-from analysis.share_forecast import share_forecast
+from analysis.share_forecast import share_forecast, too_short
 from dashboard.background import in_background
 from dashboard.briefing_ui import (MARKET_EVENTS, deck_groups, events, explained_list, findings_list, money_cards,
                                    how_to_read, outlook_export, share_cards, share_outlook)
@@ -61,8 +61,9 @@ market_series = by_company.groupby("date")[measure].sum()
 # and its card fills the slot kept for it at the end.
 forecasting = measure != "share" and len(market_series) >= 2 * window
 pending = in_background(market_outlook, market_series, season=window) if forecasting else None
+share_short = too_short(by_company, measure) if measure == "share" else None
 share_pending = (in_background(share_forecast, by_company, "share", window, season_length=window)
-                 if measure == "share" and len(market_series) >= 2 * window else None)
+                 if measure == "share" and share_short is None else None)
 rest = context.dataset.rest
 where = computed(standing_of, by_company, ours, measure, window, rest)
 
@@ -104,7 +105,7 @@ with left:
     if measure == "share" and deck.shows(3):
         share_forecast_slot = st.empty()
         if share_pending is None:
-            share_forecast_slot.info(f"The share forecast needs at least two {span} of data.", icon=":material/info:")
+            share_forecast_slot.info(share_short, icon=":material/info:")
     elif measure != "share":
         by_seg = market_totals(store, key, filters.market_filter(), ("date", "segment"))
         growth = computed(growth_by, by_seg, "segment", measure, window).dropna()

@@ -56,6 +56,8 @@ def test_share_only_data_explains_missing_price_views():
     assert not at.exception
     info = " ".join(i.value for i in at.info)
     assert "Price views need units and revenue" in info and "No `capabilities` table" in info
+    # three months: no 12-month share forecast from three points, and the Briefing says the same
+    assert "share forecast needs at least 6 periods with figures; this slice has 3" in info
     titles = chart_titles(at)
-    assert len(titles) == 4 and titles[0].startswith("Market share by company")  # shares, forecast, bridge, HHI
-    assert "Where shares are heading" in titles[1] and "1 month to Feb 2024 vs 1 month to Mar 2024" in titles[2]
+    assert len(titles) == 3 and titles[0].startswith("Market share by company")  # shares, bridge, HHI
+    assert "1 month to Feb 2024 vs 1 month to Mar 2024" in titles[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from dashboard.safe_text import unescaped_markdown
@@ -147,3 +148,22 @@ def test_opportunities_start_from_an_empty_table_to_fill_in(app):
     shown = text(app)
     assert "This dataset has no launch options yet" in shown
     assert "Add a launch option above" in shown
+
+
+@pytest.mark.parametrize("months, forecast", [(18, True), (4, False)])
+def test_the_briefing_market_and_competitors_agree_on_when_shares_are_forecast(app, months, forecast):
+    """One rule on every page: 18 months of a tracker get a share forecast everywhere, 4 months nowhere."""
+    start = f"{pd.Timestamp('2025-12-01') - pd.DateOffset(months=months - 1):%Y-%m}"
+    said = {}
+    for page in ("overview", "market", "competitors"):
+        app.switch_page(f"../pages/{page}.py").run()
+        app.select_slider(key="period").set_value((start, "2025-12")).run()
+        assert not app.exception, app.exception
+        titles = [c.proto.spec for c in app.get("plotly_chart")]
+        said[page] = (any("Where shares are heading" in t for t in titles),
+                      " ".join(i.value for i in app.info if "share forecast needs" in i.value))
+    assert {page: drawn for page, (drawn, _) in said.items()} == dict.fromkeys(said, forecast)
+    if not forecast:
+        assert {notice for _, notice in said.values()} == {
+            "The share forecast needs at least 6 periods with figures; this slice has 4."}
+    app.select_slider(key="period").set_value(("2019-01", "2025-12")).run()

@@ -49,3 +49,14 @@ def test_empty_periods_of_a_calendar_are_gaps_not_years_where_nobody_sold():
     gapped = share_forecast(with_gaps, "share", 1, season_length=1)
     assert gapped["share"].round(6).tolist() == clean["share"].round(6).tolist()
     assert (gapped["upper"] - gapped["lower"]).max() < 5  # zeros for the empty years would blow the band up
+
+
+def test_too_short_counts_only_periods_with_figures():
+    from analysis.share_forecast import MIN_PERIODS, too_short
+
+    dates = pd.date_range("2024-01-01", periods=MIN_PERIODS, freq="MS")
+    totals = pd.DataFrame({"date": dates.repeat(2), "company": ["A", "B"] * MIN_PERIODS, "share": 50.0})
+    assert too_short(totals, "share") is None
+    totals.loc[totals["date"] == dates[2], "share"] = float("nan")  # a survey gap: no figure that month
+    assert too_short(totals, "share") == (f"The share forecast needs at least {MIN_PERIODS} periods with figures; "
+                                          f"this slice has {MIN_PERIODS - 1}.")
