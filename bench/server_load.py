@@ -1,21 +1,24 @@
-"""Many people at once, measured at the server: N sessions open the same cold view together.
+"""Many people at once, measured at the server: N sessions change a filter together, or open a view together.
 
-    python -m bench.server_load                       # Briefing and Market, N = 1 5 10 20, both kinds
-    python -m bench.server_load --pages overview --n 20 --repeats 3
+    python -m bench.server_load                       # Briefing and Market, N = 1 5 10 20, both kinds, both actions
+    python -m bench.server_load --action change --pages overview --n 20 --repeats 3
     python -m bench.server_load --servers 2 --kinds same   # two servers sharing PostgreSQL
 
 `bench.load` drives N Chromium pages, so on this 2-core machine its figures past a few
 sessions measure Chromium drawing N pages as much as the server. This benchmark speaks
-Streamlit's own protocol instead, as a load tool would: N WebSocket clients (127.0.0.1
-only) each open a new session on the page with the same link at the same moment, and
-each is timed from its request to the server's "script finished" message, i.e. until
-every number, chart and the forecast card of that page has been computed and sent.
-
-A new session does more than a filter change (it builds the sidebar and every widget),
-so these are upper bounds for the change a user makes. Every run asks for a period
-nobody asked for before, so nothing is cached from an earlier run. Kinds:
-  same       every session opens the same slice;
-  different  each session opens its own segment and region.
+Streamlit's own protocol instead, as a load tool such as Locust would: N WebSocket clients
+(127.0.0.1 only), each its own session, timed from a request to the server's "script
+finished" message, i.e. until every number, chart and the forecast card of that page has
+been computed and sent. Actions:
+  change     the N sessions open the page (untimed), then at the same moment each changes
+             the sidebar's Segments (and Regions) filter, sending the new widget values as a
+             browser does: the issue's "change a filter", from the change to the re-rendered page;
+  open       N new sessions open the page's link at the same moment (more work than a change:
+             the sidebar and every widget are built): an upper bound.
+Every run asks for a period nobody asked for before, so nothing is cached from an earlier
+run. Kinds:
+  same       every session shows (changes to) the same slice;
+  different  each session its own segment and region.
 Each session stops by itself after --timeout seconds (counted as an error).
 """
 
@@ -37,7 +40,7 @@ import websockets  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
-from bench.load import FIRST_MONTH, LAST_MONTH, slices  # noqa: E402
+from bench.load import FIRST_MONTH, LAST_MONTH, SEGMENTS, slices  # noqa: E402
 from tests.e2e.harness import free_port, start_app, wait_healthy  # noqa: E402
 
 
@@ -60,6 +63,69 @@ async def open_session(port: int, page: str, query: str, timeout: float) -> tupl
                     error = message.delta.new_element.exception.message[:200] or "exception"
                 if kind == "script_finished" and message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
                     return time.perf_counter() - started, error
+
+
+async def change_session(port: int, page: str, query: str, change: dict[str, list[str]], opened: asyncio.Barrier,
+                         timeout: float) -> tuple[float, str | None]:
+    """Open `page?query` (untimed), wait until every session has, then change the sidebar's filters as a
+    browser does (the new widget values in a rerun request): seconds from the change to the script finishing."""
+    async with websockets.connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"],
+                                  max_size=None, open_timeout=timeout) as socket:
+        request = BackMsg()
+        request.rerun_script.query_string = query
+        request.rerun_script.page_name = page
+        await socket.send(request.SerializeToString())
+        widgets: dict[str, str] = {}  # a filter's key -> its widget id, as the page sent it
+        async with asyncio.timeout(timeout):
+            await _until_finished(socket, widgets)
+        await opened.wait()
+        change_request = BackMsg()
+        change_request.rerun_script.query_string = query
+        change_request.rerun_script.page_name = page
+        for key, values in change.items():
+            state = change_request.rerun_script.widget_states.widgets.add()
+            state.id = widgets[key]
+            state.string_array_value.data.extend(values)
+        started = time.perf_counter()
+        await socket.send(change_request.SerializeToString())
+        async with asyncio.timeout(timeout):
+            error = await _until_finished(socket, {})
+        return time.perf_counter() - started, error
+
+
+async def _until_finished(socket, widgets: dict[str, str]) -> str | None:
+    """Read the script's messages until it finishes; note the sidebar filters' widget ids; any exception shown."""
+    error = None
+    while True:
+        message = ForwardMsg()
+        message.ParseFromString(await socket.recv())
+        kind = message.WhichOneof("type")
+        if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            element = message.delta.new_element
+            which = element.WhichOneof("type")
+            if which == "exception":
+                error = element.exception.message[:200] or "exception"
+            elif which == "multiselect":
+                key = element.multiselect.id.rsplit("-", 1)[-1]
+                widgets[key] = element.multiselect.id
+        if kind == "script_finished" and message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+            return error
+
+
+def changes(kind: str, n: int) -> list[dict[str, list[str]]]:
+    """Per session, the filter change it makes: all the same segment, or each its own segment and region."""
+    return [{"segment": [s["segment"]] if "segment" in s else [], "region": [s["region"]] if "region" in s else []}
+            for s in slices(kind, n)] if kind == "different" else [{"segment": [SEGMENTS[0]]}] * n
+
+
+async def one_change(ports: list[int], page: str, kind: str, n: int, first: pd.Timestamp, timeout: float,
+                     data: str | None = None) -> list:
+    """N sessions open the same cold view, then all change a filter at the same moment."""
+    period = {"period": [f"{first:%Y-%m}", LAST_MONTH], "measure": "units", **({"data": data} if data else {})}
+    query = urlencode(period, doseq=True)
+    opened = asyncio.Barrier(n)
+    return await asyncio.gather(*(change_session(ports[i % len(ports)], page, query, change, opened, timeout)
+                                  for i, change in enumerate(changes(kind, n))), return_exceptions=True)
 
 
 async def one_run(ports: list[int], page: str, kind: str, n: int, first: pd.Timestamp, timeout: float,
@@ -87,6 +153,9 @@ def main() -> None:
     parser.add_argument("--n", nargs="+", type=int, default=[1, 5, 10, 20])
     parser.add_argument("--kinds", nargs="+", default=["same", "different"], choices=["same", "different"])
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--action", nargs="+", default=["change", "open"], choices=["change", "open"],
+                        help="change: sessions already open change a filter together (the user's action); "
+                             "open: new sessions open a link together")
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("--servers", type=int, default=1, choices=[1, 2, 3, 4],
                         help="more than 1: servers sharing a PostgreSQL app database and one home folder, as "
@@ -115,14 +184,16 @@ def main() -> None:
             for page in args.pages:  # warm each server: imports, the store, the forecast worker
                 asyncio.run(open_session(port, page, urlencode({"data": data}) if data else "", args.timeout))
         first = FIRST_MONTH
-        for page in args.pages:
-            for kind in args.kinds:
-                for n in args.n:
-                    results = []
-                    for _ in range(args.repeats):
-                        first += pd.DateOffset(months=1)  # a slice nobody asked for yet: cold
-                        results += asyncio.run(one_run(ports, page, kind, n, first, args.timeout, data))
-                    print(f"servers={args.servers} " + summary(page, kind, n, results), flush=True)
+        for action in args.action:
+            run = one_change if action == "change" else one_run
+            for page in args.pages:
+                for kind in args.kinds:
+                    for n in args.n:
+                        results = []
+                        for _ in range(args.repeats):
+                            first += pd.DateOffset(months=1)  # a slice nobody asked for yet: cold
+                            results += asyncio.run(run(ports, page, kind, n, first, args.timeout, data))
+                        print(f"servers={args.servers} {action:>6} " + summary(page, kind, n, results), flush=True)
     finally:
         for server in servers:
             server.terminate()
