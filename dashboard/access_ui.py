@@ -60,18 +60,23 @@ def owner_words(info: DatasetInfo) -> str:
     return info.owner_name or info.owner or "an administrator"
 
 
-def refuse(info: DatasetInfo) -> None:
-    """Stop the run with the no-access sentence: nothing of the dataset but its owner's name is shown."""
+def refuse(info: DatasetInfo, what: str = "link") -> None:
+    """Stop the run with the no-access sentence: nothing of the dataset but its owner's name is shown.
+
+    The attempt is audited once per session (the owner sees it under Activity), as an opening is.
+    """
+    record_once("refused", info.id, what)
     st.error(NO_ACCESS.format(owner=md(owner_words(info))), icon=":material/lock:")
     st.stop()
 
 
-def require_read(info: DatasetInfo) -> None:
+def require_read(info: DatasetInfo, what: str = "link") -> None:
+    """Stop the run unless the current user may read `info`; `what` (a version, "view <id>") goes in the audit."""
     if not may_read(role(info)):
-        refuse(info)
+        refuse(info, what)
 
 
-def require_view(dataset_key: str | None) -> None:
+def require_view(dataset_key: str | None, view_id: str) -> None:
     """A saved view on a workspace dataset opens only for who may read that dataset (others: the owner's name)."""
     if user().open_mode or not is_workspace_key(dataset_key):
         return
@@ -83,7 +88,7 @@ def require_view(dataset_key: str | None) -> None:
     except WorkspaceError:
         info = None
     if info is not None:
-        require_read(info)
+        require_read(info, f"view {view_id}")
 
 
 def record(action: str, *, dataset: str | None = None, view: str | None = None, detail: str = "") -> None:
@@ -98,14 +103,19 @@ def record(action: str, *, dataset: str | None = None, view: str | None = None, 
 
 def record_opened(dataset: str, what: str) -> None:
     """'opened' once per session for each dataset version or view, not on every rerun."""
+    record_once("opened", dataset, what)
+
+
+def record_once(action: str, dataset: str, what: str) -> None:
+    """Audit `action` on a dataset version or a view ("view <id>") once per session, not on every rerun."""
     seen = st.session_state.setdefault(_OPENED, set())
-    if (dataset, what) in seen:
+    if (action, dataset, what) in seen:
         return
-    seen.add((dataset, what))
+    seen.add((action, dataset, what))
     if what.startswith("view "):
-        record("opened", dataset=dataset, view=what.removeprefix("view "))
+        record(action, dataset=dataset, view=what.removeprefix("view "))
     else:
-        record("opened", dataset=dataset, detail=what)
+        record(action, dataset=dataset, detail=what)
 
 
 def sharing_section(info: DatasetInfo) -> None:

@@ -85,7 +85,7 @@ def linked_dataset(fallback: str) -> LinkedData:
             raise WorkspaceError("That dataset is not in the workspace (it may have been deleted).")
         from dashboard.access_ui import require_read
 
-        require_read(info)  # someone without access sees the owner's name and nothing else (stops the run)
+        require_read(info, f"version {version or info.latest_version}")  # the owner's name, nothing else
         opened = version or info.latest_version
         if info.live:  # a live SQL dataset: no files, the warehouse answers (dashboard/live_ui.py)
             from dashboard.live_ui import live_dataset

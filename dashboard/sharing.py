@@ -69,7 +69,7 @@ def restore_saved_view(pages: Mapping[str, st.Page]) -> None:
         return
     from dashboard.access_ui import record_opened, require_view
 
-    require_view(view.dataset)  # a view of a dataset this user may not see: the owner's name, nothing else
+    require_view(view.dataset, view.id)  # a view of a dataset this user may not see: the owner's name, nothing else
     record_opened(view.dataset or "", f"view {view.id}")
     st.session_state[_NOTICE] = f"Opened the saved view “{inert_name(view.name)}”."
     forget_choice()  # the view's own `data=` (or none: the demo) decides, not this session's last pick

@@ -43,7 +43,7 @@ from data.names import ID_PATTERN, clean_text
 READER, EDITOR, OWNER = "reader", "editor", "owner"
 ROLES = (READER, EDITOR)
 _RANK = {None: 0, READER: 1, EDITOR: 2, OWNER: 3}
-ACTIONS = ("opened", "saved", "refreshed", "shared", "unshared", "renamed", "deleted")
+ACTIONS = ("opened", "refused", "saved", "refreshed", "shared", "unshared", "renamed", "deleted")
 ADMINS_ENV = "MARKET_TRENDS_ADMINS"
 ACTIVITY_LIMIT = 200
 # A pragmatic address check: something@domain.tld, no spaces, no angle brackets or quotes.

@@ -151,6 +151,9 @@ def test_an_outsider_gets_one_sentence_and_nothing_of_the_dataset_from_a_link_or
         for secret in (SECRET_NAME, SECRET_COMPANY, SECRET_VIEW, "4321", "4,321", "secret.csv"):
             assert secret not in text, (params, secret)
         assert not at.metric and not at.dataframe
+    refused = [(e.who, e.view, e.detail) for e in Access().activity(dataset_id) if e.action == "refused"]
+    assert sorted(refused, key=str) == sorted([(CAROL["email"], None, "version 1"), (CAROL["email"], None, "version 1"),
+                                               (CAROL["email"], view.id, "")], key=str)  # the owner sees who tried
     at = run({}, CAROL)  # her own picker does not list it either
     assert at.selectbox(key="data_pick").options == ["Demo market"]
 
