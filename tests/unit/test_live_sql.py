@@ -210,3 +210,17 @@ def test_daily_rows_are_grouped_into_periods_by_the_warehouse(warehouse):
     quarters = LiveStore(LiveSpec.from_mapping("warehouse", "orders", chosen, calendar="quarterly"))
     assert quarters.periods() == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-04-01")]
     assert live.distinct("market", "region") == ["All"]
+
+
+def test_hostile_column_names_stay_quoted_identifiers(warehouse):
+    """A warehouse column named like an injection is a column, in the long and the wide layout alike."""
+    hostile = 'x"); DROP TABLE odd; --'
+    odd = pd.DataFrame({"when": pd.date_range("2024-01-01", periods=3, freq="MS").date,
+                        hostile: [1.0, 2.0, 3.0], "B's *share*": [3.0, 2.0, 1.0]})
+    _table(warehouse, "odd", odd)
+    wide = LiveStore(LiveSpec.from_mapping("warehouse", "odd", Mapping(WIDE, date_column="when",
+                                                                        company_columns=(hostile, "B's *share*"),
+                                                                        value="units")))
+    totals = wide.market_totals(MarketFilter(), ["company"])
+    assert dict(zip(totals["company"], totals["units"])) == {hostile: 6.0, "B's *share*": 6.0}
+    assert live_sql.sample_rows("warehouse", "odd").shape == (3, 3)  # the table is still there
