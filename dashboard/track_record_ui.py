@@ -22,6 +22,7 @@ from dashboard.data_access import demo_dataset, market_totals
 from dashboard.formatting import MEASURE_LABELS, measure_axis
 from dashboard.safe_text import md
 from dashboard.shared_work import computed, figure
+from dashboard.single_flight import shared
 from dashboard.track_charts import track_record_chart
 from dashboard.widgets import chart
 from data.forecast_record import DEFAULT_HORIZON, DEFAULT_LEVEL, market_forecast_frame, slice_key, stored_forecasts
@@ -30,6 +31,9 @@ from data.store import MarketFilter
 log = logging.getLogger(__name__)
 _WORKSPACE_KEY = re.compile(r"^ws-([a-z0-9]{8})-([0-9]{1,7})$")  # dataset_picker's key of a saved version
 MAX_SHOWN = 4  # versions drawn on the chart, the most recent ones: more lines are not read
+# Seconds the Briefing's line is reused: a saved version's forecasts are stored just after the save, off the
+# session's thread, so a line read in between says less until then.
+LINE_TTL = 60
 
 
 @dataclass(frozen=True)
@@ -182,11 +186,19 @@ def briefing_line(context: PageContext, season: int) -> str | None:
         return None
     split, value, _ = chosen_slice(filters.segments, filters.regions)
     try:
-        actual = slice_actuals(context, split, value)
-        earlier = earlier_forecasts(context, actual, split, value, season) or []
+        return _briefing_line(context, context.dataset.content_hash, context.dataset_key, filters.measure,
+                              filters.periodicity, split, value, season)
     except Exception:  # noqa: BLE001 (never costs the Briefing)
         log.exception("the track record could not be read")
         return None
-    found = records_of(earlier, actual)
-    return summary_line([r for _, r in found], filters.periodicity) if found else None
 
+
+@shared
+@st.cache_data(ttl=LINE_TTL, max_entries=256, show_spinner=False)
+def _briefing_line(_context: PageContext, content_hash: str, dataset_key: str, measure: str, periodicity: str | None,
+                   split: str | None, value: str | None, season: int) -> str | None:
+    """The line for one slice, shared by every session: the Briefing asks on every run. The arguments are
+    all `_context` is read for (its store is the one of `content_hash`); a failure is not cached."""
+    actual = slice_actuals(_context, split, value)
+    found = records_of(earlier_forecasts(_context, actual, split, value, season) or [], actual)
+    return summary_line([r for _, r in found], periodicity) if found else None
