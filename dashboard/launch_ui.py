@@ -62,16 +62,23 @@ def trackings(store: Store, key: str, company: str, dataset_key: str = "") -> li
     """Every launch of `company` with a plan, tracked against its actuals (whole history, all regions)."""
     if "product" not in store.columns("market"):
         return []
-    saved = _plan_rows(saved_plans(dataset_key) if dataset_key else [])
-    if "opportunities" not in store.tables and saved.empty:
+    plans = saved_plans(dataset_key) if dataset_key else []
+    if "opportunities" not in store.tables and not plans:
         return []
-    return _tracked(store, key, company, saved)
+    return _tracked(store, key, company, _plan_key(plans), plans)
+
+
+def _plan_key(plans: list[LaunchPlan]) -> tuple:
+    """The saved plans as plain values: hashed on every run, much cheaper than their table."""
+    return tuple((p.product, p.option, str(p.launch), p.saved, tuple(sorted(p.inputs.items()))) for p in plans)
 
 
 @shared
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
-def _tracked(_store: Store, key: str, company: str, saved: pd.DataFrame) -> list[Tracking]:
-    """`trackings` once per (dataset, company, saved plans) for all sessions: the Briefing asks on every run."""
+def _tracked(_store: Store, key: str, company: str, plans: tuple, _plans: list[LaunchPlan]) -> list[Tracking]:
+    """`trackings` once per (dataset, company, saved plans) for all sessions: the Briefing asks on every run.
+    `plans` is `_plan_key(_plans)`, what the cache is keyed on."""
+    saved = _plan_rows(_plans)
     by_product = market_totals(_store, key, MarketFilter(companies=(company,)), ("date", "product"))
     by_product = by_product.dropna(subset=["product"])
     if by_product.empty or by_product["units"].isna().all():
