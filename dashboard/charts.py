@@ -9,6 +9,7 @@ Plotly reads its labels as HTML: every name and title from data passes through
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -729,6 +730,13 @@ def lever_tornado(table: pd.DataFrame, *, value: str, title: str) -> go.Figure:
     fig.update_xaxes(title_text=f"{value.capitalize()} over the horizon (USD)", tickprefix="$", exponentformat="B")
     fig.update_yaxes(title_text=None, rangemode="normal")
     return fig
+
+
+def marked(builder: Callable[..., go.Figure], events: list[tuple[pd.Timestamp, str]], *args: Any,
+           **kwargs: Any) -> go.Figure:
+    """`with_events(builder(*args, **kwargs), events)`: shared by its plain inputs (`figure(marked, …)`),
+    so a session finding it cached never pickles a whole figure to look it up."""
+    return with_events(builder(*args, **kwargs), events)
 
 
 def with_events(fig: go.Figure, events: list[tuple[pd.Timestamp, str]]) -> go.Figure:
