@@ -136,7 +136,7 @@ class Store:
         Shares are summed as they are, which is right for one segment and region.
         """
         keys = [_groupable(c) for c in by]
-        return queries.summed_frame(self._core(queries.totals(_MARKET, where, keys)), keys)
+        return queries.summed_frame(self._run(*queries.compiled_totals(_MARKET, where, keys)), keys)
 
     def table(self, name: str, limit: int | None = None) -> pd.DataFrame:
         """A whole table (or its first `limit` rows), for previews and small tables."""
@@ -147,7 +147,9 @@ class Store:
 
     def _core(self, statement: Select) -> pd.DataFrame:
         """Run a `data/queries.py` statement, compiled for DuckDB with positional parameters."""
-        sql, params = queries.compiled(statement)
+        return self._run(*queries.compiled(statement))
+
+    def _run(self, sql: str, params: list[object] | dict[str, object]) -> pd.DataFrame:
         cursor = self._con.cursor()
         try:
             return cursor.execute(sql, params).df()
