@@ -15,7 +15,7 @@ from dashboard.briefing_ui import (MARKET_EVENTS, deck_groups, events, explained
                                    how_to_read, outlook_export, share_cards, share_outlook)
 from dashboard.charts import lines, marked, stacked_area
 from dashboard.launch_ui import launch_findings
-from dashboard.track_record_ui import briefing_line
+from dashboard.track_record_ui import briefing_line, record_soon
 from dashboard.context import page_context
 from dashboard.data_access import market_totals, slice_findings
 from dashboard.focus import evidence_target, evidence_url, section
@@ -60,6 +60,8 @@ market_series = by_company.groupby("date")[measure].sum()
 # The forecast is the slowest number here: it runs on the other core while the rest is drawn,
 # and its card fills the slot kept for it at the end.
 forecasting = measure != "share" and len(market_series) >= 2 * window
+if forecasting:
+    record_soon(context, window)  # the track record under the forecast card: on the worker too, first time only
 pending = in_background(market_outlook, market_series, season=window) if forecasting else None
 share_pending = (in_background(share_forecast, by_company, "share", window, season_length=window)
                  if measure == "share" and len(market_series) >= 2 * window else None)
