@@ -42,7 +42,7 @@ def our_product(context: PageContext, measure: str | None = None) -> None:
     measure = measure or filters.measure
     window = SEASON_LENGTH.get(filters.periodicity, 12)
     table = product_table(store, key, filters.market_filter(), filters.company, measure, window,
-                          PERIOD_WORDS.get(filters.periodicity, "period"))
+                          PERIOD_WORDS.get(filters.periodicity, "period"), filters.product)
     kept = {k: st.query_params[k] for k in ("present", "data") if k in st.query_params}
     product_line(table, filters.product, measure,
                  "/products?" + urlencode({"company": filters.company, "product": filters.product, **kept}))
@@ -51,8 +51,8 @@ def our_product(context: PageContext, measure: str | None = None) -> None:
 @shared
 @st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
 def product_table(_store: Store, key: str, where: MarketFilter, company: str, measure: str, window: int,
-                  word: str) -> pd.DataFrame:
-    """`portfolio` of the slice, once for every session: pages with the line ask on every run."""
+                  word: str, product: str) -> pd.DataFrame:
+    """`product`'s row of the slice's `portfolio`, once for every session: pages with the line ask on every run."""
     by_product = market_totals(_store, key, where, ("date", "segment", "company", "product"))
     return portfolio(by_product.dropna(subset=["product"]), company, measure, window, word,
-                     given_launches(_store, key, where))
+                     given_launches(_store, key, where), only=product)
