@@ -119,7 +119,8 @@ def action(stage_name: str, share: float | None, margin: float | None = None) ->
 
 
 def portfolio(market: pd.DataFrame, company: str, measure: str, season: int = 12,
-              period: str = "month", launches: dict[str, pd.Timestamp] | None = None) -> pd.DataFrame:
+              period: str = "month", launches: dict[str, pd.Timestamp] | None = None,
+              only: str | None = None) -> pd.DataFrame:
     """Each of `company`'s products: size and growth of the last `season` periods, share of its segments,
     price against its segments' average (with units), margin (with costs), lifecycle stage, evidence, action.
 
@@ -128,6 +129,8 @@ def portfolio(market: pd.DataFrame, company: str, measure: str, season: int = 12
     the segments the product sells in, over the last `season` periods.
     `launches`: launch dates the data gives (product -> date); the others
     launched in their first period with sales.
+    `only`: just that product's row (each row is computed on its own, so it is the same row), for the
+    one line a page writes about our product.
     """
     launches = launches or {}
     dates = np.sort(market["date"].unique())
@@ -135,6 +138,8 @@ def portfolio(market: pd.DataFrame, company: str, measure: str, season: int = 12
     ours = market[market["company"] == company]
     rows = []
     for product, rows_of in ours.groupby("product", sort=True):
+        if only is not None and product != only:
+            continue
         sales = rows_of.groupby("date")[measure].sum().reindex(dates, fill_value=0.0)
         try:
             found = stage(sales, season, measure, period, launches.get(product))

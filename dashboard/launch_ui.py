@@ -19,16 +19,18 @@ from analysis.finance import LaunchInputs
 from analysis.findings import Finding
 from analysis.launch import options_from_table
 from analysis.launch_tracking import Tracking, describe, launch_finding, launched_plans, track
-from dashboard.data_access import given_launches, market_totals
+from dashboard.data_access import CACHE_TTL, given_launches, market_totals
+from dashboard.single_flight import shared
 from data.launch_plans import LaunchPlan, PlanStoreError, plans_for, save_plan
+from data.locations import database_exists, database_url
 from dashboard.formatting import compact
 from dashboard.safe_text import md, plot
-from dashboard.shared_work import computed
 from dashboard.theme import OUR_COLOR, TEMPLATE, TEXT_COLOR
 from dashboard.widgets import chart
 from data.store import MarketFilter, Store
 
 RATE = 0.10  # the Opportunities page's default discount rate
+PLANS_TTL = 15  # seconds a read of the saved plans is reused (another server's save shows within it)
 
 
 PLAN_COLUMNS = ["option", "launch", "market_size", "price", "unit_cost", "fixed_cost", "p", "q", "periods",
@@ -36,27 +38,53 @@ PLAN_COLUMNS = ["option", "launch", "market_size", "price", "unit_cost", "fixed_
 
 
 def saved_plans(dataset_key: str) -> list[LaunchPlan]:
-    """This dataset's saved plans; a database problem shows once and tracks the table's plans only."""
+    """This dataset's saved plans; a database problem shows once and tracks the table's plans only.
+
+    The Briefing asks on every run: before anything was saved on this server there is no database to read
+    (and none is created), and the read is cached for `PLANS_TTL` seconds. A plan saved here clears the
+    cache at once; one saved on another server sharing the database shows within the TTL.
+    """
+    if not database_exists():
+        return []
     try:
-        return plans_for(dataset_key)
+        return _plans(dataset_key, database_url())
     except PlanStoreError as error:
         st.warning(str(error), icon=":material/database:")
         return []
+
+
+@st.cache_data(ttl=PLANS_TTL, max_entries=64, show_spinner=False)
+def _plans(dataset_key: str, url: str) -> list[LaunchPlan]:
+    return plans_for(dataset_key, url=url)
 
 
 def trackings(store: Store, key: str, company: str, dataset_key: str = "") -> list[Tracking]:
     """Every launch of `company` with a plan, tracked against its actuals (whole history, all regions)."""
     if "product" not in store.columns("market"):
         return []
-    saved = _plan_rows(saved_plans(dataset_key) if dataset_key else [])
-    if "opportunities" not in store.tables and saved.empty:
+    plans = saved_plans(dataset_key) if dataset_key else []
+    if "opportunities" not in store.tables and not plans:
         return []
-    by_product = market_totals(store, key, MarketFilter(companies=(company,)), ("date", "product"))  # cached
+    return _tracked(store, key, company, _plan_key(plans), plans)
+
+
+def _plan_key(plans: list[LaunchPlan]) -> tuple:
+    """The saved plans as plain values: hashed on every run, much cheaper than their table."""
+    return tuple((p.product, p.option, str(p.launch), p.saved, tuple(sorted(p.inputs.items()))) for p in plans)
+
+
+@shared
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _tracked(_store: Store, key: str, company: str, plans: tuple, _plans: list[LaunchPlan]) -> list[Tracking]:
+    """`trackings` once per (dataset, company, saved plans) for all sessions: the Briefing asks on every run.
+    `plans` is `_plan_key(_plans)`, what the cache is keyed on."""
+    saved = _plan_rows(_plans)
+    by_product = market_totals(_store, key, MarketFilter(companies=(company,)), ("date", "product"))
     by_product = by_product.dropna(subset=["product"])
     if by_product.empty or by_product["units"].isna().all():
         return []
-    table = store.table("opportunities") if "opportunities" in store.tables else saved.iloc[0:0]
-    return computed(_trackings, table, saved, by_product)
+    table = _store.table("opportunities") if "opportunities" in _store.tables else saved.iloc[0:0]
+    return _trackings(table, saved, by_product)
 
 
 def _plan_rows(plans: list[LaunchPlan]) -> pd.DataFrame:
@@ -172,6 +200,7 @@ def plan_saver(option: str, inputs: LaunchInputs, store: Store, key: str, compan
         except PlanStoreError as error:
             st.error(str(error), icon=":material/error:")
         else:
+            _plans.clear()  # every session on this server tracks it from the next run
             saved[product] = None
             st.success(md(f"Saved: {product} is now tracked against {option}'s adoption curve and cash flows, "
                           f"from its launch in {launches[product]:%b %Y}."), icon=":material/check_circle:")

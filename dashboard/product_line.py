@@ -13,11 +13,12 @@ import streamlit as st
 
 from analysis.lifecycle import portfolio
 from dashboard.context import PageContext
-from dashboard.data_access import given_launches, market_totals
+from dashboard.data_access import CACHE_TTL, given_launches, market_totals
 from dashboard.formatting import PERIOD_WORDS, compact
 from dashboard.safe_text import md
-from dashboard.shared_work import computed
+from dashboard.single_flight import shared
 from data.periods import SEASON_LENGTH
+from data.store import MarketFilter, Store
 
 
 def product_line(table: pd.DataFrame, product: str, measure: str, link: str) -> None:
@@ -40,9 +41,18 @@ def our_product(context: PageContext, measure: str | None = None) -> None:
         return
     measure = measure or filters.measure
     window = SEASON_LENGTH.get(filters.periodicity, 12)
-    by_product = market_totals(store, key, filters.market_filter(), ("date", "segment", "company", "product"))
-    table = computed(portfolio, by_product.dropna(subset=["product"]), filters.company, measure, window,
-                     PERIOD_WORDS.get(filters.periodicity, "period"), given_launches(store, key, filters.market_filter()))
+    table = product_table(store, key, filters.market_filter(), filters.company, measure, window,
+                          PERIOD_WORDS.get(filters.periodicity, "period"), filters.product)
     kept = {k: st.query_params[k] for k in ("present", "data") if k in st.query_params}
     product_line(table, filters.product, measure,
                  "/products?" + urlencode({"company": filters.company, "product": filters.product, **kept}))
+
+
+@shared
+@st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
+def product_table(_store: Store, key: str, where: MarketFilter, company: str, measure: str, window: int,
+                  word: str, product: str) -> pd.DataFrame:
+    """`product`'s row of the slice's `portfolio`, once for every session: pages with the line ask on every run."""
+    by_product = market_totals(_store, key, where, ("date", "segment", "company", "product"))
+    return portfolio(by_product.dropna(subset=["product"]), company, measure, window, word,
+                     given_launches(_store, key, where), only=product)

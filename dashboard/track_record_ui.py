@@ -17,11 +17,13 @@ import pandas as pd
 import streamlit as st
 
 from analysis.track_record import TrackRecord, check_forecast, error_words, period_name, record_words, summary_line
+from dashboard.background import in_background
 from dashboard.context import PageContext
 from dashboard.data_access import demo_dataset, market_totals
 from dashboard.formatting import MEASURE_LABELS, measure_axis
 from dashboard.safe_text import md
 from dashboard.shared_work import computed, figure
+from dashboard.single_flight import shared
 from dashboard.track_charts import track_record_chart
 from dashboard.widgets import chart
 from data.forecast_record import DEFAULT_HORIZON, DEFAULT_LEVEL, market_forecast_frame, slice_key, stored_forecasts
@@ -30,6 +32,9 @@ from data.store import MarketFilter
 log = logging.getLogger(__name__)
 _WORKSPACE_KEY = re.compile(r"^ws-([a-z0-9]{8})-([0-9]{1,7})$")  # dataset_picker's key of a saved version
 MAX_SHOWN = 4  # versions drawn on the chart, the most recent ones: more lines are not read
+# Seconds the Briefing's line is reused: a saved version's forecasts are stored just after the save, off the
+# session's thread, so a line read in between says less until then.
+LINE_TTL = 60
 
 
 @dataclass(frozen=True)
@@ -73,14 +78,47 @@ def is_demo(context: PageContext) -> bool:
     return context.dataset.content_hash == demo_dataset().content_hash
 
 
+def demo_cut(actual: pd.Series, season: int) -> pd.Series | None:
+    """The demo's "earlier version" of a slice: its actuals cut a year earlier; None when too short to forecast."""
+    cut = actual.iloc[:-max(season, 1)]
+    return cut if len(cut) >= 2 * max(season, 2) else None
+
+
 def demo_earlier(actual: pd.Series, season: int, periodicity: str | None) -> list[Earlier]:
     """The demo's "earlier version": its market cut a year earlier, forecast as the Market page would have."""
-    cut = actual.iloc[:-max(season, 1)]
-    if len(cut) < 2 * max(season, 2):
+    cut = demo_cut(actual, season)
+    if cut is None:
         return []
-    frame, model, level = computed(market_forecast_frame, cut, season)  # once for every session
+    frame, model, level = computed(forecast_on_worker, cut, season)  # once for every session
     label = f"the data to {period_name(cut.index[-1], periodicity)}"
     return [Earlier(label, frame, level, model)]
+
+
+def forecast_on_worker(cut: pd.Series, season: int) -> tuple[pd.DataFrame, str, float]:
+    """`market_forecast_frame` by the forecast worker (joining a job `record_soon` queued): half a second of
+    model fitting off the core every session's script runs on (in the script if the worker cannot take it)."""
+    return in_background(market_forecast_frame, cut, season).result()
+
+
+_queued: set[tuple] = set()  # (data, measure, slice, season) whose demo forecast this process queued
+
+
+def record_soon(context: PageContext, season: int) -> None:
+    """Queue the demo's earlier forecast of the page's slice on the worker, ahead of the page's own forecast,
+    the first time a session asks in this process; `briefing_line` then finds it done or under way."""
+    filters = context.filters
+    if filters.measure == "share" or not is_demo(context):
+        return
+    split, value, _ = chosen_slice(filters.segments, filters.regions)
+    key = (context.dataset.content_hash, filters.measure, split, value, season)
+    if key in _queued:
+        return
+    if len(_queued) > 1024:
+        _queued.clear()
+    _queued.add(key)
+    cut = demo_cut(slice_actuals(context, split, value), season)
+    if cut is not None:
+        in_background(market_forecast_frame, cut, season)
 
 
 def saved_earlier(dataset_id: str, version: int, key: str) -> list[Earlier]:
@@ -182,11 +220,19 @@ def briefing_line(context: PageContext, season: int) -> str | None:
         return None
     split, value, _ = chosen_slice(filters.segments, filters.regions)
     try:
-        actual = slice_actuals(context, split, value)
-        earlier = earlier_forecasts(context, actual, split, value, season) or []
+        return _briefing_line(context, context.dataset.content_hash, context.dataset_key, filters.measure,
+                              filters.periodicity, split, value, season)
     except Exception:  # noqa: BLE001 (never costs the Briefing)
         log.exception("the track record could not be read")
         return None
-    found = records_of(earlier, actual)
-    return summary_line([r for _, r in found], filters.periodicity) if found else None
 
+
+@shared
+@st.cache_data(ttl=LINE_TTL, max_entries=256, show_spinner=False)
+def _briefing_line(_context: PageContext, content_hash: str, dataset_key: str, measure: str, periodicity: str | None,
+                   split: str | None, value: str | None, season: int) -> str | None:
+    """The line for one slice, shared by every session: the Briefing asks on every run. The arguments are
+    all `_context` is read for (its store is the one of `content_hash`); a failure is not cached."""
+    actual = slice_actuals(_context, split, value)
+    found = records_of(earlier_forecasts(_context, actual, split, value, season) or [], actual)
+    return summary_line([r for _, r in found], periodicity) if found else None

@@ -35,6 +35,7 @@ class Store:
         self._con = duckdb.connect(":memory:", config={"memory_limit": memory_limit})
         self._lock = threading.Lock()
         self._tables: set[str] = set()
+        self._columns: dict[str, list[str]] = {}  # per table, dropped when the table is replaced
 
     @classmethod
     def from_frames(cls, tables: Mapping[str, pd.DataFrame]) -> Store:
@@ -54,6 +55,7 @@ class Store:
             self._con.unregister("_incoming")
             self._add_missing_measures(table)
             self._tables.add(table)
+            self._columns.pop(table, None)
 
     def add_parquet(self, name: str, path: Path | str) -> None:
         """Load a Parquet file straight into DuckDB, without a pandas copy in between."""
@@ -66,6 +68,7 @@ class Store:
             )
             self._add_missing_measures(table)
             self._tables.add(table)
+            self._columns.pop(table, None)
 
     def _add_missing_measures(self, table: str) -> None:
         """Every market table answers for units, revenue and share, empty where unknown."""
@@ -90,13 +93,18 @@ class Store:
             literal = "'" + str(path).replace("'", "''") + "'"
             self._con.execute(f'CREATE OR REPLACE VIEW "{table}" AS SELECT *{extra} FROM read_parquet({literal})')
             self._tables.add(table)
+            self._columns.pop(table, None)
 
     @property
     def tables(self) -> list[str]:
         return sorted(self._tables)
 
     def columns(self, table: str) -> list[str]:
-        return list(self._query(f'SELECT * FROM "{_known_table(table)}" LIMIT 0').columns)
+        """The table's columns; asked on every page run (does it have products? launch dates?), so kept."""
+        name = _known_table(table)
+        if name not in self._columns:
+            self._columns[name] = list(self._query(f'SELECT * FROM "{name}" LIMIT 0').columns)
+        return list(self._columns[name])
 
     def row_count(self, table: str) -> int:
         return int(self._core(queries.row_count(_source(table)))["n"].iloc[0])
@@ -128,7 +136,7 @@ class Store:
         Shares are summed as they are, which is right for one segment and region.
         """
         keys = [_groupable(c) for c in by]
-        return queries.summed_frame(self._core(queries.totals(_MARKET, where, keys)), keys)
+        return queries.summed_frame(self._run(*queries.compiled_totals(_MARKET, where, keys)), keys)
 
     def table(self, name: str, limit: int | None = None) -> pd.DataFrame:
         """A whole table (or its first `limit` rows), for previews and small tables."""
@@ -139,7 +147,9 @@ class Store:
 
     def _core(self, statement: Select) -> pd.DataFrame:
         """Run a `data/queries.py` statement, compiled for DuckDB with positional parameters."""
-        sql, params = queries.compiled(statement)
+        return self._run(*queries.compiled(statement))
+
+    def _run(self, sql: str, params: list[object] | dict[str, object]) -> pd.DataFrame:
         cursor = self._con.cursor()
         try:
             return cursor.execute(sql, params).df()

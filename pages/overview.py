@@ -13,9 +13,9 @@ from analysis.share_forecast import share_forecast, too_short
 from dashboard.background import in_background
 from dashboard.briefing_ui import (MARKET_EVENTS, deck_groups, events, explained_list, findings_list, money_cards,
                                    how_to_read, outlook_export, share_cards, share_outlook)
-from dashboard.charts import lines, stacked_area, with_events
+from dashboard.charts import lines, marked, stacked_area
 from dashboard.launch_ui import launch_findings
-from dashboard.track_record_ui import briefing_line
+from dashboard.track_record_ui import briefing_line, record_soon
 from dashboard.context import page_context
 from dashboard.data_access import market_totals, slice_findings
 from dashboard.focus import evidence_target, evidence_url, section
@@ -60,6 +60,8 @@ market_series = by_company.groupby("date")[measure].sum()
 # The forecast is the slowest number here: it runs on the other core while the rest is drawn,
 # and its card fills the slot kept for it at the end.
 forecasting = measure != "share" and len(market_series) >= 2 * window
+if forecasting:
+    record_soon(context, window)  # the track record under the forecast card: on the worker too, first time only
 pending = in_background(market_outlook, market_series, season=window) if forecasting else None
 share_short = too_short(by_company, measure) if measure == "share" else None
 share_pending = (in_background(share_forecast, by_company, "share", window, season_length=window)
@@ -94,10 +96,10 @@ shares = computed(share_over_time, by_company, measure)
 first, last = computed(share_change, by_company, ours, measure, window)
 share_title = (f"{ours} {share_of}: {first:.1f}% → {last:.1f}% (first vs last {span})" if h.previous_market is not None
                else f"{ours} {share_of}: {last:.1f}% over the period")
-share_chart = figure(lines, shares, x="date", y="share", color="company", title=share_title,
-                     y_title=f"{share_of.capitalize()} (%)", y_format=".1f", y_suffix="%",
+# The events the findings name are marked on the chart.
+share_chart = figure(marked, lines, events(found, breaks), shares, x="date", y="share", color="company",
+                     title=share_title, y_title=f"{share_of.capitalize()} (%)", y_format=".1f", y_suffix="%",
                      colors=company_colors(shares["company"].unique(), ours), emphasis=ours)
-share_chart = figure(with_events, share_chart, events(found, breaks))  # the events the findings name
 figures = [share_chart]
 left, right = st.columns(2) if not deck.paged else (st.container(), st.container())
 share_forecast_slot = None
@@ -111,9 +113,9 @@ with left:
         growth = computed(growth_by, by_seg, "segment", measure, window).dropna()
         segment_title = (f"{growth.index[0]} grew fastest: {growth.iloc[0]:+.0f}% (first vs last {span})"
                          if len(growth) > 1 else f"Market {label}: {', '.join(growth.index) or 'by segment'}")
-        segment_chart = figure(stacked_area, by_seg, x="date", y=measure, color="segment", title=segment_title,
-                               measure=measure, periodicity=filters.periodicity)
-        segment_chart = figure(with_events, segment_chart, events(found, [], MARKET_EVENTS))  # a shock, if any
+        segment_chart = figure(marked, stacked_area, events(found, [], MARKET_EVENTS),  # a shock, if any
+                               by_seg, x="date", y=measure, color="segment", title=segment_title, measure=measure,
+                               periodicity=filters.periodicity)
         figures.insert(0, segment_chart)
         if deck.shows(3):
             chart(deck.fit(segment_chart), by_seg, key="market_by_segment")

@@ -100,3 +100,14 @@ def test_the_portfolio_of_the_demo_tells_its_product_story():
     # only our own costs are in the demo: margins for our products, the old SMB product the thinnest
     assert table["margin"].notna().all() and table["margin"].idxmin() == "Northwind Go"
     assert table.loc["Northwind Flow", "margin"] == pytest.approx(70, abs=0.5)
+
+
+def test_one_products_row_is_its_row_of_the_whole_portfolio():
+    from data.dataset import load_demo
+
+    market = load_demo().tables["market"]
+    whole = portfolio(market, "Northwind", "units")
+    for product in whole["product"]:
+        one = portfolio(market, "Northwind", "units", only=product)
+        pd.testing.assert_frame_equal(one, whole[whole["product"] == product].reset_index(drop=True))
+    assert portfolio(market, "Northwind", "units", only="no such product").empty

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -41,3 +42,20 @@ def test_share_change_sums_a_year_by_hand():
     totals = pd.concat([us, them])
     assert share_change(totals, "Us", "units") == pytest.approx((10.0, 25.0))
     assert share_change(totals, "Nobody", "units") == (0.0, 0.0)
+
+
+def test_period_totals_are_the_per_period_sums_bit_for_bit():
+    """The vectorised totals equal pandas' per-group `sum(min_count=1)` exactly: shares on screen do not move."""
+    from analysis.share import period_totals
+
+    rng = np.random.default_rng(7)
+    for trial in range(300):
+        periods, companies = rng.integers(1, 30), rng.integers(1, 40)
+        rows = rng.integers(1, periods * companies + 1)
+        dates = pd.Series(pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, periods, rows) * 31, unit="D"))
+        values = rng.lognormal(10, 3, rows) * rng.choice([1, -1, 0], rows, p=[0.9, 0.05, 0.05])
+        values[rng.random(rows) < rng.choice([0, 0.3, 0.9])] = np.nan
+        series = pd.Series(values, index=rng.permutation(rows) + 3, name="units")
+        dates.index = series.index
+        expected = series.groupby(dates).transform(lambda s: s.sum(min_count=1))
+        pd.testing.assert_series_equal(period_totals(dates, series), expected, check_exact=True)

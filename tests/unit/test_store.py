@@ -128,3 +128,20 @@ def test_a_saved_workspace_file_is_queried_in_place_and_answers_like_the_frames(
         assert got["share"].isna().all()  # a measure the file lacks answers as missing, as for frames
     assert on_file.distinct("market", "company") == store.distinct("market", "company")
     assert on_file.periods("market") == store.periods("market")
+
+
+def test_totals_sql_kept_per_shape_is_what_compiling_each_slice_gives():
+    """`compiled_totals` reuses a shape's SQL text with the slice's own values, in the order they are bound."""
+    import itertools
+
+    from data import queries
+    from data.store import _MARKET
+
+    day = pd.Timestamp
+    for segments, regions, companies, start, end, by in itertools.product(
+            [(), ("All",), ("SMB", "Enterprise")], [(), ("All",), ("Europe",)], [(), ("Apex",)],
+            [None, day("2017-03-01")], [None, day("2025-12-01")], [("date", "company"), (), ("product",)]):
+        where = MarketFilter(segments, regions, companies, start, end)
+        expected = queries.compiled(queries.totals(_MARKET, where, list(by)))
+        assert queries.compiled_totals(_MARKET, where, list(by)) == expected  # first: compiled (and a probe)
+        assert queries.compiled_totals(_MARKET, where, list(by)) == expected  # then: the kept text
