@@ -194,6 +194,10 @@ def main() -> None:
                             first += pd.DateOffset(months=1)  # a slice nobody asked for yet: cold
                             results += asyncio.run(run(ports, page, kind, n, first, args.timeout, data))
                         print(f"servers={args.servers} {action:>6} " + summary(page, kind, n, results), flush=True)
+        from bench.shared_load import peak_rss_mb
+
+        print("peak RSS per server (process + forecast worker): "
+              + ", ".join(f"{peak_rss_mb(server.pid):,.0f} MB" for server in servers), flush=True)
     finally:
         for server in servers:
             server.terminate()
