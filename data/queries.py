@@ -25,6 +25,8 @@ from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.elements import ColumnElement
 
+from data.mapping import ALL
+
 GROUPABLE = ("date", "segment", "region", "company", "product", "channel", "launch_date")
 MEASURES = ("units", "revenue", "share")
 SUMMED = (*MEASURES, "cost")  # what a slice total adds up; cost only where a company gave its own
@@ -171,7 +173,7 @@ def summed_frame(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
 
 
 CALENDAR_UNITS = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year"}
-FILLED = "All"  # the segment or region of a source that has none, as for an uploaded file
+FILLED = ALL  # the segment or region of a source that has none, as for an uploaded file
 
 
 def period_start(date: ColumnElement, calendar: str | None) -> ColumnElement:
