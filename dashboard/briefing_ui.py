@@ -22,6 +22,7 @@ from dashboard.charts import share_forecast_chart
 from dashboard.deck import Group, Point, Table
 from dashboard.formatting import MEASURE_LABELS, compact, percent, points
 from dashboard.safe_text import md
+from dashboard.share_views import heading_title
 from dashboard.shared_work import figure
 from dashboard.theme import company_colors
 
@@ -98,8 +99,7 @@ def share_outlook(future: pd.DataFrame, shares: pd.DataFrame, ours: str,
     last_date = future["date"].max()
     at_end = future[future["date"] == last_date].set_index("company")["share"]
     chart = figure(share_forecast_chart, shares, future, colors=company_colors(shares["company"].unique(), ours),
-                   ours=ours, level=0.9, title=f"Where shares are heading: {ours} at {at_end.get(ours, 0.0):.1f}% in "
-                                               f"{last_date:%b %Y} (forecast)")
+                   ours=ours, level=0.9, title=heading_title(future, ours))
     return Heading(share_date=last_date, share_forecast=at_end.to_dict()), share_forecast_card(future, ours, now), chart
 
 

@@ -17,6 +17,14 @@ from dashboard.theme import company_colors
 from dashboard.widgets import chart
 
 
+def heading_title(future: pd.DataFrame, ours: str) -> str:
+    """The share forecast chart's title on every page; short enough for a half-width chart."""
+    mine = future[future["company"] == ours]
+    if mine.empty:
+        return "Where shares are heading (forecast)"
+    return f"Where shares are heading: {ours} at {mine['share'].iloc[-1]:.1f}% in {mine['date'].iloc[-1]:%b %Y}"
+
+
 def share_trends(totals: pd.DataFrame, ours: str, *, season: int, key: str) -> None:
     """Shares over time, and their forecast for the next season (by the rule every page uses: `too_short`)."""
     shares = computed(share_over_time, totals, "share")
@@ -32,10 +40,7 @@ def share_trends(totals: pd.DataFrame, ours: str, *, season: int, key: str) -> N
             return
         with st.spinner("Forecasting every company's share…"):
             future = computed(share_forecast, totals, "share", season, season_length=season)
-        mine = future[future["company"] == ours]
-        title = "Where shares are heading (forecast)"
-        if not mine.empty:
-            title = f"Where shares are heading: {ours} at {mine['share'].iloc[-1]:.1f}% in {mine['date'].iloc[-1]:%b %Y}"
-        chart(figure(charts.share_forecast_chart, shares, future, colors=colors, ours=ours, level=0.9, title=title),
+        chart(figure(charts.share_forecast_chart, shares, future, colors=colors, ours=ours, level=0.9,
+                     title=heading_title(future, ours)),
               future, key=f"{key}_share_forecast")
     st.caption(METHOD.format(measure="share", level=0.9))

@@ -18,6 +18,7 @@ from dashboard.formatting import MEASURE_LABELS, PERIOD_WORDS, SHARE_LABELS
 from dashboard.link_notice import warn_about_link
 from dashboard.product_line import our_product
 from dashboard.safe_text import md
+from dashboard.share_views import heading_title
 from dashboard.url_state import ParamSpec
 from dashboard.theme import company_colors
 from dashboard.widgets import basis_caption, chart, deck_button, head_to_head_table, unavailable
@@ -78,10 +79,8 @@ if short := too_short(totals, measure):
     st.info(short, icon=":material/info:")
 else:
     future = share_forecast(totals, measure, 12, season_length=SEASON_LENGTH.get(filters.periodicity, 12))
-    ours_next = future[future["company"] == ours]
     chart(charts.share_forecast_chart(shares, future, colors=colors, ours=ours, level=0.9,
-                                      title=f"Where shares are heading: {ours} at {ours_next['share'].iloc[-1]:.1f}% "
-                                            f"in {ours_next['date'].iloc[-1]:%b %Y} (forecast)"),
+                                      title=heading_title(future, ours)),
           future, key="share_forecast")
     st.caption(METHOD.format(measure=label, level=0.9))
 
