@@ -20,6 +20,9 @@ run. Kinds:
   same       every session shows (changes to) the same slice;
   different  each session its own segment and region.
 Each session stops by itself after --timeout seconds (counted as an error).
+Each line prints p50/p95/max, for changes the p95 until the page's last chart arrived, errors,
+and the servers' CPU seconds (process and forecast worker) per session, counted from the change:
+N times that, over the 2 cores, is the least wall time any scheduling could reach.
 """
 
 from __future__ import annotations
@@ -66,9 +69,10 @@ async def open_session(port: int, page: str, query: str, timeout: float) -> tupl
 
 
 async def change_session(port: int, page: str, query: str, change: dict[str, list[str]], opened: asyncio.Barrier,
-                         timeout: float) -> tuple[float, str | None]:
+                         timeout: float, meter: CpuMeter) -> tuple[float, str | None, float]:
     """Open `page?query` (untimed), wait until every session has, then change the sidebar's filters as a
-    browser does (the new widget values in a rerun request): seconds from the change to the script finishing."""
+    browser does (the new widget values in a rerun request): seconds from the change to the script finishing,
+    any exception shown, and seconds from the change to the page's last chart."""
     async with websockets.connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"],
                                   max_size=None, open_timeout=timeout) as socket:
         request = BackMsg()
@@ -79,6 +83,7 @@ async def change_session(port: int, page: str, query: str, change: dict[str, lis
         async with asyncio.timeout(timeout):
             await _until_finished(socket, widgets)
         await opened.wait()
+        meter.start()  # the servers' CPU from here: the changes, not the untimed opening
         change_request = BackMsg()
         change_request.rerun_script.query_string = query
         change_request.rerun_script.page_name = page
@@ -88,13 +93,15 @@ async def change_session(port: int, page: str, query: str, change: dict[str, lis
             state.string_array_value.data.extend(values)
         started = time.perf_counter()
         await socket.send(change_request.SerializeToString())
+        charts: list[float] = []
         async with asyncio.timeout(timeout):
-            error = await _until_finished(socket, {})
-        return time.perf_counter() - started, error
+            error = await _until_finished(socket, {}, charts)
+        return time.perf_counter() - started, error, (charts[-1] if charts else time.perf_counter()) - started
 
 
-async def _until_finished(socket, widgets: dict[str, str]) -> str | None:
-    """Read the script's messages until it finishes; note the sidebar filters' widget ids; any exception shown."""
+async def _until_finished(socket, widgets: dict[str, str], charts: list[float] | None = None) -> str | None:
+    """Read the script's messages until it finishes; note the sidebar filters' widget ids, when each chart
+    arrived (in `charts`) and any exception shown."""
     error = None
     while True:
         message = ForwardMsg()
@@ -105,6 +112,8 @@ async def _until_finished(socket, widgets: dict[str, str]) -> str | None:
             which = element.WhichOneof("type")
             if which == "exception":
                 error = element.exception.message[:200] or "exception"
+            elif which == "plotly_chart" and charts is not None:
+                charts.append(time.perf_counter())
             elif which == "multiselect":
                 key = element.multiselect.id.rsplit("-", 1)[-1]
                 widgets[key] = element.multiselect.id
@@ -119,32 +128,73 @@ def changes(kind: str, n: int) -> list[dict[str, list[str]]]:
 
 
 async def one_change(ports: list[int], page: str, kind: str, n: int, first: pd.Timestamp, timeout: float,
-                     data: str | None = None) -> list:
+                     meter: CpuMeter, data: str | None = None) -> list:
     """N sessions open the same cold view, then all change a filter at the same moment."""
     period = {"period": [f"{first:%Y-%m}", LAST_MONTH], "measure": "units", **({"data": data} if data else {})}
     query = urlencode(period, doseq=True)
     opened = asyncio.Barrier(n)
-    return await asyncio.gather(*(change_session(ports[i % len(ports)], page, query, change, opened, timeout)
+    return await asyncio.gather(*(change_session(ports[i % len(ports)], page, query, change, opened, timeout, meter)
                                   for i, change in enumerate(changes(kind, n))), return_exceptions=True)
 
 
 async def one_run(ports: list[int], page: str, kind: str, n: int, first: pd.Timestamp, timeout: float,
-                  data: str | None = None) -> list:
+                  meter: CpuMeter, data: str | None = None) -> list:
     """N new sessions at once, spread over the servers in turn as a sticky load balancer spreads browsers."""
+    meter.start()
     period = {"period": [f"{first:%Y-%m}", LAST_MONTH], "measure": "units", **({"data": data} if data else {})}
     queries = [urlencode({**period, **extra}, doseq=True) for extra in slices(kind, n)]
     return await asyncio.gather(*(open_session(ports[i % len(ports)], page, q, timeout)
                                   for i, q in enumerate(queries)), return_exceptions=True)
 
 
-def summary(page: str, kind: str, n: int, results: list) -> str:
-    times = sorted(r[0] for r in results if isinstance(r, tuple) and r[1] is None)
+def p95(times: list[float]) -> float:
+    times = sorted(times)
+    return times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+
+
+def summary(page: str, kind: str, n: int, results: list, cpu: float) -> str:
+    """p50/p95/max to the finished page; for changes also p95 until its last chart arrived; errors;
+    and the servers' CPU seconds (process and forecast worker) per session."""
+    done = [r for r in results if isinstance(r, tuple) and r[1] is None]
+    times = sorted(r[0] for r in done)
     errors = len(results) - len(times)
+    cost = f"  server CPU {cpu / len(results):4.2f} s per session"
     if not times:
-        return f"{page:>8} {kind:>9} N={n:<3} no session finished; errors {errors}"
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return (f"{page:>8} {kind:>9} N={n:<3} p50 {statistics.median(times):5.2f} s  p95 {p95:5.2f} s  "
-            f"max {times[-1]:5.2f} s  errors {errors}/{len(results)}")
+        return f"{page:>8} {kind:>9} N={n:<3} no session finished; errors {errors}{cost}"
+    charts = f"  charts p95 {p95([r[2] for r in done]):5.2f} s" if len(done[0]) > 2 else ""
+    return (f"{page:>8} {kind:>9} N={n:<3} p50 {statistics.median(times):5.2f} s  p95 {p95(times):5.2f} s  "
+            f"max {times[-1]:5.2f} s{charts}  errors {errors}/{len(results)}{cost}")
+
+
+class CpuMeter:
+    """The servers' CPU seconds from `start()` (the first call counts) to `used()`."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.pids, self.began = pids, None
+
+    def start(self) -> None:
+        if self.began is None:
+            self.began = cpu_seconds(self.pids)
+
+    def used(self) -> float:
+        return cpu_seconds(self.pids) - (self.began or 0.0)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU seconds of the servers and their children (the forecast workers) so far."""
+    import os
+
+    from bench.load import _children
+
+    total = 0
+    for pid in pids:
+        for each in [pid, *_children(pid)]:
+            try:
+                fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -189,11 +239,14 @@ def main() -> None:
             for page in args.pages:
                 for kind in args.kinds:
                     for n in args.n:
-                        results = []
+                        results, cpu = [], 0.0
                         for _ in range(args.repeats):
                             first += pd.DateOffset(months=1)  # a slice nobody asked for yet: cold
-                            results += asyncio.run(run(ports, page, kind, n, first, args.timeout, data))
-                        print(f"servers={args.servers} {action:>6} " + summary(page, kind, n, results), flush=True)
+                            meter = CpuMeter([server.pid for server in servers])
+                            results += asyncio.run(run(ports, page, kind, n, first, args.timeout, meter, data))
+                            cpu += meter.used()
+                        print(f"servers={args.servers} {action:>6} " + summary(page, kind, n, results, cpu),
+                              flush=True)
         from bench.shared_load import peak_rss_mb
 
         print("peak RSS per server (process + forecast worker): "
