@@ -20,10 +20,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Date, Double, FromClause, Select, cast, column, func, literal, null, select, table, union_all
+from sqlalchemy import (Date, Double, FromClause, Select, cast, column, func, literal, literal_column, null, select, table,
+                        union_all)
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from data.mapping import ALL
 
@@ -176,16 +179,54 @@ CALENDAR_UNITS = {"weekly": "week", "monthly": "month", "quarterly": "quarter", 
 FILLED = ALL  # the segment or region of a source that has none, as for an uploaded file
 
 
+class PeriodStart(FunctionElement):
+    """A date moved to the start of its period, in each engine's spelling (see `period_start`).
+
+    The unit travels as a literal column (a word from `CALENDAR_UNITS`, never a user's
+    text), so it is part of the statement's cache key.
+    """
+
+    type = Date()
+    name = "period_start"
+    inherit_cache = True
+
+
+def _unit_and_date(element: PeriodStart, compiler, **kw) -> tuple[str, str]:
+    unit, date = element.clauses.clauses
+    return unit.name, compiler.process(date, **kw)
+
+
+@compiles(PeriodStart)
+def _date_trunc(element: PeriodStart, compiler, **kw) -> str:
+    unit, date = _unit_and_date(element, compiler, **kw)
+    return f"CAST(date_trunc('{unit}', {date}) AS DATE)"
+
+
+@compiles(PeriodStart, "bigquery")
+def _bigquery_date_trunc(element: PeriodStart, compiler, **kw) -> str:
+    unit, date = _unit_and_date(element, compiler, **kw)
+    part = "WEEK(MONDAY)" if unit == "week" else unit.upper()  # BigQuery's WEEK starts on Sunday
+    return f"DATE_TRUNC(CAST({date} AS DATE), {part})"
+
+
+@compiles(PeriodStart, "mssql")
+def _sql_server_datetrunc(element: PeriodStart, compiler, **kw) -> str:
+    unit, date = _unit_and_date(element, compiler, **kw)
+    part = "iso_week" if unit == "week" else unit  # SQL Server's week starts on its DATEFIRST day
+    return f"CAST(DATETRUNC({part}, {date}) AS DATE)"
+
+
 def period_start(date: ColumnElement, calendar: str | None) -> ColumnElement:
-    """A date moved to the start of its week, month, quarter or year, by the engine (date_trunc).
+    """A date moved to the start of its week (Monday, as for an upload), month, quarter or year, by the engine.
 
     The warehouse then groups a daily or month-end fact table by period, so only one row
     per period travels, and the pages see the same period starts an upload gets.
-    PostgreSQL, DuckDB, Snowflake, Redshift and Trino all spell it `date_trunc('month', d)`.
+    PostgreSQL, DuckDB, Snowflake, Redshift and Trino spell it `date_trunc('month', d)`;
+    BigQuery `DATE_TRUNC(d, MONTH)` and SQL Server 2022 `DATETRUNC(month, d)` get their own.
     """
     if calendar is None:
         return date
-    return cast(func.date_trunc(CALENDAR_UNITS[calendar], date), Date)
+    return PeriodStart(literal_column(CALENDAR_UNITS[calendar]), date)
 
 
 def mapped_source(source: FromClause, mapping: Mapping[str, str], calendar: str | None = None,

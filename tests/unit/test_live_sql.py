@@ -9,11 +9,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Date, create_engine, select, table, text
+from sqlalchemy import column as sql_column
+from sqlalchemy.engine.default import DefaultDialect
 
 from data import live_sql
 from data.live_sql import LiveSourceError, LiveSpec, LiveStore, connection_names, redact, refresh_stamp
 from data.mapping import LONG, WIDE, Mapping, suggest_mapping
+from data.periods import to_period_start
+from data.queries import period_start
 from data.store import MarketFilter, Store
 from data.validate import load
 
@@ -210,6 +214,43 @@ def test_daily_rows_are_grouped_into_periods_by_the_warehouse(warehouse):
     quarters = LiveStore(LiveSpec.from_mapping("warehouse", "orders", chosen, calendar="quarterly"))
     assert quarters.periods() == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-04-01")]
     assert live.distinct("market", "region") == ["All"]
+
+
+def test_weeks_start_on_monday_in_the_warehouse_as_in_an_upload(warehouse):
+    """Daily rows grouped by week in PostgreSQL land on the same Mondays an uploaded file's weeks start on."""
+    days = pd.date_range("2024-01-03", "2024-03-20", freq="D")  # starts on a Wednesday
+    facts = pd.DataFrame({"order_day": days, "brand": "Acme", "sales": 1.0})
+    _table(warehouse, "daily", facts)
+    chosen = Mapping(LONG, {"date": "order_day", "company": "brand", "revenue": "sales"})
+    weeks = LiveStore(LiveSpec.from_mapping("warehouse", "daily", chosen, calendar="weekly"))
+    uploaded = sorted(to_period_start(pd.Series(days), "weekly").unique())
+    assert weeks.periods() == uploaded and all(week.day_of_week == 0 for week in uploaded)
+    totals = weeks.market_totals(MarketFilter(), ["date"])
+    assert totals["revenue"].tolist() == [5.0, *[7.0] * (len(uploaded) - 2), 3.0]  # Wed-Sun, full weeks, Mon-Wed
+
+
+class _NamedDialect(DefaultDialect):
+    """Only a dialect's name chooses the spelling; the warehouses themselves are not reachable from CI."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+
+@pytest.mark.parametrize(("dialect", "month", "week"), [
+    ("postgresql", "CAST(date_trunc('month', facts.d) AS DATE)", "CAST(date_trunc('week', facts.d) AS DATE)"),
+    ("snowflake", "CAST(date_trunc('month', facts.d) AS DATE)", "CAST(date_trunc('week', facts.d) AS DATE)"),
+    ("bigquery", "DATE_TRUNC(CAST(facts.d AS DATE), MONTH)", "DATE_TRUNC(CAST(facts.d AS DATE), WEEK(MONDAY))"),
+    ("mssql", "CAST(DATETRUNC(month, facts.d) AS DATE)", "CAST(DATETRUNC(iso_week, facts.d) AS DATE)"),
+])
+def test_period_starts_are_spelled_for_each_warehouse(dialect, month, week):
+    """BigQuery puts the unit second and starts weeks on Sunday, SQL Server on its DATEFIRST day: each gets
+    its own spelling, and a week and a month are different statements to SQLAlchemy's compiled cache."""
+    facts = table("facts", sql_column("d", Date))
+    by_month, by_week = (select(period_start(facts.c.d, calendar)) for calendar in ("monthly", "weekly"))
+    assert month in str(by_month.compile(dialect=_NamedDialect(dialect)))
+    assert week in str(by_week.compile(dialect=_NamedDialect(dialect)))
+    assert by_month._generate_cache_key() != by_week._generate_cache_key()
 
 
 def test_hostile_column_names_stay_quoted_identifiers(warehouse):
