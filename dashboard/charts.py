@@ -763,7 +763,8 @@ def with_events(fig: go.Figure, events: list[tuple[pd.Timestamp, str]]) -> go.Fi
                           xanchor="right" if right_half else "left", xshift=-4 if right_half else 4,
                           text=plot(label), showarrow=False, font=dict(size=11, color=TEXT_COLOR),
                           bgcolor="rgba(255,255,255,0.8)"))
-    if fig._grid_ref is not None:  # subplots: let Plotly place the lines on every one of them
+    if any(key[5:].isdigit() for key in fig.layout.to_plotly_json() if key.startswith("xaxis")):
+        # subplots (a second x axis): let Plotly place the lines on every one of them
         for line, note in zip(lines_, notes):
             fig.add_vline(x=line["x0"], line=line["line"])
             fig.add_annotation(**note)

@@ -94,6 +94,21 @@ def test_events_are_marked_with_a_line_and_an_escaped_label_and_ones_outside_are
     assert len(marked.layout.shapes) == 2 and len(fig.layout.annotations) == 0  # the original is not changed
 
 
+def test_an_event_is_marked_on_every_subplot_and_only_once_on_a_single_chart():
+    from plotly.subplots import make_subplots
+
+    from dashboard.charts import with_events
+
+    dates = pd.date_range("2024-01-01", periods=12, freq="MS")
+    stacked = make_subplots(rows=2, cols=1, shared_xaxes=True)
+    for row in (1, 2):
+        stacked.add_scatter(x=dates, y=list(range(12)), row=row, col=1)
+    marked = with_events(stacked, [(pd.Timestamp("2024-06-01"), "Apex cuts price")])
+    assert sorted(shape.xref for shape in marked.layout.shapes) == ["x", "x2"]
+    single = make_subplots(rows=1, cols=1).add_scatter(x=dates, y=list(range(12)))
+    assert [shape.xref for shape in with_events(single, [(pd.Timestamp("2024-06-01"), "x")]).layout.shapes] == ["x"]
+
+
 def test_price_volume_units_axis_has_round_ticks_from_zero():
     from dashboard.charts import price_volume_chart
 
