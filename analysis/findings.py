@@ -75,10 +75,16 @@ def share_moves(market: pd.DataFrame, ours: str, season: int = 12) -> list[Findi
         verb = "gained" if moves[mover] > 0 else "lost"
         text = (f"{mover} {verb} {abs(moves[mover]):.1f} points of revenue share in {_where(segment, region)} "
                 f"over the last 12 months; {ours} {'gained' if ours_change >= 0 else 'lost'} {abs(ours_change):.1f}.")
+        # As many points either way make it good or bad for us: a rival's big gain beside our 0.1 is not good news.
+        sentiment = ("risk" if ours_change < -MIN_SHARE_POINTS / 2 else "opportunity" if ours_change > MIN_SHARE_POINTS / 2
+                     else "neutral")
+        why, watch = (("Share we win in a segment and region is revenue our rivals no longer book.",
+                       "Whether the rivals answer with price or launches there.") if sentiment == "opportunity"
+                      else ("", ""))
         findings.append(Finding(
             "share", text, impact=abs(moves[mover]) / 100 * float(size[(segment, region)]), page="competitors",
-            params={"segment": [segment], "region": [region], "rival": [mover]},
-            sentiment="risk" if ours_change < -MIN_SHARE_POINTS / 2 else "opportunity" if ours_change > 0 else "neutral",
+            params={"segment": [segment], "region": [region], "rival": [mover]}, sentiment=sentiment, why=why,
+            watch=watch,
         ))
     return findings
 
