@@ -7,7 +7,8 @@ typical one-period move (a robust spread, the median absolute deviation, so
 the jump itself does not hide it), at least `MIN_POINTS` share points, and the
 old level held for `HOLD` periods before it and the new level holds for `HOLD`
 periods after (a spike or a dip of a period or two that goes back, such as a
-company's rows missing for two months, is not a method). Breaks are reported, never corrected: the user knows the tracker.
+company's rows missing for two months, is not a method). Breaks are reported,
+never corrected: the user knows the tracker.
 """
 
 from __future__ import annotations

@@ -98,3 +98,13 @@ def test_a_rivals_big_share_gain_beside_our_tiny_one_is_not_good_news():
     (found,) = share_moves(won, "Us")
     assert found.sentiment == "opportunity"
     assert "instead of us" not in explain(found).why and "rivals no longer book" in explain(found).why
+
+
+def test_a_file_without_segments_or_regions_gets_no_all_in_all_findings():
+    # A two-company file with neither column: every row is segment "All", region "All".
+    market = flat_market({("Cameras", "Us"): 1.3, ("Cameras", "Rival"): 0.9})
+    market = market[market["segment"] == "Cameras"].assign(segment="All", region="All")
+    found = findings(market, "Rival")
+    texts = [f.text for f in found] + [f.label for f in found]
+    assert any(t.startswith("Us's average price was 30% higher") for t in texts), texts
+    assert not any("All" in t for t in texts), texts
