@@ -103,8 +103,9 @@ st.subheader("Seasonality")
 series = market_totals(store, key, filters.market_filter(), ("date",)).set_index("date")[measure]
 parts = computed(decompose, series, season)
 chart(figure(charts.decomposition, parts.frame, y_title=measure_axis(measure, filters.periodicity),
-             title=f"Trend, seasonal pattern and the rest: seasonality explains "
-                   f"{parts.seasonal_strength:.0%} of the variation around the trend"),
+             title="Trend, seasonal pattern and the rest: " + (
+                 "too short to tell seasonality" if parts.seasonal_strength is None
+                 else f"seasonality explains {parts.seasonal_strength:.0%} of the variation around the trend")),
       parts.frame, key="decomposition")
 st.caption(f"{parts.method}. A dip that shows in the seasonal row repeats every year; one that shows in the "
            "remainder is news, like a supply shock.")

@@ -47,3 +47,19 @@ def survey_csv() -> bytes:
     frame = pd.DataFrame({"Survey date": SURVEY_DATES, "Alpha": alpha.round(1), "Beta": beta.round(1),
                           "Gamma": gamma.round(1), "Others": rest.round(1)})
     return frame.to_csv(index=False).encode()
+
+
+WEEKS = pd.date_range("2023-01-02", "2024-12-30", freq="W-MON")  # 105 weeks: two full years of weeks
+MISSING_WEEKS = [5, 6, 30, 52, 53, 80]
+
+
+def weekly_gaps_csv() -> bytes:
+    """A weekly sales export (three brands, units and sales) with six weeks missing, as a till export has."""
+    rng = np.random.default_rng(5)
+    weeks = WEEKS.delete(MISSING_WEEKS)
+    season = 1 + 0.25 * np.sin(2 * np.pi * np.arange(len(WEEKS)) / 52)
+    season = np.delete(season, MISSING_WEEKS)
+    rows = [{"Week": f"{w:%Y-%m-%d}", "Brand": brand, "Units": round(base * s * (1 + rng.normal(0, 0.03))),
+             "Sales": round(base * s * 9.99, 2)}
+            for brand, base in (("Alpha", 1000), ("Beta", 700), ("Gamma", 300)) for w, s in zip(weeks, season)]
+    return pd.DataFrame(rows).to_csv(index=False).encode()

@@ -1,0 +1,32 @@
+"""Files as users have them, not as the demo is: weekly exports with missing weeks."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.test_pages import chart_titles, open_app
+from tests.share_files import weekly_gaps_csv
+
+
+@pytest.fixture(scope="module")
+def weekly():
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("weekly.csv", weekly_gaps_csv()).run()
+    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    assert not at.exception
+    return at
+
+
+def test_missing_weeks_count_on_the_calendar_for_seasonality(weekly):
+    weekly.switch_page("../pages/market.py").run()
+    assert not weekly.exception
+    title = next(t for t in chart_titles(weekly) if t.startswith("Trend, seasonal pattern"))
+    assert "seasonality explains" in title and "explains 0%" not in title  # 105 weeks on the calendar, 99 with figures
+    assert any("6 periods without figures filled by linear interpolation" in c.value for c in weekly.caption)
+
+
+def test_a_series_too_short_to_decompose_does_not_claim_0_percent_seasonality():
+    at = open_app({"period": ["2025-01", "2025-12"]}, "../pages/market.py")
+    assert not at.exception
+    title = next(t for t in chart_titles(at) if t.startswith("Trend, seasonal pattern"))
+    assert title.endswith("too short to tell seasonality")
