@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.tsa.seasonal import STL
 
+from analysis.calendar import calendar
+
 
 def yoy_growth(totals: pd.DataFrame, by: str, measure: str, season: int = 12) -> pd.DataFrame:
     """Year-over-year growth in percent of a rolling year, per period and `by` value.
@@ -80,15 +82,9 @@ class Decomposition:
 
 def _on_calendar(series: pd.Series) -> pd.Series:
     """Dated periods on their regular calendar, missing periods as empty rows, so they count and space right."""
-    from analysis.forecast.prepare import _infer_offset  # the forecast's own reading of the calendar
-
-    if not isinstance(series.index, pd.DatetimeIndex) or len(series) < 3 or not series.index.is_unique:
+    if not isinstance(series.index, pd.DatetimeIndex) or not series.index.is_unique:
         return series
-    series = series.sort_index()
-    offset = _infer_offset(series.index)
-    if offset is None:
-        return series
-    return series.reindex(pd.date_range(series.index[0], series.index[-1], freq=offset))
+    return series.sort_index().reindex(calendar(series.index))
 
 
 def decompose(series: pd.Series, season: int = 12) -> Decomposition:

@@ -30,3 +30,10 @@ def test_a_series_too_short_to_decompose_does_not_claim_0_percent_seasonality():
     assert not at.exception
     title = next(t for t in chart_titles(at) if t.startswith("Trend, seasonal pattern"))
     assert title.endswith("too short to tell seasonality")
+
+
+def test_the_data_page_counts_the_missing_weeks(weekly):
+    weekly.switch_page("../pages/data.py").run()
+    assert not weekly.exception
+    metrics = {m.label: m.value for m in weekly.metric}
+    assert metrics["Periods"] == "99 of 105" and metrics["Missing cells"] == "5.7%"
