@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.calendar import calendar
 from analysis.findings import Finding, biggest_varied, findings
 from analysis.share_findings import MEASURE_WORDS, SHARE_WORDS, best_measure, period_word, share_findings, share_table, standing
 from analysis.shocks import regular, shock_findings
@@ -33,8 +34,14 @@ def needs(market: pd.DataFrame, season: int) -> str | None:
     periods = market["date"].nunique()
     if periods < 2 * season:
         word = period_word(market["date"].unique())
-        return (f"Findings compare the last {season} {word}s with the {season} before: this slice has {periods} "
-                f"{word}{'s' * (periods != 1)}; widen the period or load at least {2 * season}.")
+        compare = f"Findings compare the last {season} {word}s with the {season} before: "
+        span = len(calendar(market["date"]))
+        if span >= 2 * season:  # long enough, but periods in between have no figures
+            return (compare + f"{span - periods} of the {span} {word}s in this slice have no figures, and the "
+                    f"comparison needs {2 * season} {word}s with figures; load the missing {word}s (the Data page "
+                    "shows which).")
+        return (compare + f"this slice has {periods} {word}{'s' * (periods != 1)}; widen the period or load at "
+                f"least {2 * season}.")
     if market["company"].nunique() < 2:
         return "Findings compare companies: this slice has only one."
     return None

@@ -37,3 +37,10 @@ def test_the_data_page_counts_the_missing_weeks(weekly):
     assert not weekly.exception
     metrics = {m.label: m.value for m in weekly.metric}
     assert metrics["Periods"] == "99 of 105" and metrics["Missing cells"] == "5.7%"
+
+
+def test_the_briefing_says_the_weeks_are_missing_not_to_widen_the_period(weekly):
+    weekly.switch_page("../pages/overview.py").run()
+    assert not weekly.exception
+    shown = " ".join(c.value for c in weekly.caption) + " ".join(m.value for m in weekly.markdown)
+    assert "6 of the 105 weeks in this slice have no figures" in shown and "widen the period" not in shown

@@ -118,6 +118,10 @@ def test_changes_rank_share_only_findings_by_points_and_say_what_is_needed():
     assert changes(short, "Us", 12) == []
     assert needs(short, 12) == ("Findings compare the last 12 months with the 12 before: this slice has 10 months; "
                                 "widen the period or load at least 24.")
+    holed = frame[~frame["date"].isin(MONTHS[3:5])]  # 24 months on the calendar, two without figures
+    assert needs(holed, 12) == ("Findings compare the last 12 months with the 12 before: 2 of the 24 months in this "
+                                "slice have no figures, and the comparison needs 24 months with figures; load the "
+                                "missing months (the Data page shows which).")
 
 
 def test_risks_say_why_and_what_to_watch():
