@@ -138,7 +138,7 @@ with section("price", lambda: price_claim(totals, linked_rival or ours, season, 
         by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment", "company"))
         matrix = comp.growth_share_matrix(by_segment, measure, ours).dropna(subset=["relative_share", "growth"])
         matrix_fig = charts.bubbles(matrix, x="relative_share", y="growth", size="size", label="segment",
-                                    title=f"Growth-share matrix for {ours}: relative share against segment growth",
+                                    title=f"Growth-share matrix for {ours}",  # the axes say what against what
                                     x_title=f"Relative {share_of} ({ours} ÷ largest competitor)",
                                     y_title="Segment growth, last year",
                                     hover={"relative_share": "Relative share", "growth": "Growth %", "our_share": f"Our {share_of} %"})

@@ -81,8 +81,9 @@ spots = computed(attractiveness, by_company, split, measure, ours, season).dropn
 left, right = st.columns([3, 2])
 with left:
     chart(figure(charts.bubbles, spots, x="last_year", y="cagr", size="our_share", label=split,
-                 title=f"Where the market grows, and is {ours} there? (bubble = our {SHARE_LABELS[measure]})",
-                 x_title=f"Size, last year ({'USD' if measure == 'revenue' else 'units'})",
+                 title=f"Where the market grows, and is {ours} there?",  # fits a half-width chart
+                 x_title=f"Size, last year ({'USD' if measure == 'revenue' else 'units'}); "
+                         f"bubble: {ours}'s {SHARE_LABELS[measure]}",
                  y_title="Growth a year (CAGR)",
                  hover={"last_year": "Size last year", "cagr": "CAGR %", "our_share": f"{ours} {SHARE_LABELS[measure]} %"}),
           spots, key="attractiveness")
