@@ -8,7 +8,7 @@ from analysis.changes import Heading, headline as headline_text, needs
 from analysis.kpis import growth_by, headline
 from analysis.market import outlook
 from analysis.share import share_change, share_over_time
-from analysis.share_findings import standing_of
+from analysis.share_findings import UNITS, standing_of
 from analysis.share_forecast import share_forecast, too_short
 from dashboard.background import in_background
 from dashboard.briefing_ui import (MARKET_EVENTS, deck_groups, events, explained_list, findings_list, money_cards,
@@ -162,9 +162,10 @@ with findings_area:
                                            bind="query-params", help="One forecast per segment: takes a moment."):
         by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment"))
         by_segment_outlook = computed(outlook, by_segment, "segment", measure, season=window)
-    if next_year is not None and (turn := turning_point(next_year, h.market_growth)) is not None:
+    unit = UNITS[measure]  # a market counted in units moves units, not dollars
+    if next_year is not None and (turn := turning_point(next_year, h.market_growth, unit=unit)) is not None:
         found = sorted([*found, turn], key=lambda f: f.impact, reverse=True)
-    risks, opportunities = risks_and_opportunities(found, by_segment_outlook, "segment")
+    risks, opportunities = risks_and_opportunities(found, by_segment_outlook, "segment", unit=unit)
 
     if deck.shows(1):
         st.subheader("What changed")

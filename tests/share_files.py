@@ -63,3 +63,13 @@ def weekly_gaps_csv() -> bytes:
              "Sales": round(base * s * 9.99, 2)}
             for brand, base in (("Alpha", 1000), ("Beta", 700), ("Gamma", 300)) for w, s in zip(weeks, season)]
     return pd.DataFrame(rows).to_csv(index=False).encode()
+
+
+def units_tracker_csv() -> bytes:
+    """A wide monthly export of units (no revenue) for four companies; the market's growth fades from 4% a month
+    to nothing over four years."""
+    months = pd.date_range("2021-01-01", "2024-12-01", freq="MS")
+    market = 10_000 * np.cumprod(1 + np.linspace(0.04, 0.0, len(months)))
+    shares = {"Aurora": 0.4, "Bluepeak": 0.3, "Cobalt": 0.2, "Delta": 0.1}
+    frame = pd.DataFrame({"Date": months.strftime("%Y-%m-%d"), **{c: (market * s).round() for c, s in shares.items()}})
+    return frame.to_csv(index=False).encode()

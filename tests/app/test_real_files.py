@@ -1,11 +1,12 @@
-"""Files as users have them, not as the demo is: weekly exports with missing weeks."""
+"""Files as users have them, not as the demo is: weekly exports with missing weeks, a market counted in units."""
 
 from __future__ import annotations
 
 import pytest
 
+from dashboard.safe_text import unescaped_markdown
 from tests.app.test_pages import chart_titles, open_app
-from tests.share_files import weekly_gaps_csv
+from tests.share_files import units_tracker_csv, weekly_gaps_csv
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +45,14 @@ def test_the_briefing_says_the_weeks_are_missing_not_to_widen_the_period(weekly)
     assert not weekly.exception
     shown = " ".join(c.value for c in weekly.caption) + " ".join(m.value for m in weekly.markdown)
     assert "6 of the 105 weeks in this slice have no figures" in shown and "widen the period" not in shown
+
+
+def test_a_units_only_market_sizes_its_forecast_finding_in_units_not_dollars():
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("units.csv", units_tracker_csv()).run()
+    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at.switch_page("../pages/overview.py").run()
+    assert not at.exception
+    shown = unescaped_markdown(" ".join(m.value for m in at.markdown))
+    assert "Market growth slows" in shown
+    assert "$" not in shown and "units/yr" in shown
