@@ -98,8 +98,14 @@ def _palette(groups: list) -> dict:
     return {g: CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)] for i, g in enumerate(groups)}
 
 
+LEGEND_ABOVE = 10  # legend entries that fit in rows above the plot, under the title, on a half-width chart
+
+
 def _finish(fig: go.Figure, *, title: str, y_title: str, money: bool = False) -> go.Figure:
     fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=440)
+    if sum(trace.showlegend is not False for trace in fig.data) > LEGEND_ABOVE:
+        # 25 companies in rows above the plot grow up over the title: list them at the right, scrolling if need be
+        fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02))
     fig.update_xaxes(title_text="Period", hoverformat=DATE_HOVER, tickformat="%b %Y")
     periods = sorted({x for trace in fig.data for x in trace.x})
     if len(periods) <= 15:  # few periods: one tick each, not Plotly's in-between dates

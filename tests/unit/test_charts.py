@@ -118,3 +118,14 @@ def test_price_volume_units_axis_has_round_ticks_from_zero():
     fig = price_volume_chart(frame, title="t", colors={"Apex": "#e0752d", "Northwind": "#1f4e9c"})
     axis = fig.layout.yaxis2
     assert axis.tick0 == 0 and axis.dtick == 10_000 and axis.range[0] == 0 and axis.range[1] >= 28_730
+
+
+def test_a_legend_of_25_companies_goes_to_the_right_not_over_the_title():
+    names = [f"Company {i:02d}" for i in range(25)]
+    many = pd.DataFrame({"date": list(pd.date_range("2024-01-01", periods=3, freq="MS")) * 25,
+                         "company": [n for n in names for _ in range(3)], "share": 4.0})
+    fig = lines(many, x="date", y="share", color="company", title="t", y_title="Share (%)")
+    assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1  # beside the plot
+    few = lines(FRAME, x="date", y="revenue", color="company", title="t", y_title="Share (%)")
+    assert few.layout.legend.orientation is None  # the template's row above the plot
+    assert few.layout.template.layout.legend.orientation == "h"
