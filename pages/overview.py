@@ -152,7 +152,8 @@ if future is not None and not future.empty:
     if share_forecast_slot is not None:
         with share_forecast_slot.container():
             chart(deck.fit(future_chart), future, key="briefing_share_forecast")
-said = computed(headline_text, by_company[["date", "company", measure]], ours, window, found, heading, rest=rest)
+said = computed(headline_text, by_company[["date", "company", measure]], ours, window, found, heading, rest=rest,
+                breaks=breaks)
 if deck.shows(0):
     headline_slot.markdown("#### " + md(said))
 
