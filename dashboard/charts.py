@@ -182,7 +182,18 @@ def bubbles(
 
 
 def divide_at(fig: go.Figure, *, x: float, left: str, right: str) -> go.Figure:
-    """A vertical reference line (e.g. relative share 1: we lead) with a label either side."""
+    """A vertical reference line (e.g. relative share 1: we lead) with a label either side.
+
+    The x axis widens so the line sits at least 30% in from either edge: with every bubble on one side (one
+    segment, which we lead 1.5 to 1) the line and the other side's label would fall outside the chart.
+    """
+    if fig.layout.xaxis.range is not None:
+        lo, hi = fig.layout.xaxis.range
+        if x - lo < 0.3 * (hi - lo):
+            lo = x - 0.3 / 0.7 * (hi - x)
+        elif hi - x < 0.3 * (hi - lo):
+            hi = x + 0.3 / 0.7 * (x - lo)
+        fig.update_xaxes(range=[lo, hi])
     fig.add_vline(x=x, line=dict(color="#7b8794", dash="dot", width=1))
     for text, anchor in ((left, "right"), (right, "left")):
         fig.add_annotation(x=x, y=1.0, xref="x", yref="paper", text=plot(text), showarrow=False, xanchor=anchor,
