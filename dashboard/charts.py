@@ -185,13 +185,16 @@ def divide_at(fig: go.Figure, *, x: float, left: str, right: str) -> go.Figure:
     """A vertical reference line (e.g. relative share 1: we lead) with a label either side.
 
     The x axis widens so the line sits at least 30% in from either edge: with every bubble on one side (one
-    segment, which we lead 1.5 to 1) the line and the other side's label would fall outside the chart.
+    segment, which we lead 1.5 to 1) the line and the other side's label would fall outside the chart. The far
+    side then gets room for the bubbles and their labels in proportion to the wider axis.
     """
     if fig.layout.xaxis.range is not None:
         lo, hi = fig.layout.xaxis.range
         if x - lo < 0.3 * (hi - lo):
+            hi += 0.25 * (hi - x)
             lo = x - 0.3 / 0.7 * (hi - x)
         elif hi - x < 0.3 * (hi - lo):
+            lo -= 0.25 * (x - lo)
             hi = x + 0.3 / 0.7 * (x - lo)
         fig.update_xaxes(range=[lo, hi])
     fig.add_vline(x=x, line=dict(color="#7b8794", dash="dot", width=1))

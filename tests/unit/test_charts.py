@@ -134,9 +134,11 @@ def test_a_legend_of_25_companies_goes_to_the_right_not_over_the_title():
 def test_the_we_lead_line_stays_inside_the_chart_when_every_bubble_is_on_one_side():
     from dashboard.charts import bubbles, divide_at
 
-    one = pd.DataFrame({"segment": ["All"], "relative_share": [1.5], "growth": [4.0], "size": [100.0]})
-    fig = bubbles(one, x="relative_share", y="growth", size="size", label="segment", title="t", x_title="x",
-                  y_title="y", hover={"growth": "Growth %"})
-    assert fig.layout.xaxis.range[0] > 1.0  # the bubble's own range leaves the line at 1.0 out
-    lo, hi = divide_at(fig, x=1.0, left="a competitor leads", right="we lead").layout.xaxis.range
-    assert (1.0 - lo) >= 0.3 * (hi - lo) - 1e-9 and hi >= 1.5  # room for the left label, the bubble still in
+    for xs in ([1.5], [1.55, 1.6]):  # one segment we lead; two we lead by about as much
+        both = pd.DataFrame({"segment": ["A", "B"][:len(xs)], "relative_share": xs, "growth": 4.0, "size": 100.0})
+        fig = bubbles(both, x="relative_share", y="growth", size="size", label="segment", title="t", x_title="x",
+                      y_title="y", hover={"growth": "Growth %"})
+        assert fig.layout.xaxis.range[0] > 1.0  # the bubbles' own range leaves the line at 1.0 out
+        lo, hi = divide_at(fig, x=1.0, left="a competitor leads", right="we lead").layout.xaxis.range
+        assert (1.0 - lo) >= 0.3 * (hi - lo) - 1e-9  # room for the left label
+        assert hi - max(xs) >= 0.1 * (hi - lo)  # and for the bubbles and their labels on the right
