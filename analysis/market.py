@@ -71,6 +71,9 @@ def attractiveness(
     return table
 
 
+MIN_SEASONS = 3  # full seasons a decomposition needs before its seasonal row means anything
+
+
 @dataclass(frozen=True)
 class Decomposition:
     """Trend, seasonal and remainder of one series; `strength` of seasonality in [0, 1], None when not decomposed."""
@@ -90,7 +93,9 @@ def _on_calendar(series: pd.Series) -> pd.Series:
 def decompose(series: pd.Series, season: int = 12) -> Decomposition:
     """STL decomposition, so a PM can tell a seasonal dip from a real decline.
 
-    Needs two full seasons of periods, counted on the calendar: periods with no
+    Needs three full seasons of periods, counted on the calendar: with two, each
+    month's (or week's) seasonal value rests on two observations and the seasonal
+    row soaks up the noise, so pure noise "is" 97-100% seasonal. Periods with no
     figure in between are filled by linear interpolation for the fit (and the
     method says how many) but stay empty in `observed`. Shorter series get the
     observed values as trend, no strength, and the method says why. Seasonal
@@ -99,9 +104,9 @@ def decompose(series: pd.Series, season: int = 12) -> Decomposition:
     raw = _on_calendar(series.astype(float))
     y = raw.interpolate(limit_direction="both")
     frame = pd.DataFrame({"date": y.index, "observed": raw.to_numpy()})
-    if season < 2 or len(y) < 2 * season + 1 or y.nunique() < 2:
+    if season < 2 or len(y) < MIN_SEASONS * season or y.nunique() < 2:
         frame["trend"], frame["seasonal"], frame["remainder"] = y.to_numpy(), 0.0, 0.0
-        return Decomposition(frame, None, "no decomposition: fewer than two full seasons of data")
+        return Decomposition(frame, None, "no decomposition: fewer than three full seasons of data")
     fit = STL(y.to_numpy(), period=season, robust=True).fit()
     frame["trend"], frame["seasonal"], frame["remainder"] = fit.trend, fit.seasonal, fit.resid
     spread = np.var(fit.seasonal + fit.resid)

@@ -53,12 +53,11 @@ WEEKS = pd.date_range("2023-01-02", "2024-12-30", freq="W-MON")  # 105 weeks: tw
 MISSING_WEEKS = [5, 6, 30, 52, 53, 80]
 
 
-def weekly_gaps_csv() -> bytes:
+def weekly_gaps_csv(weeks: pd.DatetimeIndex = WEEKS) -> bytes:
     """A weekly sales export (three brands, units and sales) with six weeks missing, as a till export has."""
     rng = np.random.default_rng(5)
-    weeks = WEEKS.delete(MISSING_WEEKS)
-    season = 1 + 0.25 * np.sin(2 * np.pi * np.arange(len(WEEKS)) / 52)
-    season = np.delete(season, MISSING_WEEKS)
+    season = np.delete(1 + 0.25 * np.sin(2 * np.pi * np.arange(len(weeks)) / 52), MISSING_WEEKS)
+    weeks = weeks.delete(MISSING_WEEKS)
     rows = [{"Week": f"{w:%Y-%m-%d}", "Brand": brand, "Units": round(base * s * (1 + rng.normal(0, 0.03))),
              "Sales": round(base * s * 9.99, 2)}
             for brand, base in (("Alpha", 1000), ("Beta", 700), ("Gamma", 300)) for w, s in zip(weeks, season)]

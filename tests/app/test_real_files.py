@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from dashboard.safe_text import unescaped_markdown
@@ -18,19 +19,25 @@ def weekly():
     return at
 
 
-def test_missing_weeks_count_on_the_calendar_for_seasonality(weekly):
-    weekly.switch_page("../pages/market.py").run()
-    assert not weekly.exception
-    title = next(t for t in chart_titles(weekly) if t.startswith("Trend, seasonal pattern"))
-    assert "seasonality explains" in title and "explains 0%" not in title  # 105 weeks on the calendar, 99 with figures
-    assert any("6 periods without figures filled by linear interpolation" in c.value for c in weekly.caption)
-
-
-def test_a_series_too_short_to_decompose_does_not_claim_0_percent_seasonality():
-    at = open_app({"period": ["2025-01", "2025-12"]}, "../pages/market.py")
+def test_missing_weeks_count_on_the_calendar_for_seasonality():
+    three_years = pd.date_range("2022-01-03", periods=157, freq="W-MON")  # 157 weeks on the calendar, 151 with figures
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("weekly.csv", weekly_gaps_csv(three_years)).run()
+    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at.switch_page("../pages/market.py").run()
     assert not at.exception
     title = next(t for t in chart_titles(at) if t.startswith("Trend, seasonal pattern"))
+    assert "seasonality explains" in title
+    assert any("6 periods without figures filled by linear interpolation" in c.value for c in at.caption)
+
+
+def test_two_years_are_too_short_to_claim_seasonality(weekly):
+    weekly.switch_page("../pages/market.py").run()  # 105 weeks: STL would call noise "100% seasonal"
+    assert not weekly.exception
+    title = next(t for t in chart_titles(weekly) if t.startswith("Trend, seasonal pattern"))
     assert title.endswith("too short to tell seasonality")
+    short = open_app({"period": ["2025-01", "2025-12"]}, "../pages/market.py")  # the demo, one year
+    assert next(t for t in chart_titles(short) if t.startswith("Trend, seasonal")).endswith("too short to tell seasonality")
 
 
 def test_the_data_page_counts_the_missing_weeks(weekly):
