@@ -72,7 +72,7 @@ def unavailable(reason: str) -> None:
     st.info(reason, icon=":material/block:")
 
 
-def head_to_head_table(table: pd.DataFrame, ours: str, rival: str) -> None:
+def head_to_head_table(table: pd.DataFrame, ours: str, rival: str, year: str = "12 months") -> None:
     """Us against one competitor per segment and region, in columns that fit the page; click a header to sort.
 
     Revenue in millions (or thousands) for reading; prices and units, and the exact figures, are in the download.
@@ -92,7 +92,7 @@ def head_to_head_table(table: pd.DataFrame, ours: str, rival: str) -> None:
     }
     config["revenue_gap"] = number(**{**money["revenue_gap"], "help": md(f"{ours} minus {rival}, last year")})
     st.dataframe(shown[list(config)], hide_index=True, column_config=config, key="head_to_head")
-    st.caption("Last twelve periods; growth against the twelve before. Biggest revenue gaps first. "
+    st.caption(f"The last {year}; growth against the {year} before. Biggest revenue gaps first. "
                "Prices, units and exact figures are in the downloads.")
     data_downloads(table, key="head_to_head")
 

@@ -72,3 +72,12 @@ def units_tracker_csv() -> bytes:
     shares = {"Aurora": 0.4, "Bluepeak": 0.3, "Cobalt": 0.2, "Delta": 0.1}
     frame = pd.DataFrame({"Date": months.strftime("%Y-%m-%d"), **{c: (market * s).round() for c, s in shares.items()}})
     return frame.to_csv(index=False).encode()
+
+
+def quarterly_csv() -> bytes:
+    """Quarterly sales ("2021-Q1") of three companies, the market growing 2% a quarter, from 2019 Q1 to 2024 Q4."""
+    quarters = pd.period_range("2019Q1", "2024Q4", freq="Q")
+    rows = [{"Quarter": f"{q.year}-Q{q.quarter}", "Company": company, "Units": round(base * 1.02 ** i),
+             "Revenue": round(base * 1.02 ** i) * 40}
+            for i, q in enumerate(quarters) for company, base in (("Apex", 5000), ("Borealis", 4000), ("Cirrus", 2000))]
+    return pd.DataFrame(rows).to_csv(index=False).encode()

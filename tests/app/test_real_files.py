@@ -1,13 +1,17 @@
-"""Files as users have them, not as the demo is: weekly exports with missing weeks, a market counted in units."""
+"""Files as users have them, not as the demo is: weekly exports with missing weeks, a market counted in units,
+quarterly sales."""
 
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 import pytest
 
 from dashboard.safe_text import unescaped_markdown
+from tests.app.test_irregular_dates import values
 from tests.app.test_pages import chart_titles, open_app
-from tests.share_files import units_tracker_csv, weekly_gaps_csv
+from tests.share_files import quarterly_csv, units_tracker_csv, weekly_gaps_csv
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +67,18 @@ def test_a_units_only_market_sizes_its_forecast_finding_in_units_not_dollars():
     shown = unescaped_markdown(" ".join(m.value for m in at.markdown))
     assert "Market growth slows" in shown
     assert "$" not in shown and "units/yr" in shown
+
+
+def test_a_quarterly_file_compares_years_of_four_quarters_on_competitors():
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("quarterly.csv", quarterly_csv()).run()
+    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at.switch_page("../pages/competitors.py").run()
+    assert not at.exception
+    titles = chart_titles(at)
+    assert any(t.startswith("Where shares are heading: Apex at ") and t.endswith("in Oct 2025") for t in titles), titles
+    matrix = next(c for c in at.get("plotly_chart") if "Growth-share matrix" in c.proto.spec)
+    growth = json.loads(matrix.proto.spec)["data"][0]["y"]
+    growth = values(growth) if isinstance(growth, dict) else growth
+    assert growth[0] == pytest.approx(100 * (1.02 ** 4 - 1), abs=0.5)  # the last 4 quarters on the 4 before
+    assert any(c.value.startswith("The last 4 quarters; growth against the 4 quarters before") for c in at.caption)
