@@ -23,6 +23,7 @@ from data.periods import SEASON_LENGTH
 context = page_context()
 filters, store, key = context.filters, context.store, context.dataset.content_hash
 ours, HORIZON = filters.company, 12
+PER_YEAR = SEASON_LENGTH.get(filters.periodicity, 12)  # a lever counted a year, on quarters or weeks
 
 st.title("Scenarios")
 our_product(context)  # the levers move our whole company; this says which product is ours and how it does
@@ -88,7 +89,7 @@ unit_cost = price * st.slider("Unit cost (% of today's price), for gross margin"
                               bind="query-params") / 100
 
 st.subheader("Which lever matters most")
-swings = sensitivity(baseline, market_fc.mean, price, elasticities, Levers(unit_cost=unit_cost))
+swings = sensitivity(baseline, market_fc.mean, price, elasticities, Levers(unit_cost=unit_cost), per_year=PER_YEAR)
 top = swings.iloc[0]  # in words first: which lever moves revenue most, and how far
 st.markdown(md(f"Of the levers moved by a realistic amount, {top['lever']} moves revenue most: "
                f"{compact(min(top['revenue_down'], top['revenue_up']), 'revenue')} to "
@@ -117,9 +118,10 @@ def levers_and_outcome() -> None:
         share_shift=b.slider("Direct unit share shift (pts)", -10, 10, 0, key="d_share", bind="query-params"),
         unit_cost=unit_cost,
     )
-    outcome = project(baseline, market_fc.mean, price, elasticities, levers)
+    outcome = project(baseline, market_fc.mean, price, elasticities, levers, per_year=PER_YEAR)
     sums = totals(outcome)
-    spread = outcome_range(baseline, market_fc.mean, price, elasticities, levers, price_e.low, price_e.high)
+    spread = outcome_range(baseline, market_fc.mean, price, elasticities, levers, price_e.low, price_e.high,
+                           per_year=PER_YEAR)
     cols = st.columns(4)
     for col, (name, what) in zip(cols, (("units", "units"), ("revenue", "revenue"), ("margin", "revenue"))):
         base, new = sums[f"baseline_{name}"], sums[f"scenario_{name}"]

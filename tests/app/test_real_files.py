@@ -82,3 +82,16 @@ def test_a_quarterly_file_compares_years_of_four_quarters_on_competitors():
     growth = values(growth) if isinstance(growth, dict) else growth
     assert growth[0] == pytest.approx(100 * (1.02 ** 4 - 1), abs=0.5)  # the last 4 quarters on the 4 before
     assert any(c.value.startswith("The last 4 quarters; growth against the 4 quarters before") for c in at.caption)
+
+
+def test_market_growth_a_year_compounds_over_quarters_on_a_quarterly_file():
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("quarterly.csv", quarterly_csv()).run()
+    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at.switch_page("../pages/scenarios.py").run()
+    at.slider(key="d_growth").set_value(10).run()
+    assert not at.exception
+    units = next(m for m in at.metric if m.label.startswith("Units, next 12"))
+    # +10 points a year over 12 quarters (three years): about +17% over the horizon; read as months it was +4%
+    change = float(units.delta.split("%")[0])
+    assert 15 < change < 19, units.delta
