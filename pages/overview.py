@@ -30,6 +30,7 @@ from dashboard.slides import Deck
 from dashboard.theme import company_colors
 from dashboard.url_state import flag_spec
 from dashboard.widgets import basis_caption, chart, outlook_table
+from data.mapping import ALL
 from data.periods import SEASON_LENGTH
 
 context = page_context()
@@ -111,8 +112,11 @@ with left:
     elif measure != "share":
         by_seg = market_totals(store, key, filters.market_filter(), ("date", "segment"))
         growth = computed(growth_by, by_seg, "segment", measure, window).dropna()
-        segment_title = (f"{growth.index[0]} grew fastest: {growth.iloc[0]:+.0f}% (first vs last {span})"
-                         if len(growth) > 1 else f"Market {label}: {', '.join(growth.index) or 'by segment'}")
+        if set(by_seg["segment"]) == {ALL}:  # a file without segments: the market, not "Market revenue: All"
+            segment_title = f"Market {label}" + (f": {growth.iloc[0]:+.0f}% (first vs last {span})" if len(growth) else "")
+        else:
+            segment_title = (f"{growth.index[0]} grew fastest: {growth.iloc[0]:+.0f}% (first vs last {span})"
+                             if len(growth) > 1 else f"Market {label}: {', '.join(growth.index) or 'by segment'}")
         segment_chart = figure(marked, stacked_area, events(found, [], MARKET_EVENTS),  # a shock, if any
                                by_seg, x="date", y=measure, color="segment", title=segment_title, measure=measure,
                                periodicity=filters.periodicity)

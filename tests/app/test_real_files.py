@@ -95,3 +95,13 @@ def test_market_growth_a_year_compounds_over_quarters_on_a_quarterly_file():
     # +10 points a year over 12 quarters (three years): about +17% over the horizon; read as months it was +4%
     change = float(units.delta.split("%")[0])
     assert 15 < change < 19, units.delta
+
+
+def test_the_briefing_of_a_file_without_segments_titles_the_market_not_all():
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("quarterly.csv", quarterly_csv()).run()
+    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at.switch_page("../pages/overview.py").run()
+    assert not at.exception
+    titles = chart_titles(at)
+    assert "Market revenue: +49% (first vs last 4 quarters)" in titles, titles  # 2% a quarter for 5 years

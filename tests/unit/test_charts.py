@@ -142,3 +142,13 @@ def test_the_we_lead_line_stays_inside_the_chart_when_every_bubble_is_on_one_sid
         lo, hi = divide_at(fig, x=1.0, left="a competitor leads", right="we lead").layout.xaxis.range
         assert (1.0 - lo) >= 0.3 * (hi - lo) - 1e-9  # room for the left label
         assert hi - max(xs) >= 0.1 * (hi - lo)  # and for the bubbles and their labels on the right
+
+
+def test_a_long_title_puts_its_closing_parenthesis_on_a_second_line():
+    title = "Aurora Systems unit share: 25.5% → 41.0% (first vs last 12 months)"
+    fig = lines(FRAME, x="date", y="revenue", color="company", title=title, y_title="Share (%)")
+    assert fig.layout.title.text == "Aurora Systems unit share: 25.5% → 41.0%<br>(first vs last 12 months)"
+    assert fig.layout.margin.t > 100  # room for the second line above the legend
+    short = lines(FRAME, x="date", y="revenue", color="company", title="Apex share: 1% → 2% (first vs last)",
+                  y_title="Share (%)")
+    assert short.layout.title.text == "Apex share: 1% → 2% (first vs last)"
