@@ -67,6 +67,17 @@ def basis_caption(context: PageContext, note: str = "") -> None:
     )
 
 
+def unchanged(delta: str) -> dict:
+    """Metric options for a delta such as "+0.0% vs baseline": grey and without the green up arrow
+    Streamlit gives any delta not starting with a minus."""
+    number = delta.split()[0].rstrip("%").lstrip("+−-")
+    try:
+        zero = float(number) == 0
+    except ValueError:
+        zero = False
+    return {"delta_color": "off", "delta_arrow": "off"} if zero else {}
+
+
 def unavailable(reason: str) -> None:
     """A view the data cannot support, with the reason (Markdown: escape names in it) instead of an error."""
     st.info(reason, icon=":material/block:")

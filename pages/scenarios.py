@@ -17,7 +17,7 @@ from dashboard.safe_text import md
 from dashboard.share_scenario_ui import share_scenario
 from dashboard.sharing import current_params, inert_name, link, save_view
 from dashboard.url_state import NumberSpec
-from dashboard.widgets import chart, deck_button, unavailable
+from dashboard.widgets import chart, deck_button, unavailable, unchanged
 from data.periods import SEASON_LENGTH
 
 context = page_context()
@@ -125,10 +125,11 @@ def levers_and_outcome() -> None:
     cols = st.columns(4)
     for col, (name, what) in zip(cols, (("units", "units"), ("revenue", "revenue"), ("margin", "revenue"))):
         base, new = sums[f"baseline_{name}"], sums[f"scenario_{name}"]
-        col.metric(f"{name.capitalize()}, next {HORIZON}", compact(new, what), f"{100 * (new / base - 1):+.1f}% vs baseline"
-                   if base else None, border=True)
-    cols[3].metric("Unit share at the end", f"{sums['scenario_share']:.1f}%",
-                   f"{sums['scenario_share'] - sums['baseline_share']:+.1f} pts vs baseline", border=True,
+        delta = f"{100 * (new / base - 1):+.1f}% vs baseline" if base else None
+        col.metric(f"{name.capitalize()}, next {HORIZON}", compact(new, what), delta, border=True,
+                   **(unchanged(delta) if delta else {}))
+    delta = f"{sums['scenario_share'] - sums['baseline_share']:+.1f} pts vs baseline"
+    cols[3].metric("Unit share at the end", f"{sums['scenario_share']:.1f}%", delta, border=True, **unchanged(delta),
                    help="Our units as a share of the market's units in the last period of the horizon.")
     ranges = " · ".join(f"{name} {compact(lo, what)} to {compact(hi, what)}" for name, what, (lo, hi) in (
         ("units", "units", spread["units"]), ("revenue", "revenue", spread["revenue"]),
