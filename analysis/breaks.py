@@ -5,8 +5,10 @@ a survey changing its sample), and the series then jumps without the market
 having moved. A jump is a break when it is several times the company's
 typical one-period move (a robust spread, the median absolute deviation, so
 the jump itself does not hide it), at least `MIN_POINTS` share points, and the
-new level holds in the periods after (a one-period spike is noise, not a
-method). Breaks are reported, never corrected: the user knows the tracker.
+old level held for `HOLD` periods before it and the new level holds for `HOLD`
+periods after (a spike or a dip of a period or two that goes back, such as a
+company's rows missing for two months, is not a method). Breaks are reported,
+never corrected: the user knows the tracker.
 """
 
 from __future__ import annotations
@@ -60,6 +62,11 @@ def share_breaks(totals: pd.DataFrame, measure: str, *, min_points: float = MIN_
             level_after = float(np.median(series[i + 1:i + 1 + hold]))
             if abs(level_after - level_before) < 0.5 * abs(steps[i]) or np.sign(level_after - level_before) != np.sign(steps[i]):
                 continue  # a spike that went back: noise, not a new method
+            middle, side = (series[i] + series[i + 1]) / 2, np.sign(steps[i])
+            if (np.any(np.sign(series[max(0, i + 1 - hold):i + 1] - middle) != -side)
+                    or np.any(np.sign(series[i + 1:i + 1 + hold] - middle) != side)):
+                continue  # the old level did not hold `hold` periods before, or the new one after: a dip of a
+                # period or two (such as a company's rows missing for two months) is not a new method
             found.append(Break(str(company), shares.index[i + 1], float(series[i]), float(series[i + 1]), typical))
     return sorted(found, key=lambda b: (b.date, -abs(b.jump)))
 

@@ -72,7 +72,7 @@ def explain(finding: Finding) -> Finding:
 
 
 def risks_and_opportunities(findings: list[Finding], outlook_by: pd.DataFrame | None, by: str,
-                            limit: int = 4) -> tuple[list[Finding], list[Finding]]:
+                            limit: int = 4, unit: str = "USD") -> tuple[list[Finding], list[Finding]]:
     """Findings that threaten or favour us, plus forecast turning points per segment or region.
 
     Each item is explained (`explain`): a title, why it is a risk or an
@@ -87,7 +87,7 @@ def risks_and_opportunities(findings: list[Finding], outlook_by: pd.DataFrame | 
             if row["growth"] < 0:
                 risks.append(Finding(
                     "forecast", f"{row[by]} is forecast to shrink {abs(row['growth']):.1f}% next year",
-                    abs(change), "market", {by: [str(row[by])]}, "risk",
+                    abs(change), "market", {by: [str(row[by])]}, "risk", unit,
                     why=f"The forecast range is {row['growth_low']:+.0f}% to {row['growth_high']:+.0f}%: "
                         "revenue we hold there shrinks with it.",
                     watch=f"{row[by]}'s next months against the forecast."))
@@ -95,7 +95,7 @@ def risks_and_opportunities(findings: list[Finding], outlook_by: pd.DataFrame | 
         if best["growth"] > 0:
             opportunities.append(Finding(
                 "forecast", f"{best[by]} is forecast to grow fastest next year: {best['growth']:+.1f}%",
-                best["next_year"] - best["last_year"], "market", {by: [str(best[by])]}, "opportunity",
+                best["next_year"] - best["last_year"], "market", {by: [str(best[by])]}, "opportunity", unit,
                 why=f"The forecast range is {best['growth_low']:+.0f}% to {best['growth_high']:+.0f}%: "
                     "the most new revenue of any segment.",
                 watch=f"Our share of {best[by]}: growth only helps if we keep it."))
@@ -103,11 +103,13 @@ def risks_and_opportunities(findings: list[Finding], outlook_by: pd.DataFrame | 
     return by_money(risks), by_money(opportunities)
 
 
-def turning_point(outlook: Outlook, past_growth: float | None, *, min_change: float = 3.0) -> Finding | None:
+def turning_point(outlook: Outlook, past_growth: float | None, *, min_change: float = 3.0,
+                  unit: str = "USD") -> Finding | None:
     """The market's forecast growth against its growth over the last year, when the two differ enough.
 
     A slowdown, acceleration or change of sign is what a strategy meeting should
-    hear about first; small differences are within the forecast's noise.
+    hear about first; small differences are within the forecast's noise. Its size
+    is in the market's `unit` ("USD", or "units" when the market is counted in units).
     """
     if past_growth is None or outlook.last <= 0:
         return None
@@ -122,4 +124,4 @@ def turning_point(outlook: Outlook, past_growth: float | None, *, min_change: fl
     text = (f"Market growth {what}: {past_growth:+.1f}% over the last year, {outlook.growth:+.1f}% forecast for the "
             f"next (range {low:+.0f}% to {high:+.0f}%).")
     return Finding("forecast", text, abs(change) / 100 * outlook.last, "market", {},
-                   "risk" if change < 0 else "opportunity")
+                   "risk" if change < 0 else "opportunity", unit)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.breaks import Break
+from analysis.calendar import calendar
 from analysis.findings import Finding, biggest_varied, findings
 from analysis.share_findings import MEASURE_WORDS, SHARE_WORDS, best_measure, period_word, share_findings, share_table, standing
 from analysis.shocks import regular, shock_findings
@@ -33,8 +35,14 @@ def needs(market: pd.DataFrame, season: int) -> str | None:
     periods = market["date"].nunique()
     if periods < 2 * season:
         word = period_word(market["date"].unique())
-        return (f"Findings compare the last {season} {word}s with the {season} before: this slice has {periods} "
-                f"{word}{'s' * (periods != 1)}; widen the period or load at least {2 * season}.")
+        compare = f"Findings compare the last {season} {word}s with the {season} before: "
+        span = len(calendar(market["date"]))
+        if span >= 2 * season:  # long enough, but periods in between have no figures
+            return (compare + f"{span - periods} of the {span} {word}s in this slice have no figures, and the "
+                    f"comparison needs {2 * season} {word}s with figures; load the missing {word}s (the Data page "
+                    "shows which).")
+        return (compare + f"this slice has {periods} {word}{'s' * (periods != 1)}; widen the period or load at "
+                f"least {2 * season}.")
     if market["company"].nunique() < 2:
         return "Findings compare companies: this slice has only one."
     return None
@@ -75,8 +83,11 @@ def _grew(growth: float) -> str:
 
 
 def headline(market: pd.DataFrame, ours: str, season: int, found: list[Finding], heading: Heading | None = None,
-             *, rest: Iterable[str] | None = None) -> str:
-    """One or two sentences: where we stand and the biggest change; where the market is heading."""
+             *, rest: Iterable[str] | None = None, breaks: Iterable[Break] = ()) -> str:
+    """One or two sentences: where we stand and the biggest change; where the market is heading.
+
+    A change of our share that spans one of our `breaks` (a tracker's change of method) says so.
+    """
     measure = best_measure(market)
     totals = market.groupby(["date", "company"], as_index=False)[measure].sum()
     table = share_table(totals, measure, rest)
@@ -96,8 +107,12 @@ def headline(market: pd.DataFrame, ours: str, season: int, found: list[Finding],
         if where.previous_gap is not None and abs(where.gap - where.previous_gap) >= 0.5:
             place += f" (it was {abs(where.previous_gap):.1f} the {span} before)"
     if moved:
+        dates = table.volume.index
+        since = dates[window - 1] if where.first_share is not None else dates[-window - 1]  # the reference's end
+        across = [b for b in breaks if b.company == ours and since < b.date <= dates[-1]]
+        caveat = f" (across a likely change in the tracker's method in {across[0].date:%b %Y})" if across else ""
         first = (f"{ours}'s {SHARE_WORDS[measure]} {'fell' if where.share < reference else 'rose'} from {reference:.1f}% in "
-                 f"{when} to {where.share:.1f}% in the last {span}; it "
+                 f"{when} to {where.share:.1f}% in the last {span}{caveat}; it "
                  + (f"{'still ' if where.share < reference else ''}leads, {place}" if where.rank == 1 else f"is {place}"))
     else:
         first = (f"{ours} leads with {where.share:.1f}% of {word} over the last {span}, {place}" if where.rank == 1

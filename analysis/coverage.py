@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.calendar import calendar
+
 MEASURES = ("units", "revenue", "share")
 
 
 @dataclass(frozen=True)
 class Coverage:
-    periods: int
+    periods: int  # periods with at least one row
     first: pd.Timestamp
     last: pd.Timestamp
     companies: int
@@ -25,6 +27,7 @@ class Coverage:
     rows: int
     missing_cells: int  # company × segment × region × period cells with no figure
     expected_cells: int
+    missing_periods: int = 0  # periods on the calendar between the first and the last with no row at all
 
     @property
     def missing_percent(self) -> float:
@@ -35,18 +38,19 @@ def coverage(market: pd.DataFrame) -> Coverage:
     """Counts over a market table; a cell is missing when no measure has a figure."""
     filled = _filled(market)
     dims = [market[c].nunique() for c in ("date", "company", "segment", "region")]
-    expected = int(pd.Series(dims).prod())
+    periods = len(calendar(market["date"]))  # a week with no row at all is missing too
+    expected = int(pd.Series([periods, *dims[1:]]).prod())
     keys = [market[c] for c in ("date", "company", "segment", "region")]
     present = filled.groupby(keys).any().sum()
     return Coverage(
         periods=dims[0], first=market["date"].min(), last=market["date"].max(), companies=dims[1],
         segments=dims[2], regions=dims[3], rows=len(market),
-        missing_cells=expected - int(present), expected_cells=expected,
+        missing_cells=expected - int(present), expected_cells=expected, missing_periods=periods - dims[0],
     )
 
 
 def missing_by_company(market: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """Percent of each company's segment × region cells with no figure, per period.
+    """Percent of each company's segment × region cells with no figure, per period of the calendar.
 
     Rows are companies, columns are periods: the heatmap on the Data page. With
     `limit`, only the companies with the most rows: a file of a million companies
@@ -59,7 +63,7 @@ def missing_by_company(market: pd.DataFrame, limit: int | None = None) -> pd.Dat
         filled[column] = market[column].to_numpy()
     present = filled.groupby(["company", "date"])["filled"].sum()
     cells = market["segment"].nunique() * market["region"].nunique()
-    grid = present.unstack("date").reindex(columns=sorted(market["date"].unique())).fillna(0)
+    grid = present.unstack("date").reindex(columns=calendar(market["date"])).fillna(0)
     return (100.0 * (1 - grid / cells)).clip(lower=0).sort_index()
 
 

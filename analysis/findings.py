@@ -18,6 +18,7 @@ from analysis.competition import concentration
 
 MIN_SHARE_POINTS = 1.0  # smaller share moves are noise at segment × region level
 MIN_PRICE_MOVE = 5.0  # percent
+ALL = "All"  # the segment and region of a file that has no such column
 MIN_GROWTH_GAP = 3.0  # percentage points between our growth and the market's
 MIN_HHI_CHANGE = 100.0
 
@@ -52,7 +53,9 @@ def _moved(growth: float) -> str:
 
 
 def _where(segment: str, region: str) -> str:
-    return f"{segment} in {region}"
+    """"SMB in Europe"; a file without segments or regions has "All" there, which is left out."""
+    named = [name for name in (segment, region) if name != ALL]
+    return " in ".join(named) or "the whole market"
 
 
 def share_moves(market: pd.DataFrame, ours: str, season: int = 12) -> list[Finding]:
@@ -75,10 +78,16 @@ def share_moves(market: pd.DataFrame, ours: str, season: int = 12) -> list[Findi
         verb = "gained" if moves[mover] > 0 else "lost"
         text = (f"{mover} {verb} {abs(moves[mover]):.1f} points of revenue share in {_where(segment, region)} "
                 f"over the last 12 months; {ours} {'gained' if ours_change >= 0 else 'lost'} {abs(ours_change):.1f}.")
+        # As many points either way make it good or bad for us: a rival's big gain beside our 0.1 is not good news.
+        sentiment = ("risk" if ours_change < -MIN_SHARE_POINTS / 2 else "opportunity" if ours_change > MIN_SHARE_POINTS / 2
+                     else "neutral")
+        why, watch = (("Share we win in a segment and region is revenue our rivals no longer book.",
+                       "Whether the rivals answer with price or launches there.") if sentiment == "opportunity"
+                      else ("", ""))
         findings.append(Finding(
             "share", text, impact=abs(moves[mover]) / 100 * float(size[(segment, region)]), page="competitors",
-            params={"segment": [segment], "region": [region], "rival": [mover]},
-            sentiment="risk" if ours_change < -MIN_SHARE_POINTS / 2 else "opportunity" if ours_change > 0 else "neutral",
+            params={"segment": [segment], "region": [region], "rival": [mover]}, sentiment=sentiment, why=why,
+            watch=watch,
         ))
     return findings
 
@@ -130,14 +139,15 @@ def price_moves(market: pd.DataFrame, ours: str, season: int = 12) -> list[Findi
     for (region, company), pct in move[move.abs() >= MIN_PRICE_MOVE].items():
         cell = monthly.loc[(region, company)]
         when = step_date(cell["revenue"] / cell["units"].where(cell["units"] > 0), rising=pct > 0)
+        where = "" if region == ALL else f" in {region}"  # a file without regions has "All" there
         findings.append(Finding(
-            "price", f"{company}'s average price in {region} was {abs(pct):.0f}% {'higher' if pct > 0 else 'lower'} "
+            "price", f"{company}'s average price{where} was {abs(pct):.0f}% {'higher' if pct > 0 else 'lower'} "
                      f"over the last 12 months than the 12 before"
                      + (f"; the {'rise' if pct > 0 else 'cut'} came around {when:%b %Y}." if when is not None else "."),
             impact=abs(pct) / 100 * float(revenue[(region, company)]), page="competitors",
             params={"region": [region], **({"rival": [company]} if company != ours else {})},
             sentiment="risk" if pct < 0 and company != ours else "neutral", when=when,
-            label=f"{company} {'raises' if pct > 0 else 'cuts'} price {abs(pct):.0f}% ({region})",
+            label=f"{company} {'raises' if pct > 0 else 'cuts'} price {abs(pct):.0f}%{where and f' ({region})'}",
             parties=(company,),
         ))
     return findings
@@ -201,8 +211,12 @@ def findings(market: pd.DataFrame, ours: str, season: int = 12, limit: int = 8) 
     """Every kind of finding, biggest money first; at most two of a kind so the list stays varied."""
     recent = np.sort(market["date"].unique())[-2 * season :]
     market = market[market["date"].isin(recent)]  # every finding compares the last two years: skip the rest
-    candidates = (share_moves(market, ours, season) + growth_spots(market, ours, season)
-                  + price_moves(market, ours, season) + growth_lags(market, ours, season)
+    # A file without segments or regions is all "All": there, per-cell share and growth findings would repeat the
+    # market-wide ones "in All in All", and a lag "in All" is the cards' growth against the market.
+    whole = set(market["segment"].unique()) == {ALL} and set(market["region"].unique()) == {ALL}
+    candidates = (([] if whole else share_moves(market, ours, season) + growth_spots(market, ours, season))
+                  + price_moves(market, ours, season)
+                  + ([] if set(market["segment"].unique()) == {ALL} else growth_lags(market, ours, season))
                   + concentration_change(market, season))
     return biggest_varied(candidates, limit)
 

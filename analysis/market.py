@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.tsa.seasonal import STL
 
+from analysis.calendar import calendar
+
 
 def yoy_growth(totals: pd.DataFrame, by: str, measure: str, season: int = 12) -> pd.DataFrame:
     """Year-over-year growth in percent of a rolling year, per period and `by` value.
@@ -69,32 +71,49 @@ def attractiveness(
     return table
 
 
+MIN_SEASONS = 3  # full seasons a decomposition needs before its seasonal row means anything
+
+
 @dataclass(frozen=True)
 class Decomposition:
-    """Trend, seasonal and remainder of one series; `strength` of seasonality in [0, 1]."""
+    """Trend, seasonal and remainder of one series; `strength` of seasonality in [0, 1], None when not decomposed."""
 
-    frame: pd.DataFrame  # date, observed, trend, seasonal, remainder
-    seasonal_strength: float
+    frame: pd.DataFrame  # date, observed (gaps stay empty), trend, seasonal, remainder
+    seasonal_strength: float | None
     method: str
+
+
+def _on_calendar(series: pd.Series) -> pd.Series:
+    """Dated periods on their regular calendar, missing periods as empty rows, so they count and space right."""
+    if not isinstance(series.index, pd.DatetimeIndex) or not series.index.is_unique:
+        return series
+    return series.sort_index().reindex(calendar(series.index))
 
 
 def decompose(series: pd.Series, season: int = 12) -> Decomposition:
     """STL decomposition, so a PM can tell a seasonal dip from a real decline.
 
-    Needs two full seasons; shorter series get the observed values as trend and
-    the method says why. Seasonal strength follows Wang, Smith & Hyndman (2006):
-    1 - var(remainder) / var(seasonal + remainder).
+    Needs three full seasons of periods, counted on the calendar: with two, each
+    month's (or week's) seasonal value rests on two observations and the seasonal
+    row soaks up the noise, so pure noise "is" 97-100% seasonal. Periods with no
+    figure in between are filled by linear interpolation for the fit (and the
+    method says how many) but stay empty in `observed`. Shorter series get the
+    observed values as trend, no strength, and the method says why. Seasonal
+    strength follows Wang, Smith & Hyndman (2006): 1 - var(remainder) / var(seasonal + remainder).
     """
-    y = series.astype(float).interpolate(limit_direction="both")
-    frame = pd.DataFrame({"date": y.index, "observed": y.to_numpy()})
-    if season < 2 or len(y) < 2 * season + 1 or y.nunique() < 2:
+    raw = _on_calendar(series.astype(float))
+    y = raw.interpolate(limit_direction="both")
+    frame = pd.DataFrame({"date": y.index, "observed": raw.to_numpy()})
+    if season < 2 or len(y) < MIN_SEASONS * season or y.nunique() < 2:
         frame["trend"], frame["seasonal"], frame["remainder"] = y.to_numpy(), 0.0, 0.0
-        return Decomposition(frame, 0.0, "no decomposition: fewer than two full seasons of data")
+        return Decomposition(frame, None, "no decomposition: fewer than three full seasons of data")
     fit = STL(y.to_numpy(), period=season, robust=True).fit()
     frame["trend"], frame["seasonal"], frame["remainder"] = fit.trend, fit.seasonal, fit.resid
     spread = np.var(fit.seasonal + fit.resid)
     strength = float(max(0.0, 1.0 - np.var(fit.resid) / spread)) if spread > 0 else 0.0
-    return Decomposition(frame, strength, f"STL, robust, season of {season} periods")
+    missing = int(raw.isna().sum())
+    filled = f"; {missing} period{'s' * (missing != 1)} without figures filled by linear interpolation" if missing else ""
+    return Decomposition(frame, strength, f"STL, robust, season of {season} periods{filled}")
 
 
 def outlook(totals: pd.DataFrame, by: str, measure: str, *, season: int = 12, level: float = 0.9) -> pd.DataFrame:

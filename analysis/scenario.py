@@ -49,7 +49,9 @@ def project(ours: pd.DataFrame, market: pd.Series, price: float, elasticities: E
 
     `ours` has the forecast of our units: columns `mean`, `lower`, `upper` (a
     90% interval) indexed by date; `market` is the market's forecast units on
-    the same index; `price` is our current average price.
+    the same index; `price` is our current average price; `per_year` is the
+    number of periods in a year (4 for quarters, 52 for weeks), for the market
+    growth lever, which is counted a year.
     """
     rng = np.random.default_rng(seed)
     # draws=1 is the certain case (point forecasts and point elasticities), used for sensitivities
@@ -96,15 +98,19 @@ def totals(projection: pd.DataFrame) -> dict[str, float]:
 
 
 def sensitivity(ours: pd.DataFrame, market: pd.Series, price: float, elasticities: Elasticities,
-                levers: Levers) -> pd.DataFrame:
-    """Revenue and margin over the horizon when each lever moves by a realistic amount up and down."""
+                levers: Levers, *, per_year: int = 12) -> pd.DataFrame:
+    """Revenue and margin over the horizon when each lever moves by a realistic amount up and down.
+
+    `per_year`: periods in a year (4 for quarters), for the levers counted a year."""
     fixed = replace(elasticities, own_sd=0.0, cross_sd=0.0, marketing_sd=0.0)
-    base = totals(project(ours, market, price, fixed, levers, draws=1))
+    base = totals(project(ours, market, price, fixed, levers, draws=1, per_year=per_year))
     rows = []
     for name, move in REALISTIC_MOVES.items():
         current = asdict(levers)[name]
-        down = totals(project(ours, market, price, fixed, replace(levers, **{name: current - move}), draws=1))
-        up = totals(project(ours, market, price, fixed, replace(levers, **{name: current + move}), draws=1))
+        down = totals(project(ours, market, price, fixed, replace(levers, **{name: current - move}), draws=1,
+                              per_year=per_year))
+        up = totals(project(ours, market, price, fixed, replace(levers, **{name: current + move}), draws=1,
+                            per_year=per_year))
         rows.append({"lever": LEVER_LABELS[name], "revenue_down": down["scenario_revenue"], "revenue_up": up["scenario_revenue"],
                      "margin_down": down["scenario_margin"], "margin_up": up["scenario_margin"],
                      "base_revenue": base["scenario_revenue"], "base_margin": base["scenario_margin"]})
@@ -114,7 +120,7 @@ def sensitivity(ours: pd.DataFrame, market: pd.Series, price: float, elasticitie
 
 
 def outcome_range(ours: pd.DataFrame, market: pd.Series, price: float, elasticities: Elasticities, levers: Levers,
-                  own_low: float, own_high: float) -> dict[str, tuple[float, float]]:
+                  own_low: float, own_high: float, *, per_year: int = 12) -> dict[str, tuple[float, float]]:
     """Units, revenue, margin and end share over the horizon at each end of the price elasticity's range.
 
     The scenario's headline figures use the central elasticity; an executive
@@ -122,6 +128,7 @@ def outcome_range(ours: pd.DataFrame, market: pd.Series, price: float, elasticit
     interval. Returns {measure: (lowest, highest)} of the two ends.
     """
     fixed = replace(elasticities, own_sd=0.0, cross_sd=0.0, marketing_sd=0.0)
-    ends = [totals(project(ours, market, price, replace(fixed, own=e), levers, draws=1)) for e in (own_low, own_high)]
+    ends = [totals(project(ours, market, price, replace(fixed, own=e), levers, draws=1, per_year=per_year))
+            for e in (own_low, own_high)]
     return {m: (min(e[f"scenario_{m}"] for e in ends), max(e[f"scenario_{m}"] for e in ends))
             for m in ("units", "revenue", "margin", "share")}

@@ -98,8 +98,20 @@ def _palette(groups: list) -> dict:
     return {g: CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)] for i, g in enumerate(groups)}
 
 
+LEGEND_ABOVE = 10  # legend entries that fit in rows above the plot, under the title, on a half-width chart
+TITLE_FITS = 60  # characters of a title that fit a half-width chart on a 1400 px screen
+
+
 def _finish(fig: go.Figure, *, title: str, y_title: str, money: bool = False) -> go.Figure:
     fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=440)
+    if len(title) > TITLE_FITS and title.endswith(")") and " (" in title:
+        # "Aurora Systems unit share: 25.5% → 41.0% (first vs last 12 months)" runs off a half-width chart:
+        # its closing parenthesis goes on a second line, and the plot moves down to make room
+        head, tail = title.rsplit(" (", 1)
+        fig.update_layout(title=dict(text=f"{plot(head)}<br>{plot('(' + tail)}"), margin=dict(t=122))
+    if sum(trace.showlegend is not False for trace in fig.data) > LEGEND_ABOVE:
+        # 25 companies in rows above the plot grow up over the title: list them at the right, scrolling if need be
+        fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02))
     fig.update_xaxes(title_text="Period", hoverformat=DATE_HOVER, tickformat="%b %Y")
     periods = sorted({x for trace in fig.data for x in trace.x})
     if len(periods) <= 15:  # few periods: one tick each, not Plotly's in-between dates
@@ -176,7 +188,21 @@ def bubbles(
 
 
 def divide_at(fig: go.Figure, *, x: float, left: str, right: str) -> go.Figure:
-    """A vertical reference line (e.g. relative share 1: we lead) with a label either side."""
+    """A vertical reference line (e.g. relative share 1: we lead) with a label either side.
+
+    The x axis widens so the line sits at least 30% in from either edge: with every bubble on one side (one
+    segment, which we lead 1.5 to 1) the line and the other side's label would fall outside the chart. The far
+    side then gets room for the bubbles and their labels in proportion to the wider axis.
+    """
+    if fig.layout.xaxis.range is not None:
+        lo, hi = fig.layout.xaxis.range
+        if x - lo < 0.3 * (hi - lo):
+            hi += 0.25 * (hi - x)
+            lo = x - 0.3 / 0.7 * (hi - x)
+        elif hi - x < 0.3 * (hi - lo):
+            lo -= 0.25 * (x - lo)
+            hi = x + 0.3 / 0.7 * (x - lo)
+        fig.update_xaxes(range=[lo, hi])
     fig.add_vline(x=x, line=dict(color="#7b8794", dash="dot", width=1))
     for text, anchor in ((left, "right"), (right, "left")):
         fig.add_annotation(x=x, y=1.0, xref="x", yref="paper", text=plot(text), showarrow=False, xanchor=anchor,

@@ -180,7 +180,10 @@ def show_coverage(market: pd.DataFrame, *, key: str) -> None:
     """Periods, companies, segments and regions, and a heatmap of the missing cells."""
     c = coverage(market)
     cols = st.columns(5)
-    cols[0].metric("Periods", f"{c.periods}", help=f"{c.first:%b %Y} to {c.last:%b %Y}")
+    span = c.periods + c.missing_periods
+    cols[0].metric("Periods", f"{c.periods} of {span}" if c.missing_periods else f"{c.periods}",
+                   help=f"{c.first:%b %Y} to {c.last:%b %Y}" + (
+                       f": {c.missing_periods} of the {span} periods have no figures" if c.missing_periods else ""))
     cols[1].metric("Companies", f"{c.companies}")
     cols[2].metric("Segments", f"{c.segments}")
     cols[3].metric("Regions", f"{c.regions}")

@@ -20,7 +20,7 @@ from dashboard.formatting import compact
 from dashboard.safe_text import md
 from dashboard.shared_work import computed
 from dashboard.theme import company_colors
-from dashboard.widgets import chart, unavailable
+from dashboard.widgets import chart, unavailable, unchanged
 
 
 def share_scenario(totals: pd.DataFrame, ours: str, *, season: int, rest: Iterable[str] | None) -> None:
@@ -69,8 +69,8 @@ def outcome(shift: ShareShift, ranked: list[str], size: float | None) -> None:
     ours = shift.ours
     st.markdown("**" + md(describe(shift, ranked)) + "**")
     cols = st.columns(3)
-    cols[0].metric(f"{ours} market share, {shift.end:%b %Y}", f"{scen[ours]:.1f}%",
-                   f"{scen[ours] - base[ours]:+.1f} pts vs forecast", border=True)
+    delta = f"{scen[ours] - base[ours]:+.1f} pts vs forecast"
+    cols[0].metric(f"{ours} market share, {shift.end:%b %Y}", f"{scen[ours]:.1f}%", delta, border=True, **unchanged(delta))
     cols[1].metric("Rank at the end", f"#{shift.rank('scenario', ranked)} of {len(ranked)}",
                    f"forecast #{shift.rank('baseline', ranked)}", delta_color="off", delta_arrow="off", border=True)
     if size:

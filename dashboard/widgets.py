@@ -67,12 +67,23 @@ def basis_caption(context: PageContext, note: str = "") -> None:
     )
 
 
+def unchanged(delta: str) -> dict:
+    """Metric options for a delta such as "+0.0% vs baseline": grey and without the green up arrow
+    Streamlit gives any delta not starting with a minus."""
+    number = delta.split()[0].rstrip("%").lstrip("+−-")
+    try:
+        zero = float(number) == 0
+    except ValueError:
+        zero = False
+    return {"delta_color": "off", "delta_arrow": "off"} if zero else {}
+
+
 def unavailable(reason: str) -> None:
     """A view the data cannot support, with the reason (Markdown: escape names in it) instead of an error."""
     st.info(reason, icon=":material/block:")
 
 
-def head_to_head_table(table: pd.DataFrame, ours: str, rival: str) -> None:
+def head_to_head_table(table: pd.DataFrame, ours: str, rival: str, year: str = "12 months") -> None:
     """Us against one competitor per segment and region, in columns that fit the page; click a header to sort.
 
     Revenue in millions (or thousands) for reading; prices and units, and the exact figures, are in the download.
@@ -92,7 +103,7 @@ def head_to_head_table(table: pd.DataFrame, ours: str, rival: str) -> None:
     }
     config["revenue_gap"] = number(**{**money["revenue_gap"], "help": md(f"{ours} minus {rival}, last year")})
     st.dataframe(shown[list(config)], hide_index=True, column_config=config, key="head_to_head")
-    st.caption("Last twelve periods; growth against the twelve before. Biggest revenue gaps first. "
+    st.caption(f"The last {year}; growth against the {year} before. Biggest revenue gaps first. "
                "Prices, units and exact figures are in the downloads.")
     data_downloads(table, key="head_to_head")
 

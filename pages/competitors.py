@@ -78,7 +78,7 @@ with section("share", lambda: share_claim(totals, measure, season, year, ours, l
 if short := too_short(totals, measure):
     st.info(short, icon=":material/info:")
 else:
-    future = share_forecast(totals, measure, 12, season_length=SEASON_LENGTH.get(filters.periodicity, 12))
+    future = share_forecast(totals, measure, season, season_length=season)  # the next year, as on every page
     chart(charts.share_forecast_chart(shares, future, colors=colors, ours=ours, level=0.9,
                                       title=heading_title(future, ours)),
           future, key="share_forecast")
@@ -127,7 +127,7 @@ with section("price", lambda: price_claim(totals, linked_rival or ours, season, 
     if not has_money:
         unavailable("Price views need units and revenue; this data has " + ", ".join(store.measures()) + " only.")
     else:
-        positions = comp.price_positioning(totals)
+        positions = comp.price_positioning(totals, season)
         left, right = st.columns(2)
         with left:
             chart(charts.company_bubbles(positions, x="price_index", y="unit_share", size="revenue", colors=colors,
@@ -136,9 +136,9 @@ with section("price", lambda: price_claim(totals, linked_rival or ours, season, 
                   positions, key="price_positioning")
 
         by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment", "company"))
-        matrix = comp.growth_share_matrix(by_segment, measure, ours).dropna(subset=["relative_share", "growth"])
+        matrix = comp.growth_share_matrix(by_segment, measure, ours, season).dropna(subset=["relative_share", "growth"])
         matrix_fig = charts.bubbles(matrix, x="relative_share", y="growth", size="size", label="segment",
-                                    title=f"Growth-share matrix for {ours}: relative share against segment growth",
+                                    title=f"Growth-share matrix for {ours}",  # the axes say what against what
                                     x_title=f"Relative {share_of} ({ours} ÷ largest competitor)",
                                     y_title="Segment growth, last year",
                                     hover={"relative_share": "Relative share", "growth": "Growth %", "our_share": f"Our {share_of} %"})
@@ -160,7 +160,7 @@ def against_one_competitor() -> None:
               key="price_volume")
         st.markdown(f"**Head to head: {md(ours)} vs {md(rival)}**")
         detail = market_totals(store, key, filters.market_filter(), ("date", "segment", "region", "company"))
-        head_to_head_table(comp.head_to_head(detail, ours, rival), ours, rival)
+        head_to_head_table(comp.head_to_head(detail, ours, rival, season), ours, rival, year)
     else:
         unavailable("Price and volume, and head to head by segment and region, need units and revenue; this data "
                     "has " + ", ".join(store.measures()) + " only.")

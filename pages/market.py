@@ -81,8 +81,9 @@ spots = computed(attractiveness, by_company, split, measure, ours, season).dropn
 left, right = st.columns([3, 2])
 with left:
     chart(figure(charts.bubbles, spots, x="last_year", y="cagr", size="our_share", label=split,
-                 title=f"Where the market grows, and is {ours} there? (bubble = our {SHARE_LABELS[measure]})",
-                 x_title=f"Size, last year ({'USD' if measure == 'revenue' else 'units'})",
+                 title=f"Where the market grows, and is {ours} there?",  # fits a half-width chart
+                 x_title=f"Size, last year ({'USD' if measure == 'revenue' else 'units'}); "
+                         f"bubble: {ours}'s {SHARE_LABELS[measure]}",
                  y_title="Growth a year (CAGR)",
                  hover={"last_year": "Size last year", "cagr": "CAGR %", "our_share": f"{ours} {SHARE_LABELS[measure]} %"}),
           spots, key="attractiveness")
@@ -103,8 +104,9 @@ st.subheader("Seasonality")
 series = market_totals(store, key, filters.market_filter(), ("date",)).set_index("date")[measure]
 parts = computed(decompose, series, season)
 chart(figure(charts.decomposition, parts.frame, y_title=measure_axis(measure, filters.periodicity),
-             title=f"Trend, seasonal pattern and the rest: seasonality explains "
-                   f"{parts.seasonal_strength:.0%} of the variation around the trend"),
+             title="Trend, seasonal pattern and the rest: " + (
+                 "too short to tell seasonality" if parts.seasonal_strength is None
+                 else f"seasonality explains {parts.seasonal_strength:.0%} of the variation around the trend")),
       parts.frame, key="decomposition")
 st.caption(f"{parts.method}. A dip that shows in the seasonal row repeats every year; one that shows in the "
            "remainder is news, like a supply shock.")

@@ -8,7 +8,7 @@ from analysis.changes import Heading, headline as headline_text, needs
 from analysis.kpis import growth_by, headline
 from analysis.market import outlook
 from analysis.share import share_change, share_over_time
-from analysis.share_findings import standing_of
+from analysis.share_findings import UNITS, standing_of
 from analysis.share_forecast import share_forecast, too_short
 from dashboard.background import in_background
 from dashboard.briefing_ui import (MARKET_EVENTS, deck_groups, events, explained_list, findings_list, money_cards,
@@ -30,6 +30,7 @@ from dashboard.slides import Deck
 from dashboard.theme import company_colors
 from dashboard.url_state import flag_spec
 from dashboard.widgets import basis_caption, chart, outlook_table
+from data.mapping import ALL
 from data.periods import SEASON_LENGTH
 
 context = page_context()
@@ -111,8 +112,11 @@ with left:
     elif measure != "share":
         by_seg = market_totals(store, key, filters.market_filter(), ("date", "segment"))
         growth = computed(growth_by, by_seg, "segment", measure, window).dropna()
-        segment_title = (f"{growth.index[0]} grew fastest: {growth.iloc[0]:+.0f}% (first vs last {span})"
-                         if len(growth) > 1 else f"Market {label}: {', '.join(growth.index) or 'by segment'}")
+        if set(by_seg["segment"]) == {ALL}:  # a file without segments: the market, not "Market revenue: All"
+            segment_title = f"Market {label}" + (f": {growth.iloc[0]:+.0f}% (first vs last {span})" if len(growth) else "")
+        else:
+            segment_title = (f"{growth.index[0]} grew fastest: {growth.iloc[0]:+.0f}% (first vs last {span})"
+                             if len(growth) > 1 else f"Market {label}: {', '.join(growth.index) or 'by segment'}")
         segment_chart = figure(marked, stacked_area, events(found, [], MARKET_EVENTS),  # a shock, if any
                                by_seg, x="date", y=measure, color="segment", title=segment_title, measure=measure,
                                periodicity=filters.periodicity)
@@ -152,7 +156,8 @@ if future is not None and not future.empty:
     if share_forecast_slot is not None:
         with share_forecast_slot.container():
             chart(deck.fit(future_chart), future, key="briefing_share_forecast")
-said = computed(headline_text, by_company[["date", "company", measure]], ours, window, found, heading, rest=rest)
+said = computed(headline_text, by_company[["date", "company", measure]], ours, window, found, heading, rest=rest,
+                breaks=breaks)
 if deck.shows(0):
     headline_slot.markdown("#### " + md(said))
 
@@ -162,9 +167,10 @@ with findings_area:
                                            bind="query-params", help="One forecast per segment: takes a moment."):
         by_segment = market_totals(store, key, filters.market_filter(), ("date", "segment"))
         by_segment_outlook = computed(outlook, by_segment, "segment", measure, season=window)
-    if next_year is not None and (turn := turning_point(next_year, h.market_growth)) is not None:
+    unit = UNITS[measure]  # a market counted in units moves units, not dollars
+    if next_year is not None and (turn := turning_point(next_year, h.market_growth, unit=unit)) is not None:
         found = sorted([*found, turn], key=lambda f: f.impact, reverse=True)
-    risks, opportunities = risks_and_opportunities(found, by_segment_outlook, "segment")
+    risks, opportunities = risks_and_opportunities(found, by_segment_outlook, "segment", unit=unit)
 
     if deck.shows(1):
         st.subheader("What changed")

@@ -17,12 +17,13 @@ from dashboard.safe_text import md
 from dashboard.share_scenario_ui import share_scenario
 from dashboard.sharing import current_params, inert_name, link, save_view
 from dashboard.url_state import NumberSpec
-from dashboard.widgets import chart, deck_button, unavailable
+from dashboard.widgets import chart, deck_button, unavailable, unchanged
 from data.periods import SEASON_LENGTH
 
 context = page_context()
 filters, store, key = context.filters, context.store, context.dataset.content_hash
 ours, HORIZON = filters.company, 12
+PER_YEAR = SEASON_LENGTH.get(filters.periodicity, 12)  # a lever counted a year, on quarters or weeks
 
 st.title("Scenarios")
 our_product(context)  # the levers move our whole company; this says which product is ours and how it does
@@ -88,7 +89,7 @@ unit_cost = price * st.slider("Unit cost (% of today's price), for gross margin"
                               bind="query-params") / 100
 
 st.subheader("Which lever matters most")
-swings = sensitivity(baseline, market_fc.mean, price, elasticities, Levers(unit_cost=unit_cost))
+swings = sensitivity(baseline, market_fc.mean, price, elasticities, Levers(unit_cost=unit_cost), per_year=PER_YEAR)
 top = swings.iloc[0]  # in words first: which lever moves revenue most, and how far
 st.markdown(md(f"Of the levers moved by a realistic amount, {top['lever']} moves revenue most: "
                f"{compact(min(top['revenue_down'], top['revenue_up']), 'revenue')} to "
@@ -117,16 +118,18 @@ def levers_and_outcome() -> None:
         share_shift=b.slider("Direct unit share shift (pts)", -10, 10, 0, key="d_share", bind="query-params"),
         unit_cost=unit_cost,
     )
-    outcome = project(baseline, market_fc.mean, price, elasticities, levers)
+    outcome = project(baseline, market_fc.mean, price, elasticities, levers, per_year=PER_YEAR)
     sums = totals(outcome)
-    spread = outcome_range(baseline, market_fc.mean, price, elasticities, levers, price_e.low, price_e.high)
+    spread = outcome_range(baseline, market_fc.mean, price, elasticities, levers, price_e.low, price_e.high,
+                           per_year=PER_YEAR)
     cols = st.columns(4)
     for col, (name, what) in zip(cols, (("units", "units"), ("revenue", "revenue"), ("margin", "revenue"))):
         base, new = sums[f"baseline_{name}"], sums[f"scenario_{name}"]
-        col.metric(f"{name.capitalize()}, next {HORIZON}", compact(new, what), f"{100 * (new / base - 1):+.1f}% vs baseline"
-                   if base else None, border=True)
-    cols[3].metric("Unit share at the end", f"{sums['scenario_share']:.1f}%",
-                   f"{sums['scenario_share'] - sums['baseline_share']:+.1f} pts vs baseline", border=True,
+        delta = f"{100 * (new / base - 1):+.1f}% vs baseline" if base else None
+        col.metric(f"{name.capitalize()}, next {HORIZON}", compact(new, what), delta, border=True,
+                   **(unchanged(delta) if delta else {}))
+    delta = f"{sums['scenario_share'] - sums['baseline_share']:+.1f} pts vs baseline"
+    cols[3].metric("Unit share at the end", f"{sums['scenario_share']:.1f}%", delta, border=True, **unchanged(delta),
                    help="Our units as a share of the market's units in the last period of the horizon.")
     ranges = " · ".join(f"{name} {compact(lo, what)} to {compact(hi, what)}" for name, what, (lo, hi) in (
         ("units", "units", spread["units"]), ("revenue", "revenue", spread["revenue"]),

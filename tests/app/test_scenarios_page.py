@@ -13,6 +13,8 @@ def test_baseline_has_no_change_and_a_price_cut_moves_units():
     base = open_app(EUROPE, PAGE)
     assert not base.exception and not base.warning
     assert all("+0.0%" in m.delta for m in base.metric[:3])
+    assert all(m.proto.color == m.proto.MetricColor.GRAY and m.proto.direction == m.proto.MetricDirection.NONE
+               for m in base.metric[:4])  # no change: grey, not a green up arrow
     cut = open_app({**EUROPE, "d_price": "-10"}, PAGE)
     assert not cut.exception and cut.slider(key="d_price").value == -10
     units_delta = float(cut.metric[0].delta.split("%")[0])

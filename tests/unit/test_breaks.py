@@ -53,3 +53,13 @@ def test_the_share_only_test_file_has_its_break_and_the_demo_has_none():
     market = load_demo().tables["market"]
     for measure in ("revenue", "units"):
         assert share_breaks(market.groupby(["date", "company"], as_index=False)[measure].sum(), measure) == []
+
+
+def test_a_two_month_dip_that_goes_back_is_not_a_break_either_way():
+    # A company's rows missing in part of the market for two months (Jul and Aug) drop its share, then it is back.
+    rng = np.random.default_rng(3)
+    dipping = 22.0 + rng.normal(0, 0.3, 24)
+    dipping[6:8] = [11.2, 6.9]
+    steady = 30.0 + rng.normal(0, 0.3, 24)
+    rest = 100 - dipping - steady
+    assert share_breaks(tracker({"Dipping": list(dipping), "Steady": list(steady), "Rest": list(rest)}), "share") == []

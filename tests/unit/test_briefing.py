@@ -21,6 +21,7 @@ def test_turning_points_by_hand():
     assert "turns to decline" in turns.text
     assert turning_point(outlook(100.0, 105.0), past_growth=6.0) is None  # within noise
     assert turning_point(outlook(100.0, 105.0), past_growth=None) is None
+    assert slows.unit == "USD" and turning_point(outlook(100.0, 104.0), 9.0, unit="units").unit == "units"
 
 
 def test_market_outlook_of_a_steady_trend():

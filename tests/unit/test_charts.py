@@ -118,3 +118,37 @@ def test_price_volume_units_axis_has_round_ticks_from_zero():
     fig = price_volume_chart(frame, title="t", colors={"Apex": "#e0752d", "Northwind": "#1f4e9c"})
     axis = fig.layout.yaxis2
     assert axis.tick0 == 0 and axis.dtick == 10_000 and axis.range[0] == 0 and axis.range[1] >= 28_730
+
+
+def test_a_legend_of_25_companies_goes_to_the_right_not_over_the_title():
+    names = [f"Company {i:02d}" for i in range(25)]
+    many = pd.DataFrame({"date": list(pd.date_range("2024-01-01", periods=3, freq="MS")) * 25,
+                         "company": [n for n in names for _ in range(3)], "share": 4.0})
+    fig = lines(many, x="date", y="share", color="company", title="t", y_title="Share (%)")
+    assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1  # beside the plot
+    few = lines(FRAME, x="date", y="revenue", color="company", title="t", y_title="Share (%)")
+    assert few.layout.legend.orientation is None  # the template's row above the plot
+    assert few.layout.template.layout.legend.orientation == "h"
+
+
+def test_the_we_lead_line_stays_inside_the_chart_when_every_bubble_is_on_one_side():
+    from dashboard.charts import bubbles, divide_at
+
+    for xs in ([1.5], [1.55, 1.6]):  # one segment we lead; two we lead by about as much
+        both = pd.DataFrame({"segment": ["A", "B"][:len(xs)], "relative_share": xs, "growth": 4.0, "size": 100.0})
+        fig = bubbles(both, x="relative_share", y="growth", size="size", label="segment", title="t", x_title="x",
+                      y_title="y", hover={"growth": "Growth %"})
+        assert fig.layout.xaxis.range[0] > 1.0  # the bubbles' own range leaves the line at 1.0 out
+        lo, hi = divide_at(fig, x=1.0, left="a competitor leads", right="we lead").layout.xaxis.range
+        assert (1.0 - lo) >= 0.3 * (hi - lo) - 1e-9  # room for the left label
+        assert hi - max(xs) >= 0.1 * (hi - lo)  # and for the bubbles and their labels on the right
+
+
+def test_a_long_title_puts_its_closing_parenthesis_on_a_second_line():
+    title = "Aurora Systems unit share: 25.5% → 41.0% (first vs last 12 months)"
+    fig = lines(FRAME, x="date", y="revenue", color="company", title=title, y_title="Share (%)")
+    assert fig.layout.title.text == "Aurora Systems unit share: 25.5% → 41.0%<br>(first vs last 12 months)"
+    assert fig.layout.margin.t > 100  # room for the second line above the legend
+    short = lines(FRAME, x="date", y="revenue", color="company", title="Apex share: 1% → 2% (first vs last)",
+                  y_title="Share (%)")
+    assert short.layout.title.text == "Apex share: 1% → 2% (first vs last)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis.briefing import explain
 from analysis.findings import findings, growth_lags, growth_spots, price_moves, share_moves
 from data.dataset import load_demo
 
@@ -85,3 +86,25 @@ def test_demo_findings_are_ranked_and_varied():
     assert [f.impact for f in found] == sorted((f.impact for f in found), reverse=True)
     assert max(sum(f.kind == k for f in found) for k in {f.kind for f in found}) <= 2
     assert {f.page for f in found} <= {"overview", "market", "competitors"}
+
+
+def test_a_rivals_big_share_gain_beside_our_tiny_one_is_not_good_news():
+    # Cameras: Rival 500 → 600, Others 200 → 120, Us 300 → 309: Rival +8.3 points, Others -8.3, Us +0.03.
+    market = flat_market({("Cameras", "Rival"): 1.2, ("Cameras", "Others"): 0.6, ("Cameras", "Us"): 1.03})
+    (found,) = share_moves(market, "Us")
+    assert found.text.endswith("Us gained 0.0.") and found.sentiment == "neutral"
+    # Us winning 2 points as much as a rival's loss makes it an opportunity, explained as ours, not the rival's
+    won = flat_market({("Cameras", "Rival"): 0.86, ("Cameras", "Us"): 1.2})
+    (found,) = share_moves(won, "Us")
+    assert found.sentiment == "opportunity"
+    assert "instead of us" not in explain(found).why and "rivals no longer book" in explain(found).why
+
+
+def test_a_file_without_segments_or_regions_gets_no_all_in_all_findings():
+    # A two-company file with neither column: every row is segment "All", region "All".
+    market = flat_market({("Cameras", "Us"): 1.3, ("Cameras", "Rival"): 0.9})
+    market = market[market["segment"] == "Cameras"].assign(segment="All", region="All")
+    found = findings(market, "Rival")
+    texts = [f.text for f in found] + [f.label for f in found]
+    assert any(t.startswith("Us's average price was 30% higher") for t in texts), texts
+    assert not any("All" in t for t in texts), texts

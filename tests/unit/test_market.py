@@ -60,4 +60,22 @@ def test_decompose_separates_a_seasonal_dip_from_the_trend():
 
 def test_decompose_a_short_series_says_why_not():
     result = decompose(pd.Series([1.0, 2.0, 3.0], index=pd.date_range("2024-01-01", periods=3, freq="MS")))
-    assert "fewer than two full seasons" in result.method and result.seasonal_strength == 0.0
+    assert "fewer than three full seasons" in result.method and result.seasonal_strength is None
+
+
+def test_two_years_of_noise_are_not_called_seasonal():
+    # With two seasons STL's seasonal row soaks up the noise: it would say "seasonality explains 99%".
+    rng = np.random.default_rng(0)
+    noise = pd.Series(1000 + 50 * rng.normal(size=30), index=pd.date_range("2020-01-01", periods=30, freq="MS"))
+    assert decompose(noise).seasonal_strength is None
+
+
+def test_decompose_counts_missing_weeks_on_the_calendar_and_keeps_them_empty():
+    # 157 weekly periods (three full seasons of 52), 6 of them without figures: still decomposed.
+    weeks = pd.date_range("2022-01-03", periods=157, freq="W-MON")
+    t = np.arange(157)
+    series = pd.Series(1000 + 200 * np.sin(2 * np.pi * t / 52), index=weeks).drop(weeks[[5, 6, 30, 52, 53, 80]])
+    result = decompose(series, season=52)
+    assert result.seasonal_strength is not None and result.seasonal_strength > 0.5
+    assert "6 periods without figures filled by linear interpolation" in result.method
+    assert len(result.frame) == 157 and result.frame["observed"].isna().sum() == 6

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis.breaks import share_breaks
 from analysis.briefing import risks_and_opportunities
 from analysis.changes import Heading, changes, headline, needs
 from analysis.share_findings import (entrants, leader_gap, overtakes, position, share_runs, share_table, standing,
@@ -118,6 +119,10 @@ def test_changes_rank_share_only_findings_by_points_and_say_what_is_needed():
     assert changes(short, "Us", 12) == []
     assert needs(short, 12) == ("Findings compare the last 12 months with the 12 before: this slice has 10 months; "
                                 "widen the period or load at least 24.")
+    holed = frame[~frame["date"].isin(MONTHS[3:5])]  # 24 months on the calendar, two without figures
+    assert needs(holed, 12) == ("Findings compare the last 12 months with the 12 before: 2 of the 24 months in this "
+                                "slice have no figures, and the comparison needs 24 months with figures; load the "
+                                "missing months (the Data page shows which).")
 
 
 def test_risks_say_why_and_what_to_watch():
@@ -186,3 +191,16 @@ def test_two_rivals_trading_places_below_the_leader_is_a_rank_change_and_small_s
     assert found[0].text.startswith("C overtook B for #2 in Jul 2024 and has been ahead every month since")
     listed = changes(tracker({"Us": flat(53.0), "B": b, "C": c, "D": d, "E": e}), "Us", 12)
     assert any(f.kind == "rank" for f in listed)
+
+
+def test_a_headline_share_change_across_a_method_break_says_so():
+    months = pd.date_range("2021-01-01", periods=36, freq="MS")
+    noise = [0.1 * ((i * 7) % 5 - 2) for i in range(36)]  # a small typical move, so the jump stands out
+    us = [30.0 + n for n in noise[:24]] + [35.0 + n for n in noise[24:]]  # the tracker re-weighted in Jan 2023
+    frame = tracker({"Us": us, "Rival": [100 - u for u in us]}, dates=months)
+    frame["segment"], frame["region"] = "All", "All"
+    found_breaks = share_breaks(frame[["date", "company", "share"]], "share")
+    said = headline(frame, "Us", 12, [], breaks=found_breaks)
+    assert said.startswith("Us's market share rose from 30.0% in the first 12 months to 35.0% in the last 12 months "
+                           "(across a likely change in the tracker's method in Jan 2023); it is #2 of 2"), said
+    assert "tracker's method" not in headline(frame, "Us", 12, [])  # no breaks given, none named

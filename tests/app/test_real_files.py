@@ -1,0 +1,107 @@
+"""Files as users have them, not as the demo is: weekly exports with missing weeks, a market counted in units,
+quarterly sales."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from dashboard.safe_text import unescaped_markdown
+from tests.app.test_irregular_dates import values
+from tests.app.test_pages import chart_titles, open_app
+from tests.share_files import quarterly_csv, units_tracker_csv, weekly_gaps_csv
+
+
+@pytest.fixture(scope="module")
+def weekly():
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("weekly.csv", weekly_gaps_csv()).run()
+    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    assert not at.exception
+    return at
+
+
+def test_missing_weeks_count_on_the_calendar_for_seasonality():
+    three_years = pd.date_range("2022-01-03", periods=157, freq="W-MON")  # 157 weeks on the calendar, 151 with figures
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("weekly.csv", weekly_gaps_csv(three_years)).run()
+    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at.switch_page("../pages/market.py").run()
+    assert not at.exception
+    title = next(t for t in chart_titles(at) if t.startswith("Trend, seasonal pattern"))
+    assert "seasonality explains" in title
+    assert any("6 periods without figures filled by linear interpolation" in c.value for c in at.caption)
+
+
+def test_two_years_are_too_short_to_claim_seasonality(weekly):
+    weekly.switch_page("../pages/market.py").run()  # 105 weeks: STL would call noise "100% seasonal"
+    assert not weekly.exception
+    title = next(t for t in chart_titles(weekly) if t.startswith("Trend, seasonal pattern"))
+    assert title.endswith("too short to tell seasonality")
+    short = open_app({"period": ["2025-01", "2025-12"]}, "../pages/market.py")  # the demo, one year
+    assert next(t for t in chart_titles(short) if t.startswith("Trend, seasonal")).endswith("too short to tell seasonality")
+
+
+def test_the_data_page_counts_the_missing_weeks(weekly):
+    weekly.switch_page("../pages/data.py").run()
+    assert not weekly.exception
+    metrics = {m.label: m.value for m in weekly.metric}
+    assert metrics["Periods"] == "99 of 105" and metrics["Missing cells"] == "5.7%"
+
+
+def test_the_briefing_says_the_weeks_are_missing_not_to_widen_the_period(weekly):
+    weekly.switch_page("../pages/overview.py").run()
+    assert not weekly.exception
+    shown = " ".join(c.value for c in weekly.caption) + " ".join(m.value for m in weekly.markdown)
+    assert "6 of the 105 weeks in this slice have no figures" in shown and "widen the period" not in shown
+
+
+def test_a_units_only_market_sizes_its_forecast_finding_in_units_not_dollars():
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("units.csv", units_tracker_csv()).run()
+    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at.switch_page("../pages/overview.py").run()
+    assert not at.exception
+    shown = unescaped_markdown(" ".join(m.value for m in at.markdown))
+    assert "Market growth slows" in shown
+    assert "$" not in shown and "units/yr" in shown
+
+
+def test_a_quarterly_file_compares_years_of_four_quarters_on_competitors():
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("quarterly.csv", quarterly_csv()).run()
+    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at.switch_page("../pages/competitors.py").run()
+    assert not at.exception
+    titles = chart_titles(at)
+    assert any(t.startswith("Where shares are heading: Apex at ") and t.endswith("in Oct 2025") for t in titles), titles
+    matrix = next(c for c in at.get("plotly_chart") if "Growth-share matrix" in c.proto.spec)
+    growth = json.loads(matrix.proto.spec)["data"][0]["y"]
+    growth = values(growth) if isinstance(growth, dict) else growth
+    assert growth[0] == pytest.approx(100 * (1.02 ** 4 - 1), abs=0.5)  # the last 4 quarters on the 4 before
+    assert any(c.value.startswith("The last 4 quarters; growth against the 4 quarters before") for c in at.caption)
+
+
+def test_market_growth_a_year_compounds_over_quarters_on_a_quarterly_file():
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("quarterly.csv", quarterly_csv()).run()
+    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at.switch_page("../pages/scenarios.py").run()
+    at.slider(key="d_growth").set_value(10).run()
+    assert not at.exception
+    units = next(m for m in at.metric if m.label.startswith("Units, next 12"))
+    # +10 points a year over 12 quarters (three years): about +17% over the horizon; read as months it was +4%
+    change = float(units.delta.split("%")[0])
+    assert 15 < change < 19, units.delta
+
+
+def test_the_briefing_of_a_file_without_segments_titles_the_market_not_all():
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("quarterly.csv", quarterly_csv()).run()
+    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at.switch_page("../pages/overview.py").run()
+    assert not at.exception
+    titles = chart_titles(at)
+    assert "Market revenue: +49% (first vs last 4 quarters)" in titles, titles  # 2% a quarter for 5 years
