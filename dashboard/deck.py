@@ -110,8 +110,9 @@ def trend(delta: str | None) -> tuple[str, str]:
 
 
 def chart_title(fig: go.Figure) -> str:
-    """The chart's message, as the title of its slide (chart titles are escaped for Plotly)."""
-    return text(html.unescape(str(fig.layout.title.text or "Chart")), 200)
+    """The chart's message as plain text, e.g. the title of its slide (chart titles are escaped for Plotly,
+    and a long one is broken over two lines with <br>)."""
+    return text(html.unescape(str(fig.layout.title.text or "Chart").replace("<br>", " ")), 200)
 
 
 def for_slide(fig: go.Figure) -> go.Figure:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.offline
 
-from dashboard.deck import BAD, GOOD, TAGS, Briefing, Table, day, trend
+from dashboard.deck import BAD, GOOD, TAGS, Briefing, Table, chart_title, day, trend
 from dashboard.safe_text import plot
 from dashboard.theme import FONT, OUR_COLOR, TEXT_COLOR
 
@@ -147,6 +147,6 @@ def png_zip(figures: Sequence[go.Figure], *, width: int = 1600, height: int = 90
     images = chart_pngs([with_source(fig, source) for fig in figures], width, height)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for index, (fig, image) in enumerate(zip(figures, images), start=1):
-            name = re.sub(r"[^a-z0-9]+", "-", str(fig.layout.title.text or "chart").lower()).strip("-")[:60]
+            name = re.sub(r"[^a-z0-9]+", "-", chart_title(fig).lower()).strip("-")[:60]
             archive.writestr(f"{index:02d}-{name}.png", image)
     return buffer.getvalue()

@@ -149,6 +149,9 @@ def test_a_long_title_puts_its_closing_parenthesis_on_a_second_line():
     fig = lines(FRAME, x="date", y="revenue", color="company", title=title, y_title="Share (%)")
     assert fig.layout.title.text == "Aurora Systems unit share: 25.5% → 41.0%<br>(first vs last 12 months)"
     assert fig.layout.margin.t > 100  # room for the second line above the legend
+    from dashboard.deck import chart_title
+
+    assert chart_title(fig) == title  # a slide's title, the PNG's name: one line, no markup
     short = lines(FRAME, x="date", y="revenue", color="company", title="Apex share: 1% → 2% (first vs last)",
                   y_title="Share (%)")
     assert short.layout.title.text == "Apex share: 1% → 2% (first vs last)"
