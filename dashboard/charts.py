@@ -108,7 +108,7 @@ def _finish(fig: go.Figure, *, title: str, y_title: str, money: bool = False) ->
         # "Aurora Systems unit share: 25.5% → 41.0% (first vs last 12 months)" runs off a half-width chart:
         # its closing parenthesis goes on a second line, and the plot moves down to make room
         head, tail = title.rsplit(" (", 1)
-        fig.update_layout(title=dict(text=f"{plot(head)}<br>{plot('(' + tail)}"), margin=dict(t=122))
+        fig.update_layout(title=dict(text=f"{plot(head)}<br>{plot('(' + tail)}", y=0.94), margin=dict(t=122))
     if sum(trace.showlegend is not False for trace in fig.data) > LEGEND_ABOVE:
         # 25 companies in rows above the plot grow up over the title: list them at the right, scrolling if need be
         fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02))
