@@ -32,8 +32,9 @@ def stacked_area(
     measure: str,
     periodicity: str | None = "monthly",
     colors: Mapping[str, str] | None = None,
+    half_width: bool = False,
 ) -> go.Figure:
-    """One filled trace per `color` value, stacked, over a date axis.
+    """One filled trace per `color` value, stacked, over a date axis (`half_width`: see `_finish`).
 
     Used for market size by segment: the top edge is the whole market, the bands
     show what it is made of.
@@ -42,7 +43,8 @@ def stacked_area(
         frame, x=x, y=y, color=color, colors=colors, hover=f"%{{y:{hover_format(measure)}}}",
         style=lambda name, shade: dict(stackgroup="one", line=dict(width=0.5, color=shade)),
     )
-    return _finish(fig, title=title, y_title=measure_axis(measure, periodicity), money=measure == "revenue")
+    return _finish(fig, title=title, y_title=measure_axis(measure, periodicity), money=measure == "revenue",
+                   half_width=half_width)
 
 
 def lines(
@@ -58,14 +60,16 @@ def lines(
     money: bool = False,
     colors: Mapping[str, str] | None = None,
     emphasis: str | None = None,
+    half_width: bool = False,
 ) -> go.Figure:
-    """One line per `color` value; the `emphasis` line (our company) drawn thicker and first."""
+    """One line per `color` value; the `emphasis` line (our company) drawn thicker and first (`half_width`: see
+    `_finish`)."""
     fig = _one_trace_per_group(
         frame, x=x, y=y, color=color, colors=colors, hover=f"%{{y:{y_format}}}{y_suffix}",
         first=emphasis,
         style=lambda name, shade: dict(line=dict(width=3.5 if name == emphasis else 1.8, color=shade)),
     )
-    return _finish(fig, title=title, y_title=y_title, money=money)
+    return _finish(fig, title=title, y_title=y_title, money=money, half_width=half_width)
 
 
 def _one_trace_per_group(
@@ -102,13 +106,15 @@ LEGEND_ABOVE = 10  # legend entries that fit in rows above the plot, under the t
 TITLE_FITS = 60  # characters of a title that fit a half-width chart on a 1400 px screen
 
 
-def _finish(fig: go.Figure, *, title: str, y_title: str, money: bool = False) -> go.Figure:
+def _finish(fig: go.Figure, *, title: str, y_title: str, money: bool = False, half_width: bool = False) -> go.Figure:
+    """Title, size and axes every time chart shares. On a `half_width` chart a long title's closing parenthesis
+    goes on a second line."""
     fig.update_layout(template=TEMPLATE, title=dict(text=plot(title)), height=440)
-    if len(title) > TITLE_FITS and title.endswith(")") and " (" in title:
+    if half_width and len(title) > TITLE_FITS and title.endswith(")") and " (" in title:
         # "Aurora Systems unit share: 25.5% → 41.0% (first vs last 12 months)" runs off a half-width chart:
         # its closing parenthesis goes on a second line, and the plot moves down to make room
         head, tail = title.rsplit(" (", 1)
-        fig.update_layout(title=dict(text=f"{plot(head)}<br>{plot('(' + tail)}"), margin=dict(t=122))
+        fig.update_layout(title=dict(text=f"{plot(head)}<br>{plot('(' + tail)}", y=0.94), margin=dict(t=122))
     if sum(trace.showlegend is not False for trace in fig.data) > LEGEND_ABOVE:
         # 25 companies in rows above the plot grow up over the title: list them at the right, scrolling if need be
         fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02))

@@ -100,7 +100,7 @@ share_title = (f"{ours} {share_of}: {first:.1f}% → {last:.1f}% (first vs last 
 # The events the findings name are marked on the chart.
 share_chart = figure(marked, lines, events(found, breaks), shares, x="date", y="share", color="company",
                      title=share_title, y_title=f"{share_of.capitalize()} (%)", y_format=".1f", y_suffix="%",
-                     colors=company_colors(shares["company"].unique(), ours), emphasis=ours)
+                     colors=company_colors(shares["company"].unique(), ours), emphasis=ours, half_width=True)
 figures = [share_chart]
 left, right = st.columns(2) if not deck.paged else (st.container(), st.container())
 share_forecast_slot = None
@@ -119,7 +119,7 @@ with left:
                              if len(growth) > 1 else f"Market {label}: {', '.join(growth.index) or 'by segment'}")
         segment_chart = figure(marked, stacked_area, events(found, [], MARKET_EVENTS),  # a shock, if any
                                by_seg, x="date", y=measure, color="segment", title=segment_title, measure=measure,
-                               periodicity=filters.periodicity)
+                               periodicity=filters.periodicity, half_width=True)
         figures.insert(0, segment_chart)
         if deck.shows(3):
             chart(deck.fit(segment_chart), by_seg, key="market_by_segment")

@@ -144,14 +144,16 @@ def test_the_we_lead_line_stays_inside_the_chart_when_every_bubble_is_on_one_sid
         assert hi - max(xs) >= 0.1 * (hi - lo)  # and for the bubbles and their labels on the right
 
 
-def test_a_long_title_puts_its_closing_parenthesis_on_a_second_line():
+def test_a_long_title_on_a_half_width_chart_puts_its_closing_parenthesis_on_a_second_line():
     title = "Aurora Systems unit share: 25.5% → 41.0% (first vs last 12 months)"
-    fig = lines(FRAME, x="date", y="revenue", color="company", title=title, y_title="Share (%)")
+    fig = lines(FRAME, x="date", y="revenue", color="company", title=title, y_title="Share (%)", half_width=True)
     assert fig.layout.title.text == "Aurora Systems unit share: 25.5% → 41.0%<br>(first vs last 12 months)"
     assert fig.layout.margin.t > 100  # room for the second line above the legend
     from dashboard.deck import chart_title
 
     assert chart_title(fig) == title  # a slide's title, the PNG's name: one line, no markup
     short = lines(FRAME, x="date", y="revenue", color="company", title="Apex share: 1% → 2% (first vs last)",
-                  y_title="Share (%)")
+                  y_title="Share (%)", half_width=True)
     assert short.layout.title.text == "Apex share: 1% → 2% (first vs last)"
+    wide = lines(FRAME, x="date", y="revenue", color="company", title=title, y_title="Share (%)")
+    assert wide.layout.title.text == title  # a full-width chart has room for it on one line
