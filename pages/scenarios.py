@@ -10,7 +10,7 @@ from analysis.scenario import Elasticities, Levers, outcome_range, project, sens
 from dashboard import charts
 from dashboard.context import page_context
 from dashboard.data_access import demand_history, market_totals, pooled_elasticity
-from dashboard.formatting import compact, money_columns
+from dashboard.formatting import PERIOD_WORDS, compact, money_columns
 from dashboard.link_notice import warn_about_link
 from dashboard.product_line import our_product
 from dashboard.safe_text import md
@@ -22,8 +22,10 @@ from data.periods import SEASON_LENGTH
 
 context = page_context()
 filters, store, key = context.filters, context.store, context.dataset.content_hash
-ours, HORIZON = filters.company, 12
+ours = filters.company
 PER_YEAR = SEASON_LENGTH.get(filters.periodicity, 12)  # a lever counted a year, on quarters or weeks
+HORIZON = PER_YEAR  # the next year: 12 months, 4 quarters or 52 weeks
+NEXT = f"next {PER_YEAR} {PERIOD_WORDS.get(filters.periodicity, 'period')}s" if PER_YEAR > 1 else "next year"
 
 st.title("Scenarios")
 our_product(context)  # the levers move our whole company; this says which product is ours and how it does
@@ -31,7 +33,7 @@ if store.measures() == ["share"]:  # a tracker export: move share points instead
     share_scenario(market_totals(store, key, filters.market_filter(), ("date", "company")), ours,
                    season=SEASON_LENGTH.get(filters.periodicity, 12), rest=context.dataset.rest)
     st.stop()
-st.caption("Move a lever and see units, revenue, margin and share over the next 12 periods against the baseline. "
+st.caption(f"Move a lever and see units, revenue, margin and share over the {NEXT} against the baseline. "
            "Levers act through elasticities estimated from this slice’s history, or from the wider market when "
            "the slice’s own cannot be trusted.")
 if not {"units", "revenue"} <= set(store.measures()):
@@ -81,7 +83,7 @@ elasticities = Elasticities(price_e.value, price_e.sd, cross_e.value if cross_e 
                             marketing_e.value if marketing_e else 0.0, marketing_e.sd if marketing_e else 0.0)
 
 units = history.set_index("date")["units"]
-price = float(history["price"].iloc[-12:].mean())
+price = float(history["price"].iloc[-PER_YEAR:].mean())  # today's price: the last year's average
 market = market_totals(store, key, filters.market_filter(), ("date",)).set_index("date")["units"]
 ours_fc, market_fc = forecast(units, HORIZON), forecast(market, HORIZON)
 baseline = ours_fc.frame
@@ -93,7 +95,7 @@ swings = sensitivity(baseline, market_fc.mean, price, elasticities, Levers(unit_
 top = swings.iloc[0]  # in words first: which lever moves revenue most, and how far
 st.markdown(md(f"Of the levers moved by a realistic amount, {top['lever']} moves revenue most: "
                f"{compact(min(top['revenue_down'], top['revenue_up']), 'revenue')} to "
-               f"{compact(max(top['revenue_down'], top['revenue_up']), 'revenue')} over the next {HORIZON} periods"
+               f"{compact(max(top['revenue_down'], top['revenue_up']), 'revenue')} over the {NEXT}"
                + (f", then {swings.iloc[1]['lever']} ({compact(swings.iloc[1]['swing'], 'revenue')} apart)."
                   if len(swings) > 1 else ".")))
 left, right = st.columns(2)
@@ -126,7 +128,7 @@ def levers_and_outcome() -> None:
     for col, (name, what) in zip(cols, (("units", "units"), ("revenue", "revenue"), ("margin", "revenue"))):
         base, new = sums[f"baseline_{name}"], sums[f"scenario_{name}"]
         delta = f"{100 * (new / base - 1):+.1f}% vs baseline" if base else None
-        col.metric(f"{name.capitalize()}, next {HORIZON}", compact(new, what), delta, border=True,
+        col.metric(f"{name.capitalize()}, {NEXT}", compact(new, what), delta, border=True,
                    **(unchanged(delta) if delta else {}))
     delta = f"{sums['scenario_share'] - sums['baseline_share']:+.1f} pts vs baseline"
     cols[3].metric("Unit share at the end", f"{sums['scenario_share']:.1f}%", delta, border=True, **unchanged(delta),
@@ -137,9 +139,9 @@ def levers_and_outcome() -> None:
     basis = "Rests on a fallback or weak estimate: " if price_e.weak else "Rests on "
     st.caption(md(f"{basis}{price_e.label()}. Across that range: {ranges}; unit share "
                   f"{spread['share'][0]:.1f}% to {spread['share'][1]:.1f}%."))
-    chart(charts.scenario_chart(units.iloc[-36:], outcome, y_title="Units per period",
+    chart(charts.scenario_chart(units.iloc[-3 * PER_YEAR:], outcome, y_title="Units per period",
                                 title=f"{ours} units: scenario {compact(sums['scenario_units'])} vs baseline "
-                                      f"{compact(sums['baseline_units'])} over the next {HORIZON} periods"),
+                                      f"{compact(sums['baseline_units'])} over the {NEXT}"),
           outcome.reset_index(names="date"), key="scenario")
     compare(levers, sums)
 
@@ -158,9 +160,9 @@ def compare(levers: Levers, sums: dict) -> None:
                        "from this link, or copy it to share.")
     if saved:
         table = comparison_table(saved)
-        shown, money = money_columns(table, {"scenario_revenue": f"Revenue, next {HORIZON}",
-                                             "scenario_margin": f"Margin, next {HORIZON}"})
-        shown, units_cfg = money_columns(shown, {"scenario_units": f"Units, next {HORIZON}"}, money=False)
+        shown, money = money_columns(table, {"scenario_revenue": f"Revenue, {NEXT}",
+                                             "scenario_margin": f"Margin, {NEXT}"})
+        shown, units_cfg = money_columns(shown, {"scenario_units": f"Units, {NEXT}"}, money=False)
         number = st.column_config.NumberColumn
         moved = [c for c in COMPARED[1:6] if table[c].abs().gt(0).any()]  # levers no scenario moved take no room
         order = [c for c in COMPARED if c not in COMPARED[1:6] or c in moved]

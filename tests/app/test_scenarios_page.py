@@ -15,6 +15,8 @@ def test_baseline_has_no_change_and_a_price_cut_moves_units():
     assert all("+0.0%" in m.delta for m in base.metric[:3])
     assert all(m.proto.color == m.proto.MetricColor.GRAY and m.proto.direction == m.proto.MetricDirection.NONE
                for m in base.metric[:4])  # no change: grey, not a green up arrow
+    assert [m.label for m in base.metric[:3]] == ["Units, next 12 months", "Revenue, next 12 months",
+                                                  "Margin, next 12 months"]  # the demo is monthly: the next year
     cut = open_app({**EUROPE, "d_price": "-10"}, PAGE)
     assert not cut.exception and cut.slider(key="d_price").value == -10
     units_delta = float(cut.metric[0].delta.split("%")[0])
