@@ -24,3 +24,17 @@ def calendar(dates) -> pd.DatetimeIndex:
         return index
     grid = pd.date_range(index[0], index[-1], freq=offset)
     return grid if index.isin(grid).all() else index
+
+
+def window_start(periods: pd.DatetimeIndex, end: pd.Timestamp, window: int) -> pd.Timestamp:
+    """The first of the `window` calendar periods ending at `end`: "the 52 weeks to March" are 52 weeks of
+    the calendar even when some of them have no figures (`periods` from `calendar`)."""
+    at = int(periods.searchsorted(end, side="right")) - 1
+    return periods[max(0, at - window + 1)]
+
+
+def window_before_last(dates: pd.DatetimeIndex, periods: pd.DatetimeIndex, window: int) -> int:
+    """Where in `dates` (the periods with figures) the window before the last one ends: the last date at or
+    before `window` calendar periods before the end, so the two windows compared do not overlap."""
+    target = periods[max(0, len(periods) - 1 - window)]
+    return max(0, int(pd.DatetimeIndex(dates).searchsorted(target, side="right")) - 1)

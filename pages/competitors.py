@@ -5,6 +5,7 @@ import streamlit as st
 
 from analysis import competition as comp
 from analysis.breaks import breaks_between, describe_breaks, share_breaks
+from analysis.calendar import calendar, window_before_last, window_start
 from analysis.share import share_over_time
 from analysis.share_findings import is_catch_all
 from analysis.share_forecast import METHOD, share_forecast, too_short
@@ -85,16 +86,18 @@ else:
     st.caption(METHOD.format(measure=label, level=0.9))
 
 # Share bridge: its own two periods, so it reads the whole history, not the sidebar's period
-window = min(SEASON_LENGTH.get(filters.periodicity, 12), max(1, len(labels) // 2))
+on_calendar = calendar(store.periods("market"))  # weeks with no figures count too: "52 weeks" are 52 weeks
+window = min(SEASON_LENGTH.get(filters.periodicity, 12), max(1, len(on_calendar) // 2))
 span = "year" if window == 12 else f"{window} {PERIOD_WORDS.get(filters.periodicity, 'period')}{'s' * (window > 1)}"
 history = market_totals(store, key, filters.market_filter(with_dates=False), ("date", "company"))
 st.subheader("Who we won share from, and lost it to")
 first_label, second_label = st.select_slider(
     f"Compare the {span} ending in … with the {span} ending in …", options=labels,
-    value=(labels[max(0, len(labels) - 1 - window)], labels[-1]), key="bridge", bind="query-params",
+    value=(labels[window_before_last(store.periods("market"), on_calendar, window)], labels[-1]), key="bridge",
+    bind="query-params",
 )
 starts = {label_: pd.Timestamp(p) for label_, p in zip(labels, store.periods("market"))}
-before, after = (comp.window_shares(history, measure, starts[labels[max(0, labels.index(end) - window + 1)]], starts[end])
+before, after = (comp.window_shares(history, measure, window_start(on_calendar, starts[end], window), starts[end])
                  for end in (first_label, second_label))
 a_end, b_end = starts[first_label], starts[second_label]
 bridge = comp.share_bridge(before, after, ours)
@@ -104,7 +107,7 @@ chart(charts.waterfall(bridge, start_share=before.get(ours, 0.0), end_share=afte
                        title=f"{ours} {share_of}: {change:+.1f} points, {span} to {a_end:%b %Y} vs {span} to {b_end:%b %Y}"),
       bridge, key="share_bridge")
 st.caption(comp.BRIDGE_METHOD)
-bridge_start = starts[labels[max(0, labels.index(first_label) - window + 1)]]
+bridge_start = window_start(on_calendar, a_end, window)
 if inside := breaks_between(share_breaks(history, measure), bridge_start, b_end):
     st.warning(md(f"A break in the data falls inside this comparison: {describe_breaks(inside)}"),
                icon=":material/timeline:")

@@ -58,6 +58,15 @@ def test_the_briefing_says_the_weeks_are_missing_not_to_widen_the_period(weekly)
     assert "6 of the 105 weeks in this slice have no figures" in shown and "widen the period" not in shown
 
 
+def test_the_share_bridge_compares_52_calendar_weeks_on_a_weekly_file_with_weeks_missing(weekly):
+    weekly.switch_page("../pages/competitors.py").run()
+    assert not weekly.exception
+    bridge = weekly.select_slider(key="bridge")
+    assert bridge.label.startswith("Compare the 52 weeks ending in")  # was 49: half of the 99 weeks with figures
+    title = next(t for t in chart_titles(weekly) if "points, 52 weeks to" in t)
+    assert "52 weeks to Dec 2023 vs 52 weeks to Dec 2024" in title, title
+
+
 def test_a_units_only_market_sizes_its_forecast_finding_in_units_not_dollars():
     at = open_app({}, "../pages/data.py")
     at.file_uploader(key="upload_market").upload("units.csv", units_tracker_csv()).run()
