@@ -26,6 +26,7 @@ class Outlook:
     level: float
     model: str
     summary: str
+    method: str = ""  # the candidate that produced it ("seasonal_naive", "holt_winters", …)
 
     @property
     def growth(self) -> float:
@@ -46,7 +47,7 @@ def market_outlook(series: pd.Series, *, season: int = 12, level: float = 0.9) -
     """
     fc = forecast(series, season, season_length=season, level=level)
     return Outlook(season, float(series.iloc[-season:].sum()), float(fc.mean.sum()), float(fc.lower.sum()),
-                   float(fc.upper.sum()), fc.level, fc.model, fc.summary)
+                   float(fc.upper.sum()), fc.level, fc.model, fc.summary, fc.method)
 
 
 # Why a kind of finding matters to us and what to watch, when the finding does not say it with its own numbers.
@@ -103,15 +104,20 @@ def risks_and_opportunities(findings: list[Finding], outlook_by: pd.DataFrame | 
     return by_money(risks), by_money(opportunities)
 
 
+NO_TREND = ("naive", "seasonal_naive")  # they repeat the last period or season: flat by construction, not a turn
+
+
 def turning_point(outlook: Outlook, past_growth: float | None, *, min_change: float = 3.0,
                   unit: str = "USD") -> Finding | None:
     """The market's forecast growth against its growth over the last year, when the two differ enough.
 
     A slowdown, acceleration or change of sign is what a strategy meeting should
-    hear about first; small differences are within the forecast's noise. Its size
+    hear about first; small differences are within the forecast's noise. A naive
+    forecast (chosen when nothing beat repeating the last year) has no trend to turn,
+    so "growth slows to +0.0%" would be the method speaking, not the market. Its size
     is in the market's `unit` ("USD", or "units" when the market is counted in units).
     """
-    if past_growth is None or outlook.last <= 0:
+    if past_growth is None or outlook.last <= 0 or outlook.method in NO_TREND:
         return None
     change = outlook.growth - past_growth
     if abs(change) < min_change and (outlook.growth >= 0) == (past_growth >= 0):

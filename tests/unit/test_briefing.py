@@ -9,8 +9,8 @@ import pytest
 from analysis.briefing import Outlook, market_outlook, turning_point
 
 
-def outlook(last: float, next_: float) -> Outlook:
-    return Outlook(12, last, next_, next_ * 0.9, next_ * 1.1, 0.9, "model", "summary")
+def outlook(last: float, next_: float, method: str = "holt_winters") -> Outlook:
+    return Outlook(12, last, next_, next_ * 0.9, next_ * 1.1, 0.9, "model", "summary", method)
 
 
 def test_turning_points_by_hand():
@@ -22,6 +22,22 @@ def test_turning_points_by_hand():
     assert turning_point(outlook(100.0, 105.0), past_growth=6.0) is None  # within noise
     assert turning_point(outlook(100.0, 105.0), past_growth=None) is None
     assert slows.unit == "USD" and turning_point(outlook(100.0, 104.0), 9.0, unit="units").unit == "units"
+
+
+def test_a_naive_forecast_is_not_a_turning_point():
+    """Seasonal naive repeats last year: +0.0% after +7.6% is how the method works, not a slowdown to warn of."""
+    assert turning_point(outlook(100.0, 100.0, "seasonal_naive"), past_growth=7.6) is None
+    assert turning_point(outlook(100.0, 100.0, "naive"), past_growth=7.6) is None
+    assert turning_point(outlook(100.0, 100.0, "drift"), past_growth=7.6) is not None
+
+
+def test_market_outlook_says_which_method_it_used():
+    months = pd.date_range("2018-01-01", periods=48, freq="MS")
+    series = pd.Series(1000 + 200 * np.sin(2 * np.pi * np.arange(48) / 12), index=months)
+    from analysis.forecast import forecast
+
+    chosen = forecast(series, 12, season_length=12).method
+    assert chosen and market_outlook(series).method == chosen  # what turning_point reads to know a naive forecast
 
 
 def test_market_outlook_of_a_steady_trend():
