@@ -23,6 +23,7 @@ from analysis.share_findings import share_table
 MIN_POINTS = 2.0  # a break smaller than this is not worth a word
 FACTOR = 6.0  # times the typical one-period move
 HOLD = 3  # periods before and after the jump whose levels must differ as the jump says
+REVERT = 2 * HOLD  # a level that comes back within this many periods was an excursion (rows missing), not a method
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,29 @@ def share_breaks(totals: pd.DataFrame, measure: str, *, min_points: float = MIN_
                     or np.any(np.sign(series[i + 1:i + 1 + hold] - middle) != side)):
                 continue  # the old level did not hold `hold` periods before, or the new one after: a dip of a
                 # period or two (such as a company's rows missing for two months) is not a new method
+            if _excursion(series, steps, i, hold):
+                continue  # three months or more of a company's rows missing in part of the market, then back
             found.append(Break(str(company), shares.index[i + 1], float(series[i]), float(series[i + 1]), typical))
     return sorted(found, key=lambda b: (b.date, -abs(b.jump)))
+
+
+def _excursion(series: np.ndarray, steps: np.ndarray, i: int, hold: int) -> bool:
+    """Whether the jump after period `i` starts or ends a temporary level (a stretch of a company's rows
+    missing in part of the market): within `REVERT` periods a jump at least half as big goes the other way,
+    and outside the two jumps the series is where its drift would have taken it. A tracker's new method stays."""
+    drift, tolerance = float(np.median(steps)), abs(steps[i]) / 2
+
+    def level(start: int) -> float:
+        return float(np.median(series[max(0, start):start + hold]))
+
+    for j in [*range(i + hold, min(len(steps), i + REVERT + 1)), *range(max(0, i - REVERT), max(0, i - hold + 1))]:
+        if steps[j] * steps[i] >= 0 or abs(steps[j]) < tolerance:
+            continue
+        first, last = min(i, j), max(i, j)  # the excursion runs from after `first` to `last`
+        outside_before, outside_after = level(first - hold + 1), level(last + 1)
+        if abs(outside_after - (outside_before + drift * (last - first))) < tolerance:
+            return True
+    return False
 
 
 def describe_breaks(breaks: list[Break]) -> str:

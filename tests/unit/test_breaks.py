@@ -63,3 +63,18 @@ def test_a_two_month_dip_that_goes_back_is_not_a_break_either_way():
     steady = 30.0 + rng.normal(0, 0.3, 24)
     rest = 100 - dipping - steady
     assert share_breaks(tracker({"Dipping": list(dipping), "Steady": list(steady), "Rest": list(rest)}), "share") == []
+
+
+def test_three_months_of_missing_rows_are_not_two_method_changes_but_a_lasting_shift_is_one():
+    # A company's rows missing in one segment for three months (Mar-May): its share drops, holds, and comes back.
+    rng = np.random.default_rng(4)
+    dipping = 22.0 + rng.normal(0, 0.3, 24)
+    dipping[14:17] = 12.0 + rng.normal(0, 0.3, 3)
+    steady = 30.0 + rng.normal(0, 0.3, 24)
+    assert share_breaks(tracker({"Dipping": list(dipping), "Steady": list(steady),
+                                 "Rest": list(100 - dipping - steady)}), "share") == []
+    shifted = 22.0 + rng.normal(0, 0.3, 24)
+    shifted[14:] += 10  # a new panel from Mar 2023 on: it stays
+    found = share_breaks(tracker({"Shifted": list(shifted), "Steady": list(steady),
+                                  "Rest": list(100 - shifted - steady)}), "share")
+    assert {(b.company, b.date) for b in found} == {("Shifted", MONTHS[14]), ("Rest", MONTHS[14])}
