@@ -14,20 +14,23 @@ from tests.app.test_pages import chart_titles, open_app
 from tests.share_files import quarterly_csv, units_tracker_csv, weekly_gaps_csv
 
 
-@pytest.fixture(scope="module")
-def weekly():
+def uploaded(name: str, data: bytes):
+    """The app after `data` was uploaded on the Data page as the market table and put to use, as a user does."""
     at = open_app({}, "../pages/data.py")
-    at.file_uploader(key="upload_market").upload("weekly.csv", weekly_gaps_csv()).run()
+    at.file_uploader(key="upload_market").upload(name, data).run()
     next(b for b in at.button if b.label.startswith("Use this")).click().run()
     assert not at.exception
     return at
 
 
+@pytest.fixture(scope="module")
+def weekly():
+    return uploaded("weekly.csv", weekly_gaps_csv())
+
+
 def test_missing_weeks_count_on_the_calendar_for_seasonality():
     three_years = pd.date_range("2022-01-03", periods=157, freq="W-MON")  # 157 weeks on the calendar, 151 with figures
-    at = open_app({}, "../pages/data.py")
-    at.file_uploader(key="upload_market").upload("weekly.csv", weekly_gaps_csv(three_years)).run()
-    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at = uploaded("weekly.csv", weekly_gaps_csv(three_years))
     at.switch_page("../pages/market.py").run()
     assert not at.exception
     title = next(t for t in chart_titles(at) if t.startswith("Trend, seasonal pattern"))
@@ -68,9 +71,7 @@ def test_the_share_bridge_compares_52_calendar_weeks_on_a_weekly_file_with_weeks
 
 
 def test_a_units_only_market_sizes_its_forecast_finding_in_units_not_dollars():
-    at = open_app({}, "../pages/data.py")
-    at.file_uploader(key="upload_market").upload("units.csv", units_tracker_csv()).run()
-    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at = uploaded("units.csv", units_tracker_csv())
     at.switch_page("../pages/overview.py").run()
     assert not at.exception
     shown = unescaped_markdown(" ".join(m.value for m in at.markdown))
@@ -79,9 +80,7 @@ def test_a_units_only_market_sizes_its_forecast_finding_in_units_not_dollars():
 
 
 def test_a_quarterly_file_compares_years_of_four_quarters_on_competitors():
-    at = open_app({}, "../pages/data.py")
-    at.file_uploader(key="upload_market").upload("quarterly.csv", quarterly_csv()).run()
-    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at = uploaded("quarterly.csv", quarterly_csv())
     at.switch_page("../pages/competitors.py").run()
     assert not at.exception
     titles = chart_titles(at)
@@ -94,9 +93,7 @@ def test_a_quarterly_file_compares_years_of_four_quarters_on_competitors():
 
 
 def test_market_growth_a_year_compounds_over_quarters_on_a_quarterly_file():
-    at = open_app({}, "../pages/data.py")
-    at.file_uploader(key="upload_market").upload("quarterly.csv", quarterly_csv()).run()
-    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at = uploaded("quarterly.csv", quarterly_csv())
     at.switch_page("../pages/scenarios.py").run()
     at.slider(key="d_growth").set_value(10).run()
     assert not at.exception
@@ -108,9 +105,7 @@ def test_market_growth_a_year_compounds_over_quarters_on_a_quarterly_file():
 
 
 def test_the_briefing_of_a_file_without_segments_titles_the_market_not_all():
-    at = open_app({}, "../pages/data.py")
-    at.file_uploader(key="upload_market").upload("quarterly.csv", quarterly_csv()).run()
-    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at = uploaded("quarterly.csv", quarterly_csv())
     at.switch_page("../pages/overview.py").run()
     assert not at.exception
     titles = chart_titles(at)
