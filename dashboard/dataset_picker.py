@@ -125,7 +125,9 @@ def _link_with(ref: str) -> str:
 def dataset_picker(linked: LinkedData, fallback: str) -> None:
     """The sidebar's dataset choice: `fallback` (the demo or this session's upload) and every saved dataset."""
     if not database_exists():  # nothing was ever saved here
-        st.selectbox("Dataset", [""], format_func=lambda _: _label(fallback), disabled=True, key=PICK_KEY,
+        # The name is the option itself, not a label of "": a browser kept showing the old name after a load
+        # when only the label changed.
+        st.selectbox("Dataset", [_label(fallback)], disabled=True, key=PICK_KEY,
                      help="Save a dataset to the workspace on the Data page to choose it here.")
         return
     from dashboard.access_ui import readable

@@ -91,3 +91,34 @@ def test_files_that_used_to_raise_show_their_report_line(page, app_url, tmp_path
     alerts = "\n".join(page.locator("[data-testid='stAlert']").all_inner_texts())
     assert expected in alerts and "Nothing changed" in alerts
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_sidebar_names_the_loaded_file_at_once_on_a_server_with_nothing_saved(browser, tmp_path):
+    """The Dataset box said "Demo market" after "Use this … on every page" until the next page (only its label had
+    changed, and the browser kept the old one). A server of its own: nothing saved, so the box is the read-only one."""
+    from tests.e2e.harness import free_port, start_app, stop_app, wait_healthy
+    from tests.share_files import quarterly_csv
+
+    port, home = free_port(), tmp_path / "home"
+    home.mkdir()
+    server = start_app(port, env={"MARKET_TRENDS_HOME": str(home)})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(60_000)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", server)
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{port}/data")
+        wait_rendered(page)
+        picker = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
+        expect(picker.locator("input")).to_have_value("Demo market")  # the box shows its value in an input
+        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+            files=[{"name": "quarterly.csv", "mimeType": "text/csv", "buffer": quarterly_csv()}])
+        page.wait_for_selector("[data-testid='stAlert']")
+        wait_rendered(page)
+        page.get_by_role("button", name="Use this market table on every page").click()
+        page.wait_for_selector("text=Every page now uses")
+        wait_rendered(page)
+        expect(picker.locator("input")).to_have_value("Your data (quarterly.csv)", timeout=5_000)
+    finally:
+        context.close()
+        stop_app(server)
