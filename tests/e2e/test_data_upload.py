@@ -95,9 +95,10 @@ def test_files_that_used_to_raise_show_their_report_line(page, app_url, tmp_path
 
 def test_the_sidebar_names_the_loaded_file_at_once_on_a_server_with_nothing_saved(browser, tmp_path):
     """The Dataset box said "Demo market" after "Use this … on every page" until the next page (only its label had
-    changed, and the browser kept the old one). A server of its own: nothing saved, so the box is the read-only one."""
+    changed, and the browser kept the old one). A server of its own: first with nothing saved (a read-only box),
+    then with a saved dataset in the list."""
     from tests.e2e.harness import free_port, start_app, stop_app, wait_healthy
-    from tests.share_files import quarterly_csv
+    from tests.share_files import quarterly_csv, weekly_gaps_csv
 
     port, home = free_port(), tmp_path / "home"
     home.mkdir()
@@ -119,6 +120,21 @@ def test_the_sidebar_names_the_loaded_file_at_once_on_a_server_with_nothing_save
         page.wait_for_selector("text=Every page now uses")
         wait_rendered(page)
         expect(picker.locator("input")).to_have_value("Your data (quarterly.csv)", timeout=5_000)
+        box = page.get_by_label("Dataset name")
+        box.fill("Quarterly sales")
+        box.press("Enter")
+        wait_rendered(page)
+        page.get_by_role("button", name="Save to workspace").click()  # now the box lists saved datasets too
+        page.wait_for_selector("text=to the workspace (id")
+        wait_rendered(page)
+        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+            files=[{"name": "weekly.csv", "mimeType": "text/csv", "buffer": weekly_gaps_csv()}])
+        page.wait_for_selector("text=weekly.csv")
+        wait_rendered(page)
+        page.get_by_role("button", name="Use this market table on every page").click()
+        page.wait_for_selector("text=Every page now uses")
+        wait_rendered(page)
+        expect(picker.locator("input")).to_have_value("Your data (weekly.csv)", timeout=5_000)
     finally:
         context.close()
         stop_app(server)
