@@ -86,7 +86,9 @@ with st.container(border=True):
 loaded = checked(name, content, table, mapping, sheet)
 show_report(loaded)
 if not loaded.ok:
-    st.info(f"Nothing changed: every page still uses **{md(dataset.name)}**. Fix the file or the mapping.",
+    sheets = raw.format.sheets if raw.format.kind == "excel" else ()
+    other = f", or pick another **Sheet** above (this workbook has {len(sheets)})" if len(sheets) > 1 else ""
+    st.info(f"Nothing changed: every page still uses **{md(dataset.name)}**. Fix the file or the mapping{other}.",
             icon=":material/info:")
     st.stop()
 
