@@ -132,3 +132,15 @@ def test_a_workbook_whose_first_sheet_is_notes_says_to_pick_the_sheet_and_loads_
     assert not at.error
     metrics = {m.label: m.value for m in at.metric[-5:]}
     assert metrics["Periods"] == "84" and metrics["Companies"] == "5"
+
+
+def test_a_flat_products_year_reads_plus_zero_percent_in_the_product_line():
+    months = pd.date_range("2021-01-01", "2024-12-01", freq="MS")
+    rows = [{"Month": f"{m:%Y-%m}", "Company": company, "Product": product,
+             "Units": (100.0 * (0.997 if i >= len(months) - 12 else 1.0) if product == "Acme One" else 50.0 + i)}
+            for i, m in enumerate(months) for company, product in (("Acme", "Acme One"), ("Borealis", "Bore X"))]
+    at = uploaded("products.csv", pd.DataFrame(rows).to_csv(index=False).encode())
+    at.switch_page("../pages/competitors.py").run()
+    assert not at.exception
+    line = next(m.value for m in at.markdown if m.value.startswith("Our product"))
+    assert "+0% on the year before" in unescaped_markdown(line), line  # -0.3%: was "-0%"
