@@ -79,7 +79,7 @@ def stage(sales: pd.Series, season: int = 12, unit: str = "units", period: str =
     if growth is None:
         return Stage("introduction", None, first, peak_at, below,
                      f"{began} {first:%b %Y}: {year}, not yet two years to compare.")
-    change = f"{growth:+.0f}% on the {season} before"
+    change = f"{round(growth):+d}% on the {season} before"  # round first: -0.3 is +0%, not -0%
     if growth >= GROWTH_AT:
         verb = _acceleration(rolling, season)
         return Stage("growth", growth, first, peak_at, below, f"{year}, {change}{verb}; {began.lower()} {first:%b %Y}.")

@@ -27,7 +27,7 @@ def product_line(table: pd.DataFrame, product: str, measure: str, link: str) -> 
     if rows.empty:
         return
     row = rows.iloc[0]
-    growth = "" if pd.isna(row["growth"]) else f", {row['growth']:+.0f}% on the year before"
+    growth = "" if pd.isna(row["growth"]) else f", {round(row['growth']):+d}% on the year before"
     share = "" if pd.isna(row["share"]) else f", {row['share']:.1f}% of {row['segments']}"
     size = compact(row["last_year"], measure) if measure != "share" else f"{row['last_year']:.1f} share points"
     st.markdown(md(f"Our product {product}: {size} over the last year{growth}{share}; {row['stage']} stage, "

@@ -151,10 +151,12 @@ def apply_mapping(raw: RawFile, table: str, mapping: Mapping) -> pd.DataFrame:
         return long.sort_values([ROW, "company"], kind="stable").reset_index(drop=True)
     out = pd.DataFrame({target: frame[source] for target, source in mapping.columns.items() if source in frame})
     out[ROW] = rows
-    if table == "market":
-        for column in ("segment", "region"):
+    if table in ("market", "feature_requests"):
+        for column in ("segment", "region") if table == "market" else ("segment",):
             if column not in out:
                 out[column] = ALL
+    if table == "feature_requests" and "request_id" not in out:
+        out["request_id"] = [f"row {row}" for row in rows]  # CRM exports seldom number their requests
     return out
 
 

@@ -163,6 +163,11 @@ def validate(
                 typed[column] = float("nan")
         if (typed[["segment", "region"]] == ALL).all().all():
             report.warn("no segment or region columns: the whole file is treated as one segment and one region, “All”.")
+    if table == "feature_requests" and mapping is not None and mapping.layout == LONG:
+        if "request_id" not in mapping.columns:
+            report.warn("no request id column: each row counts as one request, named by its file row.")
+        if "segment" not in mapping.columns:
+            report.warn("no segment column: every customer is in one segment, “All”, so market alignment is flat.")
     return (typed.reset_index(drop=True) if report.ok else None), periodicity
 
 

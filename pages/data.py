@@ -81,11 +81,14 @@ st.caption(f"Read as: {md(raw.format.describe())} · {len(raw.frame):,} rows × 
 with st.container(border=True):
     st.markdown("**Mapping**: which column is which. Change it if a guess is wrong.")
     mapping = edit_mapping(raw, table, f"{scope}_{raw.format.sheet or ''}")
-    mapping = choose_calendar(raw, mapping, scope)
+    if table in ("market", "drivers"):  # only their dates are placed on a calendar
+        mapping = choose_calendar(raw, mapping, scope)
 loaded = checked(name, content, table, mapping, sheet)
 show_report(loaded)
 if not loaded.ok:
-    st.info(f"Nothing changed: every page still uses **{md(dataset.name)}**. Fix the file or the mapping.",
+    sheets = raw.format.sheets if raw.format.kind == "excel" else ()
+    other = f", or pick another **Sheet** above (this workbook has {len(sheets)})" if len(sheets) > 1 else ""
+    st.info(f"Nothing changed: every page still uses **{md(dataset.name)}**. Fix the file or the mapping{other}.",
             icon=":material/info:")
     st.stop()
 

@@ -30,6 +30,7 @@ st.caption("Which launch option earns the most for its risk? Bass adoption, cash
 COLUMNS = ["option", "segment", "region", "market_size", "price", "unit_cost", "fixed_cost", "launch", "p", "q"]
 if "opportunities" in store.tables:
     table = store.table("opportunities")
+    table = table.reindex(columns=[*table.columns, *(c for c in COLUMNS if c not in table)])  # p, q optional
     has_products = "product" in store.columns("market")
     launched = launched_plans(table, store.market_totals(MarketFilter(), ("date", "product"))) if has_products else []
     if len(launched):  # launched already: tracked against its actuals, not a choice to make

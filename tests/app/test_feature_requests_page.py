@@ -119,3 +119,25 @@ def test_an_uploaded_export_without_regions_works():
     assert not at.exception
     assert at.selectbox(key="fr_feature").options == ["Dark mode", "SSO"]
     assert chart_titles(at)[1] == "Who asks for SSO: 2 customers with $520k ARR; Acme holds 96%"
+
+
+def test_a_crm_export_without_request_ids_or_segments_loads_and_shows():
+    """A CRM export names the account, the request and the ARR; it seldom numbers requests or has segments."""
+    from tests.app.test_data_page import WIDE
+
+    export = ('Account,Request,Date,ARR\n"Acme, Inc.","Export to CSV, please",2024-01-05,12000\n'
+              '"Acme, Inc.","Export to CSV, please",2024-01-06,12000\nZeta "Z" Ltd,SSO (SAML),2024-02-01,90000\n'
+              'Bolt 🚀,Dark mode 🌙,2024-02-10,3000\n').encode()
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("tracker.csv", WIDE).run()
+    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at.selectbox(key="load_table").select("feature_requests").run()
+    at.file_uploader(key="upload_feature_requests").upload("crm.csv", export).run()
+    assert not at.error, [e.value for e in at.error]  # was: no column for request_id, segment
+    assert not any("irregular" in r.label for r in at.radio)  # a calendar only matters for market and drivers
+    shown = " ".join(w.value for w in at.warning)
+    assert "each row counts as one request" in shown and "one segment, “All”" in shown
+    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.selectbox(key="fr_feature").options == ["Dark mode 🌙", "Export to CSV, please", "SSO (SAML)"]

@@ -61,3 +61,21 @@ def test_when_no_option_pays_back_the_page_says_so():
     assert not at.exception
     sentence = at.markdown[0].value
     assert sentence.startswith("**No option pays back at these inputs**") and "highest" not in sentence
+
+
+def test_an_uploaded_options_table_without_p_and_q_ranks_its_options():
+    """p and q are optional in the schema: a planner's sheet of options seldom has Bass parameters."""
+    from tests.app.test_real_files import uploaded
+    from tests.share_files import quarterly_csv
+
+    options = ('Option,Segment,Region,Market size,Price,Unit cost,Fixed cost,Launch\n'
+               '"Apex Pro, EU",All,All,50000,49,20,250000,2025-03\n'
+               '"Apex ""Go"" 🚀",All,All,20000,29,12,100000,2025-06\n').encode()
+    at = uploaded("quarterly.csv", quarterly_csv())
+    at.selectbox(key="load_table").select("opportunities").run()
+    at.file_uploader(key="upload_opportunities").upload("options.csv", options).run()
+    next(b for b in at.button if b.label.startswith("Use this")).click().run()
+    at.switch_page(PAGE).run()
+    assert not at.exception  # was KeyError: "['p', 'q'] not in index"
+    assert "has the highest expected NPV" in unescaped_markdown(at.markdown[0].value)
+    assert at.selectbox(key="opp").options == ["Apex Pro, EU", 'Apex "Go" 🚀']

@@ -110,3 +110,37 @@ def test_the_briefing_of_a_file_without_segments_titles_the_market_not_all():
     assert not at.exception
     titles = chart_titles(at)
     assert "Market revenue: +49% (first vs last 4 quarters)" in titles, titles  # 2% a quarter for 5 years
+
+
+def test_a_workbook_whose_first_sheet_is_notes_says_to_pick_the_sheet_and_loads_the_shares_sheet():
+    import io
+
+    from tests.share_files import desktop_os_frame
+
+    shares = desktop_os_frame()
+    for column in shares.columns[1:]:
+        shares[column] = shares[column].map(lambda v: f"{v:.1f}%")  # as the tracker's Excel export has them
+    book = io.BytesIO()
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"Notes": ["Exported from the tracker"]}).to_excel(writer, sheet_name="ReadMe", index=False)
+        shares.to_excel(writer, sheet_name="Shares", index=False)
+    at = open_app({}, "../pages/data.py")
+    at.file_uploader(key="upload_market").upload("tracker.xlsx", book.getvalue()).run()
+    assert not at.exception
+    assert any("pick another **Sheet** above (this workbook has 2)" in i.value for i in at.info)  # not only "the mapping"
+    at.selectbox(key="sheet_market").select("Shares").run()
+    assert not at.error
+    metrics = {m.label: m.value for m in at.metric[-5:]}
+    assert metrics["Periods"] == "84" and metrics["Companies"] == "5"
+
+
+def test_a_flat_products_year_reads_plus_zero_percent_in_the_product_line():
+    months = pd.date_range("2021-01-01", "2024-12-01", freq="MS")
+    rows = [{"Month": f"{m:%Y-%m}", "Company": company, "Product": product,
+             "Units": (100.0 * (0.997 if i >= len(months) - 12 else 1.0) if product == "Acme One" else 50.0 + i)}
+            for i, m in enumerate(months) for company, product in (("Acme", "Acme One"), ("Borealis", "Bore X"))]
+    at = uploaded("products.csv", pd.DataFrame(rows).to_csv(index=False).encode())
+    at.switch_page("../pages/competitors.py").run()
+    assert not at.exception
+    line = next(m.value for m in at.markdown if m.value.startswith("Our product"))
+    assert "+0% on the year before" in unescaped_markdown(line), line  # -0.3%: was "-0%"

@@ -111,3 +111,11 @@ def test_one_products_row_is_its_row_of_the_whole_portfolio():
         one = portfolio(market, "Northwind", "units", only=product)
         pd.testing.assert_frame_equal(one, whole[whole["product"] == product].reset_index(drop=True))
     assert portfolio(market, "Northwind", "units", only="no such product").empty
+
+
+def test_a_flat_product_changes_by_plus_zero_percent_not_minus_zero():
+    values = np.full(36, 100.0)
+    values[-12:] *= 0.997  # -0.3% on the year before: rounds to 0, which has no sign
+    found = stage(curve(values))
+    assert found.stage == "maturity" and -0.5 < found.growth < 0
+    assert "+0% on the 12 before" in found.evidence and "-0%" not in found.evidence
