@@ -17,6 +17,7 @@ from dashboard.data_access import CACHE_TTL, given_launches, market_totals
 from dashboard.formatting import PERIOD_WORDS, compact
 from dashboard.safe_text import md
 from dashboard.single_flight import shared
+from data.mapping import ALL
 from data.periods import SEASON_LENGTH
 from data.store import MarketFilter, Store
 
@@ -28,7 +29,8 @@ def product_line(table: pd.DataFrame, product: str, measure: str, link: str) -> 
         return
     row = rows.iloc[0]
     growth = "" if pd.isna(row["growth"]) else f", {round(row['growth']):+d}% on the year before"
-    share = "" if pd.isna(row["share"]) else f", {row['share']:.1f}% of {row['segments']}"
+    where = "the market" if row["segments"] == ALL else row["segments"]  # a file without segments: "All"
+    share = "" if pd.isna(row["share"]) else f", {row['share']:.1f}% of {where}"
     size = compact(row["last_year"], measure) if measure != "share" else f"{row['last_year']:.1f} share points"
     st.markdown(md(f"Our product {product}: {size} over the last year{growth}{share}; {row['stage']} stage, "
                    f"so {row['action']}.") + f" [Products →]({link})")

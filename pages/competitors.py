@@ -7,7 +7,7 @@ from analysis import competition as comp
 from analysis.breaks import breaks_between, describe_breaks, share_breaks
 from analysis.calendar import calendar, window_before_last, window_start
 from analysis.share import share_over_time
-from analysis.share_findings import is_catch_all
+from analysis.share_findings import catch_all, is_catch_all
 from analysis.share_forecast import METHOD, share_forecast, too_short
 from dashboard import charts
 from dashboard.bound import required_choice
@@ -121,8 +121,10 @@ with section("hhi", lambda: hhi_claim(conc, season, year)):
     chart(charts.concentration_chart(conc, low=comp.HHI_UNCONCENTRATED, high=comp.HHI_HIGHLY_CONCENTRATED,
                                      title=f"Market concentration: HHI {latest_hhi:,.0f}, {verdict}"), conc,
           key="concentration")
-st.caption("HHI is the sum of squared shares (0–10,000); thresholds from the 2010 US Horizontal Merger Guidelines. "
-           "“Others” counts as one company, which overstates concentration when it hides many small firms.")
+lumped = sorted(c for c in catch_all(options["company"], rest) if c in options["company"])  # "Others", unless a company
+st.caption("HHI is the sum of squared shares (0–10,000); thresholds from the 2010 US Horizontal Merger Guidelines."
+           + "".join(f" “{md(name)}” counts as one company, which overstates concentration when it hides many small "
+                     "firms." for name in lumped[:1]))
 
 # Price positioning and the growth-share matrix
 with section("price", lambda: price_claim(totals, linked_rival or ours, season, year) if has_money else None):

@@ -144,3 +144,11 @@ def test_a_flat_products_year_reads_plus_zero_percent_in_the_product_line():
     assert not at.exception
     line = next(m.value for m in at.markdown if m.value.startswith("Our product"))
     assert "+0% on the year before" in unescaped_markdown(line), line  # -0.3%: was "-0%"
+    assert "% of the market;" in unescaped_markdown(line), line  # a file without segments: not "% of All"
+    hhi = next(c.value for c in at.caption if c.value.startswith("HHI is the sum"))
+    assert "overstates" not in hhi  # no catch-all here: no caveat about one
+
+
+def test_the_hhi_caveat_names_the_catch_all_only_while_it_is_the_rest_of_the_market():
+    demo = open_app({}, "../pages/competitors.py")
+    assert any("“Others” counts as one company" in c.value for c in demo.caption)
