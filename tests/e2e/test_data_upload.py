@@ -93,6 +93,17 @@ def test_files_that_used_to_raise_show_their_report_line(page, app_url, tmp_path
     assert page.locator("[data-testid='stException']").count() == 0
 
 
+def put_to_use(page, name: str, data: bytes) -> None:
+    """On the Data page: upload `data` as `name` and use it as the market table on every page."""
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
+    page.wait_for_selector(f"text={name}")
+    wait_rendered(page)
+    page.get_by_role("button", name="Use this market table on every page").click()
+    page.wait_for_selector(f"text=Loaded {name}")
+    wait_rendered(page)
+
+
 def test_the_sidebar_names_the_loaded_file_at_once_on_a_server_with_nothing_saved(browser, tmp_path):
     """The Dataset box said "Demo market" after "Use this … on every page" until the next page (only its label had
     changed, and the browser kept the old one). A server of its own: first with nothing saved (a read-only box),
@@ -112,13 +123,7 @@ def test_the_sidebar_names_the_loaded_file_at_once_on_a_server_with_nothing_save
         wait_rendered(page)
         picker = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
         expect(picker.locator("input")).to_have_value("Demo market")  # the box shows its value in an input
-        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
-            files=[{"name": "quarterly.csv", "mimeType": "text/csv", "buffer": quarterly_csv()}])
-        page.wait_for_selector("[data-testid='stAlert']")
-        wait_rendered(page)
-        page.get_by_role("button", name="Use this market table on every page").click()
-        page.wait_for_selector("text=Every page now uses")
-        wait_rendered(page)
+        put_to_use(page, "quarterly.csv", quarterly_csv())
         expect(picker.locator("input")).to_have_value("Your data (quarterly.csv)", timeout=5_000)
         box = page.get_by_label("Dataset name")
         box.fill("Quarterly sales")
@@ -127,13 +132,7 @@ def test_the_sidebar_names_the_loaded_file_at_once_on_a_server_with_nothing_save
         page.get_by_role("button", name="Save to workspace").click()  # now the box lists saved datasets too
         page.wait_for_selector("text=to the workspace (id")
         wait_rendered(page)
-        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
-            files=[{"name": "weekly.csv", "mimeType": "text/csv", "buffer": weekly_gaps_csv()}])
-        page.wait_for_selector("text=weekly.csv")
-        wait_rendered(page)
-        page.get_by_role("button", name="Use this market table on every page").click()
-        page.wait_for_selector("text=Every page now uses")
-        wait_rendered(page)
+        put_to_use(page, "weekly.csv", weekly_gaps_csv())
         expect(picker.locator("input")).to_have_value("Your data (weekly.csv)", timeout=5_000)
     finally:
         context.close()
