@@ -73,8 +73,12 @@ def test_hostile_upload_shows_names_as_text_on_briefing_and_market(page, app_url
     page.wait_for_selector("[data-testid='stPlotlyChart'] .legendtext")
     assert page.locator("[data-testid='stException']").count() == 0
     assert evil_links(page) == []
-    # each finding is a row: its text, then its Evidence page link
-    findings = text_of(page, "[data-testid='stHorizontalBlock']:has([data-testid='stPageLink']) [data-testid='stMarkdownContainer']")
+    # each finding is a row: its text, then its Evidence page link. They are filled last, after the forecast:
+    # wait for them, then for the run to end, before reading them (a busy machine drew the chart long before)
+    rows = "[data-testid='stHorizontalBlock']:has([data-testid='stPageLink']) [data-testid='stMarkdownContainer']"
+    page.wait_for_selector(rows)
+    wait_rendered(page)
+    findings = text_of(page, rows)
     assert CLICK in findings and "\\" not in findings  # the name as typed, no escape characters showing
     assert TAG in page.locator("[data-testid='stPlotlyChart'] .legendtext").all_text_contents()
     page.screenshot(path=str(tmp_path / "hostile-briefing.png"), full_page=True)
